@@ -1,0 +1,13 @@
+"""chainfuse: Chainer's define-by-run programming model on NumPy/CuPy, with a tracing
+compiler behind it.  ``import chainfuse as chainer`` runs tutorial-level Chainer code."""
+from chainfuse import backend  # noqa: F401
+from chainfuse import cuda  # noqa: F401
+from chainfuse.config import (  # noqa: F401
+    config, global_config, using_config, no_backprop_mode, force_backprop_mode)
+from chainfuse.random import set_random_seed  # noqa: F401
+from chainfuse import ops  # noqa: F401
+from chainfuse.core import Variable, Parameter, FunctionNode, as_variable, as_array, grad  # noqa
+from chainfuse.core.function import Function  # noqa: F401
+from chainfuse import functions  # noqa: F401
+
+__version__ = '0.1.0'

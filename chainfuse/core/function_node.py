@@ -1,0 +1,278 @@
+"""FunctionNode: the single dispatch point of every op.
+
+`FunctionNode.apply(inputs)` builds the graph in three steps:
+
+1. It unwraps the inputs (Variables or arrays) and computes ``forward`` on the
+   arrays.  For a registry op (`OpNode`) that is ``op.impl(xp, *arrays, **attrs)``,
+   after ``op.infer`` has checked shapes and dtypes when ``config.type_check`` is on.
+2. If backprop is enabled and any input requires grad, it records itself as the
+   creator of the output Variables: it keeps its input Variables (to walk the graph
+   backward) and weak references to its outputs; outputs named by
+   `retain_outputs` keep their arrays so the backward rule can use them.
+3. If a tracer is recording (`set_recorder`), it reports the node with its inputs
+   and outputs, so the very same call is captured into the IR.
+"""
+import weakref
+
+import numpy
+
+from chainfuse import backend
+from chainfuse.config import config
+from chainfuse.core.variable import Variable
+from chainfuse.ops import registry
+
+_recorder = None
+
+
+def set_recorder(recorder):
+    """Installs the tracer's recorder (or None); returns the previous one."""
+    global _recorder
+    old, _recorder = _recorder, recorder
+    return old
+
+
+def get_recorder():
+    return _recorder
+
+
+def _is_array(x):
+    return isinstance(x, numpy.ndarray) or backend.is_cupy_array(x)
+
+
+class FunctionNode:
+    """A node of the graph: an operation applied to input Variables.
+
+    Subclass it and write ``forward(self, inputs)`` on arrays (returning a tuple of
+    arrays) and ``backward(self, target_input_indexes, grad_outputs)`` on Variables
+    (returning one gradient Variable or None per input, or per target index).
+    """
+
+    inputs = None
+    outputs = None
+    rank = 0
+    _retained_inputs = None
+    _retained_outputs = None
+    _retained_output_data = None
+    _input_indexes_to_retain = None
+    _output_indexes_to_retain = None
+
+    @property
+    def label(self):
+        return type(self).__name__
+
+    def apply(self, inputs):
+        """Applies the function to Variables or arrays; returns a tuple of Variables."""
+        in_data = tuple(x._data if isinstance(x, Variable) else x for x in inputs)
+        self._check_inputs(in_data)
+        if config.type_check:
+            self.check_type_forward(in_data)
+        self._input_indexes_to_retain = None
+        self._output_indexes_to_retain = None
+        outputs = self.forward(in_data)
+        if not isinstance(outputs, tuple):
+            raise TypeError(f'{self.label}.forward must return a tuple of arrays, '
+                            f'got {type(outputs).__name__}')
+        outputs = tuple(self._to_array(y, in_data) for y in outputs)
+
+        requires_grad = config.enable_backprop and any(
+            isinstance(x, Variable) and x._requires_grad for x in inputs)
+        if not requires_grad:
+            ret = tuple(Variable(y, requires_grad=False) for y in outputs)
+        else:
+            self.inputs = tuple(x if isinstance(x, Variable) else Variable(x, requires_grad=False)
+                                for x in inputs)
+            self.rank = max(x.rank for x in self.inputs)
+            ret = tuple(Variable(y) for y in outputs)
+            for i, y in enumerate(ret):
+                y.creator = self
+                y.rank = self.rank + 1
+                y._output_index = i
+            self.outputs = tuple(weakref.ref(y) for y in ret)
+            retain = self._output_indexes_to_retain
+            if retain is not None:
+                self._retained_output_data = {i: outputs[i] for i in retain}
+        if _recorder is not None:
+            _recorder.record(self, inputs, ret)
+        return ret
+
+    def _check_inputs(self, in_data):
+        for i, x in enumerate(in_data):
+            if not _is_array(x):
+                raise TypeError(
+                    f'{self.label}: input {i} must be a Variable, numpy.ndarray or '
+                    f'cupy.ndarray, got {type(x).__name__}')
+
+    @staticmethod
+    def _to_array(y, in_data):
+        if _is_array(y):
+            return y
+        xp = backend.get_array_module(*in_data)
+        return xp.asarray(y)
+
+    # ---- hooks for subclasses ----
+    def check_type_forward(self, in_data):
+        pass
+
+    def forward(self, inputs):
+        xp = backend.get_array_module(*inputs)
+        if xp is numpy:
+            return self.forward_cpu(inputs)
+        return self.forward_gpu(inputs)
+
+    def forward_cpu(self, inputs):
+        raise NotImplementedError(f'{self.label} implements neither forward nor forward_cpu')
+
+    def forward_gpu(self, inputs):
+        raise NotImplementedError(f'{self.label} implements neither forward nor forward_gpu')
+
+    def backward(self, target_input_indexes, grad_outputs):
+        raise NotImplementedError(f'{self.label} does not implement backward')
+
+    def backward_accumulate(self, target_input_indexes, grad_outputs, grad_inputs):
+        """Computes input grads and adds them to `grad_inputs` (Variables or None)."""
+        gxs = self.backward(target_input_indexes, grad_outputs)
+        n_in = len(self.inputs)
+        if not isinstance(gxs, (tuple, list)):
+            raise TypeError(f'{self.label}.backward must return a tuple, got '
+                            f'{type(gxs).__name__}')
+        if len(gxs) == n_in and len(target_input_indexes) != n_in:
+            gxs = tuple(gxs[i] for i in target_input_indexes)
+        if len(gxs) != len(target_input_indexes):
+            raise ValueError(f'{self.label}.backward returned {len(gxs)} gradients for '
+                             f'{len(target_input_indexes)} target inputs')
+        out = []
+        for gx, g_old in zip(gxs, grad_inputs):
+            if gx is not None and not isinstance(gx, Variable):
+                gx = Variable(gx, requires_grad=False)
+            if gx is None:
+                out.append(g_old)
+            elif g_old is None:
+                out.append(gx)
+            else:
+                out.append(g_old + gx)
+        return tuple(out)
+
+    # ---- retention ----
+    def retain_inputs(self, indexes):
+        self._input_indexes_to_retain = tuple(indexes)
+
+    def retain_outputs(self, indexes):
+        self._output_indexes_to_retain = tuple(indexes)
+
+    def get_retained_inputs(self):
+        idx = self._input_indexes_to_retain
+        if idx is None:
+            idx = range(len(self.inputs))
+        return tuple(self.inputs[i] for i in idx)
+
+    def get_retained_outputs(self):
+        idx = self._output_indexes_to_retain or ()
+        return tuple(self.output_variable(i) for i in idx)
+
+    def output_variable(self, i):
+        """The i-th output Variable: the live one, or one rebuilt from retained data."""
+        y = self.outputs[i]() if self.outputs is not None else None
+        if y is not None:
+            return y
+        data = (self._retained_output_data or {}).get(i)
+        if data is None:
+            raise RuntimeError(f'{self.label}: output {i} was neither retained nor kept alive')
+        y = Variable(data)
+        y.creator = self
+        y.rank = self.rank + 1
+        y._output_index = i
+        self.outputs = self.outputs[:i] + (weakref.ref(y),) + self.outputs[i + 1:]
+        self._keep = getattr(self, '_keep', []) + [y]  # the rebuilt output lives with its node
+        return y
+
+    def unchain(self):
+        for i in range(len(self.outputs or ())):
+            y = self.outputs[i]()
+            if y is not None:
+                y.unchain()
+        self.inputs = None
+
+    @property
+    def in_avals(self):
+        return tuple(registry.Aval(x.shape, x.dtype) for x in self.inputs)
+
+
+class OpNode(FunctionNode):
+    """A FunctionNode that applies one registry op; its backward is the op's vjp rule."""
+
+    def __init__(self, op, attrs):
+        self.op = op
+        self.attrs = attrs
+
+    @property
+    def label(self):
+        return self.op.name
+
+    def check_type_forward(self, in_data):
+        avals = tuple(registry.Aval(x.shape, x.dtype) for x in in_data)
+        self.op.infer(*avals, **self.attrs)
+
+    def forward(self, in_data):
+        xp = backend.get_array_module(*in_data)
+        op = self.op
+        out = op.impl(xp, *in_data, **self.attrs)
+        if op.n_outputs == 1:
+            out = (out,)
+        if op.retain_outputs:
+            self._output_indexes_to_retain = op.retain_outputs
+        return tuple(out)
+
+    def backward(self, target_input_indexes, grad_outputs):
+        self._targets = target_input_indexes
+        return self.op.vjp(self, *grad_outputs)
+
+    # the vjp context: ctx.inputs, ctx.outputs, ctx.in_avals, ctx.attrs, ctx.needs_grad(i)
+    @property
+    def out_vars(self):
+        return tuple(self.output_variable(i) for i in range(len(self.outputs)))
+
+    def needs_grad(self, i):
+        return i in self._targets
+
+    def __repr__(self):
+        return f'<OpNode {self.op.name} {self.attrs}>'
+
+
+def _scalar_dtype(args):
+    for a in args:
+        d = a._data if isinstance(a, Variable) else a
+        if _is_array(d) and d.dtype.kind == 'f':
+            return d.dtype, backend.get_array_module(d)
+    for a in args:
+        d = a._data if isinstance(a, Variable) else a
+        if _is_array(d):
+            return d.dtype, backend.get_array_module(d)
+    return numpy.dtype(numpy.float32), numpy
+
+
+def _lift_scalars(op, args):
+    """Python and NumPy scalars become 0-d arrays of the arrays' dtype (float32 stays float32)."""
+    dtype = xp = None
+    out = []
+    for a in args:
+        if isinstance(a, Variable) or _is_array(a):
+            out.append(a)
+            continue
+        if isinstance(a, (bool, int, float, numpy.generic)):
+            if dtype is None:
+                dtype, xp = _scalar_dtype(args)
+            out.append(xp.asarray(a, dtype=dtype))
+            continue
+        raise TypeError(f'{op.name}: argument {len(out)} must be a Variable, an array or a '
+                        f'Python scalar, got {type(a).__name__}')
+    return out
+
+
+def apply_op(op, args, attrs):
+    """Applies a registry op to Variables/arrays/scalars; returns a Variable or a tuple."""
+    args = _lift_scalars(op, args)
+    outs = OpNode(op, op.bind_attrs(attrs)).apply(args)
+    return outs[0] if op.n_outputs == 1 else outs
+
+
+registry.set_binder(apply_op)

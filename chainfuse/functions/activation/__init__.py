@@ -1,0 +1,3 @@
+from chainfuse.functions.activation.relu import relu
+
+__all__ = ['relu']

@@ -1,0 +1,3 @@
+from chainfuse.functions.math.sum import sum
+
+__all__ = ['sum']
