@@ -32,6 +32,21 @@ def get_generator():
     return _generator
 
 
+key_hook = None  # set by the tracer: called with each key drawn while it records
+
+
 def next_key():
     """A fresh key (uint64 array of shape (2,)) for a counter-based random op."""
-    return _generator.integers(0, 2 ** 63, size=2, dtype=numpy.uint64)
+    key = _generator.integers(0, 2 ** 63, size=2, dtype=numpy.uint64)
+    if key_hook is not None:
+        key_hook(key)
+    return key
+
+
+def get_state():
+    """The generator's state, to restore with `set_state` (the tracer uses this)."""
+    return _generator.bit_generator.state
+
+
+def set_state(state):
+    _generator.bit_generator.state = state

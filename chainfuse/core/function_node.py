@@ -63,6 +63,8 @@ class FunctionNode:
     def apply(self, inputs):
         """Applies the function to Variables or arrays; returns a tuple of Variables."""
         in_data = tuple(x._data if isinstance(x, Variable) else x for x in inputs)
+        if _recorder is not None:
+            in_data = _recorder.plain_arrays(in_data)
         self._check_inputs(in_data)
         if config.type_check:
             self.check_type_forward(in_data)
@@ -200,6 +202,8 @@ class FunctionNode:
 class OpNode(FunctionNode):
     """A FunctionNode that applies one registry op; its backward is the op's vjp rule."""
 
+    lifted = ()  # input positions that were Python scalars (constants for the tracer)
+
     def __init__(self, op, attrs):
         self.op = op
         self.attrs = attrs
@@ -251,9 +255,13 @@ def _scalar_dtype(args):
 
 
 def _lift_scalars(op, args):
-    """Python and NumPy scalars become 0-d arrays of the arrays' dtype (float32 stays float32)."""
+    """Python and NumPy scalars become 0-d arrays of the arrays' dtype (float32 stays float32).
+
+    Returns the new arguments and the positions that were lifted (constants to a tracer).
+    """
     dtype = xp = None
     out = []
+    lifted = ()
     for a in args:
         if isinstance(a, Variable) or _is_array(a):
             out.append(a)
@@ -261,17 +269,20 @@ def _lift_scalars(op, args):
         if isinstance(a, (bool, int, float, numpy.generic)):
             if dtype is None:
                 dtype, xp = _scalar_dtype(args)
+            lifted += (len(out),)
             out.append(xp.asarray(a, dtype=dtype))
             continue
         raise TypeError(f'{op.name}: argument {len(out)} must be a Variable, an array or a '
                         f'Python scalar, got {type(a).__name__}')
-    return out
+    return out, lifted
 
 
 def apply_op(op, args, attrs):
     """Applies a registry op to Variables/arrays/scalars; returns a Variable or a tuple."""
-    args = _lift_scalars(op, args)
-    outs = OpNode(op, op.bind_attrs(attrs)).apply(args)
+    args, lifted = _lift_scalars(op, args)
+    node = OpNode(op, op.bind_attrs(attrs))
+    node.lifted = lifted
+    outs = node.apply(args)
     return outs[0] if op.n_outputs == 1 else outs
 
 

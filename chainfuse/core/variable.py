@@ -11,8 +11,9 @@ import numpy
 from chainfuse import backend
 from chainfuse.ops.registry import short_dtype
 
-# Set by the tracer while it records: called as hook(variable, how) before a Variable's
-# value is turned into a Python value (bool/int/float/item/len/.array read).
+# Set by the tracer while it records: ``hook(variable, how)`` is called whenever a
+# Variable's value leaves the graph (``.array`` read, bool/int/float/item/len) and returns
+# the array to hand out; it raises GraphBreak where the trace would depend on the data.
 concretize_hook = None
 
 
@@ -50,7 +51,7 @@ class Variable:
     @property
     def array(self):
         if concretize_hook is not None:
-            concretize_hook(self, '.array')
+            return concretize_hook(self, '.array')
         return self._data
 
     @array.setter
@@ -126,7 +127,7 @@ class Variable:
     def __len__(self):
         if concretize_hook is not None:
             concretize_hook(self, 'len()')
-        if self._data.ndim == 0:
+        if self._data is None or self._data.ndim == 0:
             raise TypeError('len() of a 0-dimensional Variable')
         return self._data.shape[0]
 
@@ -145,7 +146,7 @@ class Variable:
     # ---- conversions that read the value (graph breaks under tracing) ----
     def _concrete(self, how):
         if concretize_hook is not None:
-            concretize_hook(self, how)
+            return concretize_hook(self, how)
         return self._data
 
     def __bool__(self):

@@ -1,0 +1,101 @@
+"""DOT export of graphs, with names that depend only on graph position.
+
+Ops are boxes labelled with the op and its attrs; values are edges labelled with
+their aval; inputs are ellipses coloured by kind (data, param, persistent, rng,
+const) and outputs are double octagons.  Node names are ``n<node id>``, ``in<value
+id>`` and ``out<k>``: the same model on the same inputs gives a byte-identical file.
+"""
+import os
+import shutil
+import warnings
+
+from chainfuse.tracer.ir import _fmt_attr
+from chainfuse.utils import atomic_write
+
+INPUT_STYLE = {
+    'data': 'shape=ellipse,style=filled,fillcolor="#c6dbef"',
+    'param': 'shape=ellipse,style=filled,fillcolor="#fdd0a2"',
+    'persistent': 'shape=ellipse,style=filled,fillcolor="#fdae6b"',
+    'rng': 'shape=ellipse,style=filled,fillcolor="#dadaeb"',
+    'const': 'shape=ellipse,style=filled,fillcolor="#f0f0f0"',
+    'grad': 'shape=ellipse,style=filled,fillcolor="#c7e9c0"',
+}
+OP_STYLE = 'shape=box,style=filled,fillcolor="#ffffff"'
+OUTPUT_STYLE = 'shape=doubleoctagon,style=filled,fillcolor="#a1d99b"'
+
+
+def _q(text):
+    # labels may contain DOT escapes such as \n on purpose; only quotes are escaped
+    return '"' + str(text).replace('"', '\\"') + '"'
+
+
+def op_label(node):
+    attrs = [f'{k}={_fmt_attr(v)}' for k, v in node.attrs.items()]
+    return '\\n'.join([node.op.name] + attrs)
+
+
+def value_source(v):
+    return f'in{v.id}' if v.producer is None else f'n{v.producer.id}'
+
+
+def graph_to_dot(graph, rankdir='TB', node_label=op_label, clusters=None):
+    """Returns DOT text.  `clusters` optionally maps a cluster name to (label, node ids)
+    and draws those nodes inside a ``subgraph cluster_<name>`` (used for fused kernels)."""
+    lines = [f'digraph {_q(graph.name)} {{', f'  rankdir={rankdir};',
+             '  node [fontname="Helvetica",fontsize=10];',
+             '  edge [fontname="Helvetica",fontsize=9];']
+    for v in graph.inputs:
+        label = f'{v.name}\\n{v.aval}'
+        lines.append(f'  in{v.id} [label={_q(label)},{INPUT_STYLE.get(v.kind, "")}];')
+    clustered = set()
+    for name, (label, node_ids) in sorted((clusters or {}).items()):
+        lines.append(f'  subgraph {_q("cluster_" + name)} {{')
+        lines.append(f'    label={_q(label)}; style=rounded; color="#3182bd";')
+        for nid in node_ids:
+            clustered.add(nid)
+            lines.append(f'    n{nid};')
+        lines.append('  }')
+    for n in graph.nodes:
+        lines.append(f'  n{n.id} [label={_q(node_label(n))},{OP_STYLE}];')
+    for n in graph.nodes:
+        for v in n.inputs:
+            lines.append(f'  {value_source(v)} -> n{n.id} [label={_q(v.aval)}];')
+    for k, (v, kind, name) in enumerate(graph.outputs):
+        lines.append(f'  out{k} [label={_q(f"{kind}: {name}")},{OUTPUT_STYLE}];')
+        lines.append(f'  {value_source(v)} -> out{k} [label={_q(v.aval)}];')
+    lines.append('}')
+    return '\n'.join(lines) + '\n'
+
+
+_warned_no_dot = False
+
+
+def dot_available():
+    return shutil.which('dot') is not None
+
+
+def render(dot_path, fmt='png'):
+    """Renders a .dot file to `fmt` beside it when the Graphviz `dot` binary exists.
+
+    Returns the image path, or None (with one warning per process) when `dot` is absent.
+    """
+    global _warned_no_dot
+    if not dot_available():
+        if not _warned_no_dot:
+            warnings.warn('the Graphviz "dot" program is not installed: kept the .dot file '
+                          f'({dot_path}) without rendering an image; install graphviz '
+                          '(e.g. apt-get install graphviz) to get PNG/SVG files')
+            _warned_no_dot = True
+        return None
+    import graphviz
+    base, _ = os.path.splitext(dot_path)
+    src = graphviz.Source.from_file(dot_path)
+    return src.render(outfile=f'{base}.{fmt}', format=fmt, cleanup=False)
+
+
+def dump_dot(graph, path, render_format=None, **kw):
+    """Writes the graph's DOT text to `path` atomically; optionally renders an image."""
+    atomic_write(path, graph_to_dot(graph, **kw))
+    if render_format:
+        render(path, render_format)
+    return path

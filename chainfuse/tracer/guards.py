@@ -1,0 +1,160 @@
+"""Signatures, pytrees and the per-function cache of traces.
+
+A trace is valid for calls with the same *signature*: each array argument's shape,
+dtype, device and whether it requires grad; every other argument by value; and
+``config.train`` / ``config.enable_backprop``.  `TraceCache` keeps one trace per
+signature (so alternating train/test calls each reuse their own), records why each
+miss happened ("arg x shape (100, 784) -> (37, 784)"), and after `max_retraces`
+misses gives up on tracing that function.
+"""
+import numpy
+
+from chainfuse import backend
+from chainfuse.config import config
+from chainfuse.core.variable import Variable
+
+
+def _is_array(x):
+    return isinstance(x, numpy.ndarray) or backend.is_cupy_array(x)
+
+
+def _is_leaf(x):
+    return isinstance(x, Variable) or _is_array(x)
+
+
+def flatten(obj, path=()):
+    """Returns ([(path, leaf)], tree): leaves are Variables/arrays; the tree keeps the
+    rest (containers and static values) to rebuild the structure with `unflatten`."""
+    if _is_leaf(obj):
+        return [(path, obj)], ('*',)
+    if isinstance(obj, (tuple, list)):
+        leaves, subtrees = [], []
+        for i, e in enumerate(obj):
+            lv, t = flatten(e, path + (i,))
+            leaves += lv
+            subtrees.append(t)
+        return leaves, (type(obj), tuple(subtrees))
+    if isinstance(obj, dict):
+        leaves, subtrees = [], []
+        for k in obj:
+            lv, t = flatten(obj[k], path + (k,))
+            leaves += lv
+            subtrees.append((k, t))
+        return leaves, (dict, tuple(subtrees))
+    return [], ('=', obj)
+
+
+def unflatten(tree, leaves):
+    it = iter(leaves)
+
+    def build(t):
+        tag = t[0]
+        if tag == '*':
+            return next(it)
+        if tag == '=':
+            return t[1]
+        if tag is dict:
+            return {k: build(s) for k, s in t[1]}
+        return tag(build(s) for s in t[1])
+    return build(tree)
+
+
+def _static(value):
+    try:
+        hash(value)
+        return value
+    except TypeError:
+        return ('unhashable', type(value).__name__, id(value))
+
+
+def _leaf_sig(x):
+    data = x._data if isinstance(x, Variable) else x
+    requires_grad = isinstance(x, Variable) and x.requires_grad
+    device = 'cpu' if isinstance(data, numpy.ndarray) else f'gpu{data.device.id}'
+    return ('array', tuple(data.shape), data.dtype.str, device, requires_grad)
+
+
+def signature(args, kwargs):
+    """The guard key of a call: array avals/devices, static values and config."""
+    leaves, tree = flatten((args, kwargs))
+    return (tuple((path, _leaf_sig(x)) for path, x in leaves), _static_tree(tree),
+            ('train', bool(config.train)), ('enable_backprop', bool(config.enable_backprop)))
+
+
+def _static_tree(tree):
+    tag = tree[0]
+    if tag == '*':
+        return '*'
+    if tag == '=':
+        return ('=', _static(tree[1]))
+    return (getattr(tag, '__name__', str(tag)), tuple(
+        (_static_tree(s) if tag is not dict else (s[0], _static_tree(s[1]))) for s in tree[1]))
+
+
+def _describe_path(path, names):
+    if path and path[0] == 0 and len(path) > 1:
+        top = names[path[1]] if names and path[1] < len(names) else f'arg {path[1]}'
+        return top + ''.join(f'[{p}]' for p in path[2:])
+    if path and path[0] == 1 and len(path) > 1:
+        return f'kwarg {path[1]}' + ''.join(f'[{p}]' for p in path[2:])
+    return str(path)
+
+
+def describe_change(old, new, names=None):
+    """Says in words why signature `new` missed a cache keyed by `old`."""
+    if old is None:
+        return 'first call'
+    reasons = []
+    old_leaves, new_leaves = dict(old[0]), dict(new[0])
+    for path, sig in new_leaves.items():
+        before = old_leaves.get(path)
+        where = _describe_path(path, names)
+        if before is None:
+            reasons.append(f'{where} is new')
+            continue
+        for i, what in ((1, 'shape'), (2, 'dtype'), (3, 'device'), (4, 'requires_grad')):
+            if before[i] != sig[i]:
+                reasons.append(f'{where} {what} {before[i]} -> {sig[i]}')
+    for path in old_leaves.keys() - new_leaves.keys():
+        reasons.append(f'{_describe_path(path, names)} is gone')
+    if old[1] != new[1]:
+        reasons.append('non-array arguments changed')
+    for a, b in zip(old[2:], new[2:]):
+        if a != b:
+            reasons.append(f'config.{a[0]} {a[1]} -> {b[1]}')
+    return '; '.join(reasons) or 'signature changed'
+
+
+class TraceCache:
+    """Traces of one function keyed by signature, with a retrace budget."""
+
+    def __init__(self, max_retraces=8):
+        self.max_retraces = max_retraces
+        self.entries = {}
+        self.misses = []       # (reason) per trace made
+        self.given_up = False
+        self._last_sig = None
+
+    def lookup(self, sig):
+        return self.entries.get(sig)
+
+    def miss_reason(self, sig, names=None):
+        closest = self._last_sig
+        return describe_change(closest, sig, names)
+
+    def can_trace(self):
+        return not self.given_up and len(self.misses) <= self.max_retraces
+
+    def add(self, sig, entry, reason):
+        self.misses.append(reason)
+        self.entries[sig] = entry
+        self._last_sig = sig
+        if len(self.misses) > self.max_retraces:
+            self.given_up = True
+
+    def note_hit(self, sig):
+        self._last_sig = sig
+
+    @property
+    def retraces(self):
+        return max(0, len(self.misses) - 1)

@@ -1,0 +1,216 @@
+"""`trace(fn_or_link, *args, **kwargs) -> Trace`: record one call, replay it later.
+
+Tracing runs the user's define-by-run code once, for real, with a `Recorder`
+installed.  It leaves no trace on the model: persistent state and chainfuse's random
+generator are restored afterwards, and values reported with `chainfuse.report` are
+captured as graph outputs instead of being reported.  `Trace.replay(*args)` feeds
+new arguments, the parameters' and persistents' current arrays and fresh random
+keys to the reference interpreter, writes the state outputs back, reports the
+reported values, and returns the results as Variables.
+"""
+import inspect
+
+import numpy
+
+from chainfuse import backend
+from chainfuse import random as cf_random
+from chainfuse.core.variable import Variable
+from chainfuse.tracer.errors import TraceError
+from chainfuse.tracer.guards import flatten, signature, unflatten
+from chainfuse.tracer.recorder import Recorder
+
+
+def _is_array(x):
+    return isinstance(x, numpy.ndarray) or backend.is_cupy_array(x)
+
+
+def _callable_and_link(fn):
+    if hasattr(fn, 'namedparams') and callable(fn):
+        return fn, fn
+    owner = getattr(fn, '__self__', None)
+    if owner is not None and hasattr(owner, 'namedparams'):
+        return fn, owner
+    if not callable(fn):
+        raise TraceError(f'trace() needs a function or a Link, got {type(fn).__name__}')
+    return fn, None
+
+
+def _arg_names(fn, n):
+    target = getattr(fn, 'forward', fn) if hasattr(fn, 'namedparams') else fn
+    try:
+        params = list(inspect.signature(target).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    names = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    star = [p.name for p in params if p.kind == p.VAR_POSITIONAL]
+    out = []
+    for i in range(n):
+        if i < len(names):
+            out.append(names[i])
+        else:
+            out.append(f'{star[0] if star else "arg"}[{i - len(names)}]')
+    return out
+
+
+def _snapshot_persistents(link):
+    saved = []
+    if link is None or not hasattr(link, 'namedlinks'):
+        return saved
+    for _, sub in link.namedlinks():
+        for attr in sorted(getattr(sub, '_persistent', ())):
+            value = getattr(sub, attr, None)
+            if _is_array(value):
+                saved.append((value, value.copy()))
+            else:
+                saved.append((sub, attr, value))
+    return saved
+
+
+def _restore_persistents(saved):
+    for entry in saved:
+        if len(entry) == 2:
+            array, copy = entry
+            backend.get_array_module(array).copyto(array, copy)
+        else:
+            sub, attr, value = entry
+            setattr(sub, attr, value)
+
+
+class Trace:
+    """A recorded call: its `graph`, how to feed it, and how to give back its results."""
+
+    def __init__(self, graph, recorder, out_tree, sig, link):
+        self.graph = graph
+        self.sources = [recorder.input_sources[v.id] for v in graph.runtime_inputs]
+        self.states = recorder.states
+        self.reports = recorder.reports
+        self.out_tree = out_tree
+        self.signature = sig
+        self.link = link
+        self.n_results = len(graph.outputs_of('result'))
+
+    def __str__(self):
+        return str(self.graph)
+
+    def gather_inputs(self, args, kwargs):
+        """The arrays to feed `graph.runtime_inputs` for a call with these arguments."""
+        leaves = None
+        arrays = []
+        for src in self.sources:
+            kind = src[0]
+            if kind == 'arg':
+                if leaves is None:
+                    leaves = dict(flatten((args, kwargs))[0])
+                x = leaves[src[1]]
+                arrays.append(x._data if isinstance(x, Variable) else x)
+            elif kind == 'param':
+                if src[1]._data is None:
+                    raise TraceError(f'parameter {src[1].name} is uninitialized at replay')
+                arrays.append(src[1]._data)
+            elif kind == 'persistent':
+                arrays.append(getattr(src[1], src[2]))
+            elif kind == 'rng':
+                arrays.append(cf_random.next_key())
+            else:
+                raise TraceError(f'unknown input source {kind!r}')
+        return arrays
+
+    def split_outputs(self, out_arrays):
+        """Splits run results into (results, reports, states) following graph.outputs."""
+        results, reports, states = [], [], []
+        for (v, kind, name), a in zip(self.graph.outputs, out_arrays):
+            {'result': results, 'report': reports, 'state': states}[kind].append(a)
+        return results, reports, states
+
+    def write_back(self, reports, states):
+        """Writes state outputs into the persistents and reports the reported values."""
+        for (sub, attr, _), a in zip(self.states, states):
+            target = getattr(sub, attr)
+            backend.get_array_module(target).copyto(target, a)
+        if self.reports:
+            from chainfuse import reporter
+            for (observer, key, _), a in zip(self.reports, reports):
+                reporter.report({key: Variable(a, requires_grad=False)}, observer)
+
+    def replay(self, *args, **kwargs):
+        """Runs the graph with the reference interpreter on new arguments."""
+        out = self.graph.run(*self.gather_inputs(args, kwargs))
+        results, reports, states = self.split_outputs(out)
+        self.write_back(reports, states)
+        return unflatten(self.out_tree, [Variable(a, requires_grad=False) for a in results])
+
+
+def trace(fn, *args, name=None, dynamic_batch=False, **kwargs):
+    """Records what ``fn(*args, **kwargs)`` does into a Graph; returns a `Trace`.
+
+    `fn` is a Link (its parameters and persistents become named inputs) or a function.
+    Raises `GraphBreak` where the call cannot be recorded faithfully and `TraceError`
+    for unsupported arguments or results.
+    """
+    call, link = _callable_and_link(fn)
+    if name is None:
+        name = type(link).__name__ if link is not None else getattr(fn, '__name__', 'fn')
+    sig = signature(args, kwargs)
+    rec = Recorder(name, link, dynamic_batch=dynamic_batch)
+    rng_state = cf_random.get_state()
+    saved = _snapshot_persistents(link)
+    names = _arg_names(call, len(args))
+    try:
+        with rec, _capture_reports(rec):
+            _bind_arguments(rec, args, kwargs, names)
+            out = call(*args, **kwargs)
+            leaves, out_tree = flatten(out)
+            if not leaves:
+                raise TraceError(f'{name} returned {type(out).__name__}: a traced function '
+                                 'must return at least one Variable')
+            values = [rec.check_output(y, path) for path, y in leaves]
+            for (path, _), v in zip(leaves, values):
+                rec.graph.add_output(v, 'result', _path_str(path))
+    finally:
+        cf_random.set_state(rng_state)
+        _restore_persistents(saved)
+    rec.graph.verify()
+    return Trace(rec.graph, rec, out_tree, sig, link)
+
+
+def _path_str(path):
+    return '.'.join(str(p) for p in path) if path else 'out'
+
+
+def _bind_arguments(rec, args, kwargs, names):
+    leaves, _ = flatten((args, kwargs))
+    for path, x in leaves:
+        if isinstance(x, Variable) or _is_array(x):
+            if isinstance(x, Variable) and x._data is None:
+                raise TraceError(f'argument {path} is a Variable without data')
+            top = names[path[1]] if path[0] == 0 else path[1]
+            rest = ''.join(f'[{p}]' for p in path[2:])
+            rec.add_input(x, 'data', f'{top}{rest}', ('arg', path))
+
+
+class _capture_reports:
+    """Routes `chainfuse.report` calls to the recorder while tracing."""
+
+    def __init__(self, rec):
+        self.rec = rec
+
+    def __enter__(self):
+        try:
+            from chainfuse import reporter
+        except ImportError:
+            self.reporter = None
+            return self
+        self.reporter = reporter
+        self.saved = getattr(reporter, 'report_hook', None)
+        reporter.report_hook = self._hook
+        return self
+
+    def _hook(self, values, observer):
+        for key, value in values.items():
+            self.rec.on_report(observer, key, value)
+        return True
+
+    def __exit__(self, *exc):
+        if self.reporter is not None:
+            self.reporter.report_hook = self.saved
+        return False
