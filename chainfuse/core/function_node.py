@@ -10,7 +10,9 @@
    backward) and weak references to its outputs; outputs named by
    `retain_outputs` keep their arrays so the backward rule can use them.
 3. If a tracer is recording (`set_recorder`), it reports the node with its inputs
-   and outputs, so the very same call is captured into the IR.
+   and outputs, so the very same call is captured into the IR.  A recorder in
+   *abstract* mode (the compiler's autodiff) replaces step 1 by the op's shape rule:
+   outputs are placeholders of the right shape and dtype, nothing is computed.
 """
 import weakref
 
@@ -70,7 +72,10 @@ class FunctionNode:
             self.check_type_forward(in_data)
         self._input_indexes_to_retain = None
         self._output_indexes_to_retain = None
-        outputs = self.forward(in_data)
+        if _recorder is not None and _recorder.abstract:
+            outputs = _recorder.abstract_forward(self, in_data)
+        else:
+            outputs = self.forward(in_data)
         if not isinstance(outputs, tuple):
             raise TypeError(f'{self.label}.forward must return a tuple of arrays, '
                             f'got {type(outputs).__name__}')

@@ -18,14 +18,16 @@ and constants) and its users.  Inputs are kinded: ``data`` (a call argument),
 running statistics), ``rng`` (a key for a random op), ``const`` (an array captured
 at trace time; its value is stored in the graph).  Outputs are kinded ``result``,
 ``report`` (a value passed to `chainfuse.report`) and ``state`` (the new value of a
-persistent input, written back after each run).
+persistent input, written back after each run).  The compiler adds ``grad`` inputs
+(cotangents) and outputs (gradients), and ``saved`` outputs/inputs (what a forward
+plan keeps for its backward plan).
 """
 import networkx
 
 from chainfuse.ops.registry import Aval, OPS
 
-INPUT_KINDS = ('data', 'param', 'persistent', 'rng', 'const', 'grad')
-OUTPUT_KINDS = ('result', 'report', 'state', 'grad')
+INPUT_KINDS = ('data', 'param', 'persistent', 'rng', 'const', 'grad', 'saved')
+OUTPUT_KINDS = ('result', 'report', 'state', 'grad', 'saved')
 
 
 class IRError(Exception):
@@ -191,7 +193,8 @@ class Graph:
                 raise IRError(f'constant input %{v.id} ({v.name}) has no value')
         for n in self.nodes:
             where = f'node {n}'
-            if n.op.name not in OPS or OPS[n.op.name] is not n.op:
+            fused = getattr(n.op, 'is_fused', False)
+            if not fused and (n.op.name not in OPS or OPS[n.op.name] is not n.op):
                 raise IRError(f'{where}: op {n.op.name!r} is not in the registry')
             for v in n.inputs:
                 if defined.get(v.id) is not v:

@@ -161,8 +161,10 @@ def _root_base(a):
 class Recorder:
     """Builds a Graph from the ops applied while it is installed (see module docstring)."""
 
-    def __init__(self, name='graph', link=None, dynamic_batch=False):
-        self.graph = Graph(name)
+    abstract = False  # see AbstractRecorder
+
+    def __init__(self, name='graph', link=None, dynamic_batch=False, graph=None):
+        self.graph = Graph(name) if graph is None else graph
         self.active = False
         self.link = link
         self.dynamic_batch = dynamic_batch
@@ -385,3 +387,47 @@ class Recorder:
             raise TraceError(f'the traced function returned {type(y).__name__} at {name}; '
                              'it must return Variables (or tuples/lists/dicts of them)')
         return self.value_of(y, f'output {name}')
+
+
+def placeholder(aval):
+    """A zero-strided array of the aval's shape and dtype: shape-correct, no memory."""
+    return numpy.broadcast_to(numpy.zeros((), aval.dtype), aval.shape)
+
+
+class AbstractRecorder(Recorder):
+    """Records ops into an existing graph without computing them.
+
+    The compiler's autodiff runs each node's vjp rule on Variables bound to the
+    graph's Values; their arrays are placeholders, and every op the rule applies is
+    appended to the graph, with its output avals from the op's shape rule.
+    """
+
+    abstract = True
+
+    def __init__(self, graph):
+        super().__init__(graph.name, graph=graph)
+
+    def variable_for(self, value):
+        """A Variable standing for `value` (created once per Value)."""
+        var = Variable(placeholder(value.aval), requires_grad=False)
+        self.bind_variable(var, value)
+        return var
+
+    def abstract_forward(self, node, in_data):
+        if not isinstance(node, OpNode):
+            raise TraceError(f'{node.label} is not a registry op; a backward rule may only '
+                             'apply registry ops')
+        avals = node.op.infer(*[Aval.of(a) for a in in_data], **node.attrs)
+        if isinstance(avals, Aval):
+            avals = (avals,)
+        return tuple(placeholder(a) for a in avals)
+
+    def record(self, node, inputs, outputs):
+        in_vals = [self.value_of(x, f'input {i} of {node.op.name}')
+                   for i, x in enumerate(inputs)]
+        avals = [Aval.of(y._data) for y in outputs]
+        gnode = self.graph.add_node(node.op, in_vals, node.attrs, avals, self.loc)
+        for y, v in zip(outputs, gnode.outputs):
+            self.bind_variable(y, v)
+
+    loc = None

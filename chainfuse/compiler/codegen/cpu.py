@@ -1,0 +1,245 @@
+"""CPU codegen: a fused group becomes a Numba-compiled loop over its index space.
+
+For a group over shape (64, 512) with a bias input of shape (512,), the generated
+source reads::
+
+    @numba.njit(cache=True, nogil=True)
+    def fused_add_maximum_1a2b3c4d(in0, in1, in2, out0):
+        for i0 in range(out0.shape[0]):
+            for i1 in range(out0.shape[1]):
+                a0 = in0[i0, i1]
+                a1 = in1[0, i1]
+                a2 = in2[0, 0]
+                t0 = numpy.float32((a0 + a1))
+                t1 = numpy.float32(_maximum(t0, a2))
+                out0[i0, i1] = t1
+
+Inputs are passed reshaped to the group's rank; a broadcast dimension is indexed with
+0.  Adjacent dimensions that every input treats alike are collapsed first, so an
+all-dense group is a single flat loop.  Large groups use ``numba.prange`` on the outer
+loop.  Each temporary is cast to its dtype, so float32 stays float32.
+
+Sources are cached by content hash under ``CHAINFUSE_CACHE_DIR`` (default
+``~/.cache/chainfuse``); Numba's own ``cache=True`` keeps the machine code next to
+them, so a second process does not recompile.  When Numba is missing or a kernel fails
+to compile, the group runs through `FusedOp.impl` (numpy, one op at a time).
+"""
+import hashlib
+import importlib.util
+import os
+import sys
+import warnings
+
+import numpy
+
+from chainfuse.compiler.codegen.expr import NumbaPrinter, print_expr
+from chainfuse.utils import atomic_write
+
+PARALLEL_MIN_SIZE = 1 << 16
+
+_PRELUDE = '''import math
+import numpy
+import numba
+
+
+@numba.njit(inline='always')
+def _maximum(a, b):
+    if a != a or a > b:
+        return a
+    return b
+
+
+@numba.njit(inline='always')
+def _minimum(a, b):
+    if a != a or a < b:
+        return a
+    return b
+
+
+# float32 tanh as a rational function (the approximation Eigen and XLA use): plain
+# arithmetic that LLVM vectorizes, unlike a call to libm's tanhf; max error ~3.3e-7.
+_T_CLAMP = numpy.float32(7.90531110763549805)
+_T_A = tuple(numpy.float32(c) for c in (
+    -2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11,
+    5.12229709037114e-08, 1.48572235717979e-05, 6.37261928875436e-04,
+    4.89352455891786e-03))
+_T_B = tuple(numpy.float32(c) for c in (
+    1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03,
+    4.89352518554385e-03))
+
+
+@numba.njit(inline='always')
+def _tanh_f32(x):
+    x = min(max(x, -_T_CLAMP), _T_CLAMP)
+    x2 = x * x
+    p = _T_A[0]
+    for c in _T_A[1:]:
+        p = x2 * p + c
+    q = _T_B[0]
+    for c in _T_B[1:]:
+        q = x2 * q + c
+    return x * p / q
+
+'''
+
+
+def cache_dir():
+    root = os.environ.get('CHAINFUSE_CACHE_DIR') or os.path.join(
+        os.path.expanduser('~'), '.cache', 'chainfuse')
+    return os.path.join(root, 'kernels')
+
+
+def numba_available():
+    try:
+        import numba  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+def _collapse(shape, patterns):
+    """Merges adjacent dims that every input indexes alike ('i' or '0').
+
+    Returns (new_shape, new_patterns).
+    """
+    if not shape:
+        return (1,), [('0',) for _ in patterns]
+    dims = [[shape[0], [p[0] for p in patterns]]]
+    for d in range(1, len(shape)):
+        cur = [p[d] for p in patterns]
+        if cur == dims[-1][1]:
+            dims[-1][0] *= shape[d]
+        else:
+            dims.append([shape[d], cur])
+    new_shape = tuple(s for s, _ in dims)
+    new_patterns = [tuple(dims[k][1][i] for k in range(len(dims))) for i in range(len(patterns))]
+    return new_shape, new_patterns
+
+
+def _pattern(aval, shape):
+    nd = len(shape)
+    padded = (1,) * (nd - aval.ndim) + aval.shape
+    return tuple('0' if s == 1 and t != 1 else 'i' for s, t in zip(padded, shape))
+
+
+class CpuKernel:
+    """A FusedOp compiled for the CPU.  Call ``kernel(*inputs, out=None)``."""
+
+    def __init__(self, op, parallel=None):
+        self.op = op
+        shape = op.shape
+        patterns = [_pattern(a, shape) for a in op.in_avals]
+        self.loop_shape, self.in_patterns = _collapse(shape, patterns)
+        size = 1
+        for s in shape:
+            size *= s
+        self.parallel = size >= PARALLEL_MIN_SIZE if parallel is None else parallel
+        self.in_shapes = [self._collapsed_shape(p) for p in self.in_patterns]
+        self.source = self._generate()
+        self.key = hashlib.sha256(self.source.encode()).hexdigest()[:16]
+        self.fn = None
+        self.fallback_reason = None
+
+    def _collapsed_shape(self, pattern):
+        return tuple(n if p == 'i' else 1 for n, p in zip(self.loop_shape, pattern))
+
+    def _generate(self):
+        op = self.op
+        nd = len(self.loop_shape)
+        name = op.name
+        ins = [f'in{i}' for i in range(len(op.in_avals))]
+        outs = [f'out{k}' for k in range(op.n_outputs)]
+        lines = [f'@numba.njit(cache=True, nogil=True{", parallel=True" if self.parallel else ""})',
+                 f'def {name}({", ".join(ins + outs)}):']
+        ind = '    '
+        for d in range(nd):
+            rng = 'numba.prange' if d == 0 and self.parallel else 'range'
+            lines.append(f'{ind}for i{d} in {rng}(out0.shape[{d}]):')
+            ind += '    '
+        used = sorted({i for _, refs, _, _ in op.body for k, i in refs if k == 'in'})
+        for i in used:
+            idx = ', '.join(f'i{d}' if p == 'i' else '0'
+                            for d, p in enumerate(self.in_patterns[i]))
+            lines.append(f'{ind}a{i} = in{i}[{idx}]')
+        avals = {}
+        for opi, refs, attrs, j in op.body:
+            args = [f'a{i}' if k == 'in' else f't{i}' for k, i in refs]
+            in_avals = [op.in_avals[i] if k == 'in' else avals[i] for k, i in refs]
+            out_aval = opi.infer(*in_avals, **attrs)
+            avals[j] = out_aval
+            if opi.name == 'broadcast_to':
+                expr = args[0]
+            else:
+                expr = print_expr(NumbaPrinter, opi, args, in_avals, out_aval)
+            lines.append(f'{ind}t{j} = numpy.{out_aval.dtype.name}({expr})')
+        idx = ', '.join(f'i{d}' for d in range(nd))
+        for k, (_, j) in enumerate(op.out_refs):
+            lines.append(f'{ind}out{k}[{idx}] = t{j}')
+        return _PRELUDE + '\n'.join(lines) + '\n'
+
+    # ---- compilation with an on-disk source cache ----
+    def compile(self):
+        if self.fn is not None or self.fallback_reason is not None:
+            return self
+        if not numba_available():
+            self.fallback_reason = 'numba is not installed'
+            return self
+        try:
+            module = _load_module(self.op.name, self.key, self.source)
+            fn = getattr(module, self.op.name)
+            fn.compile(self._numba_signature())  # now, not at the first call
+            self.fn = fn
+        except Exception as e:  # a kernel that fails to build falls back to numpy
+            self.fallback_reason = f'{type(e).__name__}: {e}'
+            warnings.warn(f'chainfuse: kernel {self.op.name} failed to build with Numba; '
+                          f'running it with numpy instead ({self.fallback_reason})')
+        return self
+
+    def _numba_signature(self):
+        import numba
+        nd = len(self.loop_shape)
+        arrays = [numba.types.Array(numba.from_dtype(a.dtype), nd, 'C')
+                  for a in self.op.in_avals + self.op.out_avals]
+        return tuple(arrays)
+
+    def __call__(self, *arrays, out=None):
+        op = self.op
+        if self.fn is None:
+            res = op.impl(numpy, *arrays)
+            return res if isinstance(res, tuple) else (res,)
+        if out is None:
+            out = tuple(numpy.empty(a.shape, a.dtype) for a in op.out_avals)
+        args = [numpy.asarray(a).reshape(s) for a, s in zip(arrays, self.in_shapes)]
+        outs = [o.reshape(self.loop_shape) for o in out]
+        self.fn(*args, *outs)
+        return out
+
+
+_modules = {}
+
+
+def _load_module(name, key, source):
+    mod_name = f'chainfuse_kernel_{name}_{key}'
+    module = _modules.get(mod_name)
+    if module is not None:
+        return module
+    directory = cache_dir()
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, mod_name + '.py')
+    try:
+        with open(path, encoding='utf-8') as f:
+            ok = f.read() == source
+    except OSError:
+        ok = False
+    if not ok:  # missing or corrupt: (re)write it atomically
+        atomic_write(path, source)
+    spec = importlib.util.spec_from_file_location(mod_name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[mod_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception:
+        sys.modules.pop(mod_name, None)
+        raise
+    _modules[mod_name] = module
+    return module
