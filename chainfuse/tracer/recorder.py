@@ -374,12 +374,12 @@ class Recorder:
         self.states.append((sub, attr, v))
         self.graph.add_output(v, 'state', path)
 
-    def on_report(self, observer_name, key, value):
+    def on_report(self, observer, key, value):
         if not isinstance(value, Variable):
             raise GraphBreak(f'report({key!r}) of a non-Variable value while tracing')
         v = self.value_of(value, f'reported value {key}')
-        name = f'{observer_name}/{key}' if observer_name else key
-        self.reports.append((name, key, v))
+        name = key if observer is None else f'{type(observer).__name__}/{key}'
+        self.reports.append((observer, key, v))
         self.graph.add_output(v, 'report', name)
 
     def check_output(self, y, name):

@@ -140,14 +140,16 @@ class Trace:
         return unflatten(self.out_tree, [Variable(a, requires_grad=False) for a in results])
 
 
-def trace(fn, *args, name=None, dynamic_batch=False, **kwargs):
+def trace(fn, *args, name=None, dynamic_batch=False, link=None, **kwargs):
     """Records what ``fn(*args, **kwargs)`` does into a Graph; returns a `Trace`.
 
-    `fn` is a Link (its parameters and persistents become named inputs) or a function.
-    Raises `GraphBreak` where the call cannot be recorded faithfully and `TraceError`
-    for unsupported arguments or results.
+    `fn` is a Link (its parameters and persistents become named inputs) or a function
+    (pass ``link=`` when the function is a Link's method).  Raises `GraphBreak` where
+    the call cannot be recorded faithfully and `TraceError` for unsupported arguments
+    or results.
     """
-    call, link = _callable_and_link(fn)
+    call, found = _callable_and_link(fn)
+    link = link if link is not None else found
     if name is None:
         name = type(link).__name__ if link is not None else getattr(fn, '__name__', 'fn')
     sig = signature(args, kwargs)
