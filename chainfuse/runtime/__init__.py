@@ -29,3 +29,6 @@ def static_graph(method=None, **options):
             return state(*args, **kwargs)
         return call
     return wrap(method) if method is not None else wrap
+
+
+from chainfuse.runtime.explain import dump, explain  # noqa: E402,F401

@@ -1,0 +1,110 @@
+"""`explain(compiled, *args)` and `dump(compiled, dir)`: what the compiler did, and why.
+
+The report lists, for a compiled Link or function: every trace with the reason it was
+made ("first call", "x shape (100, 784) -> (37, 784)"), graph breaks with their
+source lines, node counts before and after each pass, the partition, every fused
+kernel with its ops and generated source (Numba and CUDA), peak planned memory,
+compile time and call statistics.  With arguments, it first makes sure the signature
+of that call is compiled (running the call once).
+"""
+import os
+
+from chainfuse.compiler.codegen.cuda import CudaKernelSource
+from chainfuse.runtime.compiled import EAGER, CompiledCallable
+from chainfuse.tracer.dot import dump_dot, graph_to_dot
+from chainfuse.utils import atomic_write
+
+
+def _state(compiled):
+    state = getattr(compiled, '_chainfuse_compiled', None)
+    if state is None:
+        state = compiled.__dict__.get('_chainfuse_static') if hasattr(compiled, '__dict__') \
+            else None
+    if state is None and isinstance(compiled, CompiledCallable):
+        state = compiled
+    if state is None:
+        raise TypeError(f'{type(compiled).__name__} is not compiled: pass the result of '
+                        'chainfuse.compile')
+    return state
+
+
+class Explanation:
+    def __init__(self, state):
+        self.state = state
+
+    def __str__(self):
+        s = self.state
+        lines = [f'chainfuse.compile({s._name()}): {len(s.cache.misses)} trace(s), '
+                 f'{s.cache.retraces} retrace(s), {s.stats["fallbacks"]} eager fallback(s)',
+                 f'calls: {s.stats["calls"]} ({s.stats["compiled_calls"]} compiled, '
+                 f'{s.stats["eager_calls"]} eager); compile time '
+                 f'{s.stats["compile_time"]:.3f} s']
+        for reason, loc in s.breaks:
+            lines.append(f'graph break: {reason}' + (f' at {loc}' if loc else ''))
+        for k, (sig, entry) in enumerate(s.cache.entries.items()):
+            if entry == EAGER:
+                continue
+            lines.append('')
+            lines.append(f'== trace {k}: {entry.reason} ({"training" if entry.training else "inference"}'
+                         f', {entry.calls} call(s), compiled in {entry.compile_seconds:.3f} s)')
+            lines.append(str(entry.trace.graph).rstrip())
+            lines.append(str(entry.compiled.report))
+            plans = ([entry.compiled.forward_plan, entry.compiled.backward_plan]
+                     if entry.training else [entry.compiled.plan])
+            for plan in plans:
+                lines.append(str(plan))
+                for kernel in plan.kernels:
+                    lines.append(f'-- {kernel.op.name}: generated CPU source '
+                                 f'(Numba{", fallback: " + kernel.fallback_reason if kernel.fallback_reason else ""})')
+                    src = kernel.source
+                    lines.append(src[src.index('@numba.njit(cache=True'):].rstrip())
+                    lines.append(f'-- {kernel.op.name}: CUDA ElementwiseKernel')
+                    lines.append(str(CudaKernelSource(kernel.op)))
+        return '\n'.join(lines)
+
+    __repr__ = __str__
+
+
+def explain(compiled, *args, **kwargs):
+    """A printable report of what `compiled` traced, fused and planned (module doc)."""
+    state = _state(compiled)
+    if args or kwargs:
+        compiled(*args, **kwargs)
+    return Explanation(state)
+
+
+def plan_dot(plan):
+    """DOT of a plan's graph with each fused kernel drawn as a cluster of its ops."""
+    g = plan.graph
+    clusters = {}
+    for n in g.nodes:
+        if getattr(n.op, 'is_fused', False):
+            clusters[f'n{n.id}'] = (n.op.name, [n.id])
+
+    def label(node):
+        if getattr(node.op, 'is_fused', False):
+            ops = '\\n'.join(f't{j} = {op.name}' for op, _, _, j in node.op.body)
+            return f'{node.op.name}\\n{ops}'
+        return node.op.name
+    return graph_to_dot(g, node_label=label, clusters=clusters)
+
+
+def dump(compiled, directory):
+    """Writes every trace's IR (text and DOT), the text of every pass, and the plans."""
+    state = _state(compiled)
+    os.makedirs(directory, exist_ok=True)
+    written = []
+    for k, entry in enumerate(e for e in state.cache.entries.values() if e != EAGER):
+        base = os.path.join(directory, f'trace{k}')
+        atomic_write(base + '.txt', str(entry.trace.graph))
+        written.append(dump_dot(entry.trace.graph, base + '.dot'))
+        atomic_write(base + '-report.txt', str(entry.compiled.report))
+        plans = ([('forward', entry.compiled.forward_plan),
+                  ('backward', entry.compiled.backward_plan)] if entry.training
+                 else [('inference', entry.compiled.plan)])
+        for name, plan in plans:
+            atomic_write(f'{base}-{name}-plan.txt', str(plan))
+            atomic_write(f'{base}-{name}-plan.dot', plan_dot(plan))
+            written.append(f'{base}-{name}-plan.dot')
+    atomic_write(os.path.join(directory, 'explain.txt'), str(Explanation(state)))
+    return written
