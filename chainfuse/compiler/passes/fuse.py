@@ -60,8 +60,20 @@ def _assign_groups(graph, report):
     anc = {}               # value id -> set of group ids it depends on (maybe stale ids)
     grp_anc = {}           # group id -> groups its external inputs depend on
 
+    def closure(groups):
+        # a fused group depends on everything any of its members depends on, so
+        # group ancestry is closed transitively at check time (members join later)
+        out, stack = set(), [uf.find(g) for g in groups]
+        while stack:
+            g = stack.pop()
+            if g in out:
+                continue
+            out.add(g)
+            stack.extend(uf.find(x) for x in grp_anc.get(g, ()))
+        return out
+
     def deps(v):
-        return {uf.find(g) for g in anc.get(v.id, ())}
+        return closure(anc.get(v.id, ()))
 
     for n in graph.nodes:
         in_deps = set()
@@ -89,8 +101,7 @@ def _assign_groups(graph, report):
                 report.decisions.append(f'{n.op.name} %{n.outputs[0].id}: not fused with '
                                         'a producer group (would create a cycle)')
                 continue
-            if any(c in {uf.find(x) for x in grp_anc[g]} or g in
-                   {uf.find(x) for x in grp_anc[c]} for c in chosen):
+            if any(c in closure(grp_anc[g]) or g in closure(grp_anc[c]) for c in chosen):
                 continue
             chosen.append(g)
         uf.add(n.id)
