@@ -11,3 +11,5 @@ from chainfuse.core.function import Function  # noqa: F401
 from chainfuse import functions  # noqa: F401
 
 __version__ = '0.1.0'
+from chainfuse.tracer import trace  # noqa: F401,E402
+from chainfuse.runtime import compile, eager, static_graph, explain, dump  # noqa: F401,E402

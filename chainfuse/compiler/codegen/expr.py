@@ -6,6 +6,7 @@ its ``{i}`` placeholders are replaced by argument names, then printed by a targe
 on the CPU, ``((float)0.5)`` in CUDA), so a float32 kernel stays float32.
 """
 import ast
+import os
 
 import numpy
 
@@ -22,6 +23,12 @@ CUDA_TYPES = {'float16': 'float16', 'float32': 'float', 'float64': 'double', 'bo
 
 class ExprError(ValueError):
     pass
+
+
+def precise_math():
+    """CHAINFUSE_PRECISE_MATH=1: CPU kernels call libm's tanhf instead of the vectorized
+    rational approximation (max error 3.3e-7; about 10x faster)."""
+    return os.environ.get('CHAINFUSE_PRECISE_MATH', '') not in ('', '0')
 
 
 def parse(expr, args):
@@ -94,7 +101,7 @@ class NumbaPrinter(Printer):
         return f'(not {x})'
 
     def call(self, name, args):
-        if name == 'tanh' and self.dtype == numpy.float32:
+        if name == 'tanh' and self.dtype == numpy.float32 and not precise_math():
             return f'_tanh_f32({args[0]})'
         if name in ('exp', 'log', 'log2', 'log10', 'log1p', 'expm1', 'sqrt', 'tanh', 'sin',
                     'cos', 'tan', 'floor', 'ceil', 'erf'):
