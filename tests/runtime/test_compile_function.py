@@ -1,0 +1,101 @@
+"""chainfuse.compile on plain functions: results and gradients equal eager, guards,
+fallback, eager switch, explain."""
+import warnings
+
+import numpy
+import pytest
+
+import chainfuse as cf
+from chainfuse import Parameter, Variable
+from chainfuse.ops import elementwise as E
+from chainfuse.ops import linalg
+from chainfuse.ops import reduction as R
+from chainfuse.tracer import GraphBreak
+
+
+def _setup():
+    rng = numpy.random.default_rng(0)
+    W = Parameter(rng.standard_normal((6, 4)).astype('float32'), name='W')
+    b = Parameter(numpy.zeros(6, 'float32'), name='b')
+
+    def f(x):
+        h = linalg.matmul(x, W, transb=True) + b
+        return R.sum(E.tanh(h) * h)
+    return f, W, b, rng
+
+
+def _grads(fn, x, params):
+    for p in params:
+        p.cleargrad()
+    y = fn(x)
+    y.backward()
+    return y.array, [p.grad.copy() for p in params]
+
+
+def test_compiled_equals_eager_over_steps():
+    f, W, b, rng = _setup()
+    cfn = cf.compile(f)
+    for _ in range(3):
+        x = Variable(rng.standard_normal((5, 4)).astype('float32'))
+        yc, gc = _grads(cfn, x, [W, b])
+        ye, ge = _grads(f, x, [W, b])
+        numpy.testing.assert_allclose(yc, ye, rtol=1e-5, atol=1e-5)
+        for a, e in zip(gc, ge):
+            numpy.testing.assert_allclose(a, e, rtol=1e-5, atol=1e-5)
+        W.array -= 0.1 * W.grad  # parameters change between calls: no retrace
+    assert cfn.stats['compiled_calls'] == 3 and len(cfn.cache.misses) == 1
+
+
+def test_input_gradients_when_required():
+    f, W, b, rng = _setup()
+    cfn = cf.compile(f)
+    x = Variable(rng.standard_normal((5, 4)).astype('float32'))
+    cfn(x).backward()
+    gx = x.grad.copy()
+    x.cleargrad()
+    f(x).backward()
+    numpy.testing.assert_allclose(gx, x.grad, rtol=1e-5, atol=1e-6)
+
+
+def test_retrace_reason_and_eager_switch():
+    f, W, b, rng = _setup()
+    cfn = cf.compile(f)
+    cfn(rng.standard_normal((5, 4)).astype('float32'))
+    cfn(rng.standard_normal((7, 4)).astype('float32'))
+    assert cfn.cache.misses[1] == 'x shape (5, 4) -> (7, 4)' or \
+        'shape (5, 4) -> (7, 4)' in cfn.cache.misses[1]
+    with cf.eager():
+        y = cfn(rng.standard_normal((7, 4)).astype('float32'))
+    assert type(y.creator).__name__ == 'OpNode'
+    text = str(cf.explain(cfn))
+    assert 'fused' in text and 'retrace' in text
+
+
+def test_graph_break_falls_back_with_one_warning_or_raises():
+    def g(x):
+        y = E.tanh(x)
+        if R.sum(y).array > 0:
+            return R.sum(y)
+        return R.sum(-y)
+    cg = cf.compile(g)
+    x = numpy.ones((2, 2), 'float32')
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always')
+        r1 = cg(x)
+        r2 = cg(x)
+    msgs = [str(m.message) for m in w if 'running eagerly' in str(m.message)]
+    assert len(msgs) == 1 and 'test_compile_function.py' in msgs[0]
+    assert r1.array == r2.array == g(x).array
+    with pytest.raises(GraphBreak):
+        cf.compile(g, fallback='raise')(x)
+
+
+def test_no_backprop_calls_use_an_inference_plan():
+    f, W, b, rng = _setup()
+    cfn = cf.compile(f)
+    x = rng.standard_normal((5, 4)).astype('float32')
+    with cf.no_backprop_mode():
+        y = cfn(x)
+    assert y.creator is None
+    numpy.testing.assert_allclose(y.array, f(x).array, rtol=1e-5)
+    assert not cfn.entries[0].training
