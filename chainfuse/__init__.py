@@ -13,3 +13,7 @@ from chainfuse import functions  # noqa: F401
 __version__ = '0.1.0'
 from chainfuse.tracer import trace  # noqa: F401,E402
 from chainfuse.runtime import compile, eager, static_graph, explain, dump  # noqa: F401,E402
+from chainfuse import optimizer, optimizers, optimizer_hooks  # noqa: F401,E402
+from chainfuse import serializer, serializers, reporter  # noqa: F401,E402
+from chainfuse.reporter import (  # noqa: F401,E402
+    Reporter, report, report_scope, get_current_reporter, Summary, DictSummary)
