@@ -12,7 +12,8 @@ from chainfuse import functions  # noqa: F401
 
 __version__ = '0.1.0'
 from chainfuse.tracer import trace  # noqa: F401,E402
-from chainfuse.runtime import compile, eager, static_graph, explain, dump  # noqa: F401,E402
+from chainfuse.runtime import (  # noqa: F401,E402
+    compile, compile_step, eager, static_graph, explain, dump)
 from chainfuse import optimizer, optimizers, optimizer_hooks  # noqa: F401,E402
 from chainfuse import serializer, serializers, reporter  # noqa: F401,E402
 from chainfuse.reporter import (  # noqa: F401,E402

@@ -98,9 +98,18 @@ def tracing():
     return function_node.get_recorder() is not None
 
 
-def hyperparam_arrays(hp, dtype, xp):
-    """``hp`` (name -> float) as 0-d arrays of `dtype`: the form a traced step takes."""
-    return {k: xp.asarray(v, dtype=dtype) for k, v in hp.items()}
+def hyperparam_arrays(hp, dtype, xp, source=None):
+    """``hp`` (name -> float) as 0-d arrays of `dtype`: the form a traced step takes.
+
+    `source` is the update rule whose ``step_hyperparams()`` produced them: a recorder
+    that knows how to refetch them (a compiled training step) makes them inputs, so
+    a new learning rate or step count needs no retrace.
+    """
+    arrays = {k: xp.asarray(v, dtype=dtype) for k, v in hp.items()}
+    rec = function_node.get_recorder()
+    if rec is not None and hasattr(rec, 'on_hyper'):
+        rec.on_hyper(arrays, source)
+    return arrays
 
 
 def rewrite_grad(fn, hp, param):

@@ -235,7 +235,7 @@ class UpdateRule:
         xp = backend.get_array_module(data)
         names = self.state_keys()
         hp = step_ops.hyperparam_arrays(self.step_hyperparams(),
-                                        self.hyperparam_dtype(data.dtype), xp)
+                                        self.hyperparam_dtype(data.dtype), xp, source=self)
         with no_backprop_mode():
             hp = {k: Variable(v, requires_grad=False) for k, v in hp.items()}
             state = {n: Variable(self._state[n], requires_grad=False) for n in names}
@@ -266,6 +266,11 @@ class UpdateRule:
         xp = backend.get_array_module(data)
         for name in self.state_keys():
             self._state[name] = xp.zeros_like(data)
+
+    def ensure_state(self, param):
+        """Creates (or moves) the state arrays for `param` now, as the first update would."""
+        if param._data is not None:
+            self._prepare(param)
 
     def _prepare(self, param):
         state = self._state

@@ -32,3 +32,4 @@ def static_graph(method=None, **options):
 
 
 from chainfuse.runtime.explain import dump, explain  # noqa: E402,F401
+from chainfuse.runtime.step import CompiledStep, compile_step  # noqa: E402,F401

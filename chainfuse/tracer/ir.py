@@ -15,7 +15,8 @@ A `Graph` reads like a jaxpr::
 Every `Value` has an aval (shape, dtype), knows its producer node (None for inputs
 and constants) and its users.  Inputs are kinded: ``data`` (a call argument),
 ``param`` (a Link parameter, named by path), ``persistent`` (Link state such as
-running statistics), ``rng`` (a key for a random op), ``const`` (an array captured
+running statistics, optimizer state), ``rng`` (a key for a random op), ``hyper`` (an
+optimizer hyperparameter, recomputed every step), ``const`` (an array captured
 at trace time; its value is stored in the graph).  Outputs are kinded ``result``,
 ``report`` (a value passed to `chainfuse.report`) and ``state`` (the new value of a
 persistent input, written back after each run).  The compiler adds ``grad`` inputs
@@ -26,7 +27,7 @@ import networkx
 
 from chainfuse.ops.registry import Aval, OPS
 
-INPUT_KINDS = ('data', 'param', 'persistent', 'rng', 'const', 'grad', 'saved')
+INPUT_KINDS = ('data', 'param', 'persistent', 'rng', 'const', 'grad', 'saved', 'hyper')
 OUTPUT_KINDS = ('result', 'report', 'state', 'grad', 'saved')
 
 

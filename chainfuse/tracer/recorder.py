@@ -32,7 +32,7 @@ from chainfuse import random as cf_random
 from chainfuse.tracer.errors import GraphBreak, TraceError, user_location
 from chainfuse.tracer.ir import Graph
 
-DYNAMIC_KINDS = ('data', 'param', 'persistent', 'rng')
+DYNAMIC_KINDS = ('data', 'param', 'persistent', 'rng', 'hyper')
 
 
 class TracedArray(numpy.ndarray):
@@ -176,7 +176,9 @@ class Recorder:
         self._persistent_paths = {}
         self.input_sources = {}   # Value id -> ('param', Parameter) | ('persistent', ...) ...
         self.reports = []         # (observer, key, Value)
-        self.states = []          # (link, attr, Value)
+        self.states = []          # (getter of the target array, Value)
+        self._external = {}       # id(array) -> (kind, name, source, getter): see register
+        self.hypers = []          # (source, key) per 'hyper' input, in input order
         self._index_link()
 
     # ---- install / uninstall ----
@@ -258,6 +260,10 @@ class Recorder:
         if entry is not None:
             path, sub, attr = entry
             return self.add_input(a, 'persistent', path, ('persistent', sub, attr))
+        ext = self._external.get(id(a))
+        if ext is not None:
+            kind, name, source, getter = ext
+            return self.add_input(a, kind, name, source)
         return None
 
     def value_of(self, x, what, lifted=False):
@@ -361,18 +367,60 @@ class Recorder:
     def on_key(self, key):
         self.add_input(key, 'rng', f'rng{len(self.graph.inputs_of("rng"))}', ('rng',))
 
+    def register_state(self, array, kind, name, source, getter):
+        """Declares an array the traced call reads and may overwrite in place (a
+        parameter, an optimizer state): reads make it an input of `kind`, writes
+        through `update_state` a state output written back with `getter()`."""
+        self._bind_external = True
+        self._external[id(array)] = (kind, name, source, getter)
+        self._keep.append(array)
+
     def on_state(self, target, new_value):
+        v = self.value_of(new_value, 'a state update')
         entry = self._persistent_paths.get(id(target))
-        if entry is None:
+        if entry is None and id(target) not in self._external:
             self._index_link()
             entry = self._persistent_paths.get(id(target))
-        if entry is None:
-            raise GraphBreak('an in-place state update targets an array that is not a '
-                             'persistent of the traced Link')
-        path, sub, attr = entry
-        v = self.value_of(new_value, f'the new value of {path}')
-        self.states.append((sub, attr, v))
-        self.graph.add_output(v, 'state', path)
+        if entry is not None:
+            path, sub, attr = entry
+            self._state_output(target, v, path, lambda sub=sub, attr=attr: getattr(sub, attr))
+        elif id(target) in self._external:
+            kind, name, source, getter = self._external[id(target)]
+            self.value_of_array(target, name)  # an input even when only written
+            self._state_output(target, v, name, getter)
+        elif id(target) in self._array_values and \
+                self._array_values[id(target)].kind in (None, 'const'):
+            self._rebind(target, v)  # an intermediate (a gradient) overwritten in place
+        else:
+            raise GraphBreak('an in-place update of an array the trace cannot write back '
+                             '(a parameter or input outside a compiled training step, or an '
+                             'array unknown to the trace)')
+
+    def _state_output(self, target, v, name, getter):
+        self.states = [(g, val) for g, val in self.states if g is not getter]
+        self.states.append((getter, v))
+        self.graph.outputs = [o for o in self.graph.outputs
+                              if not (o[1] == 'state' and o[2] == name)]
+        self.graph.add_output(v, 'state', name)
+        self._rebind(target, v)
+
+    def _rebind(self, array, v):
+        """Later reads of `array` (and of Variables holding it) see the value `v`."""
+        old = self._array_values.get(id(array))
+        self._array_values[id(array)] = v
+        if old is not None:
+            for key, val in list(self._var_values.items()):
+                if val is old:
+                    self._var_values[key] = v
+
+    def on_hyper(self, arrays, source):
+        """Hyperparameters of an update rule (`source`), recomputed at every replay."""
+        for key, a in arrays.items():
+            if source is None:
+                continue  # a hook's constants: the step's guard keys on them
+            self.add_input(a, 'hyper', f'{type(source).__name__}.{key}#{len(self.hypers)}',
+                           ('hyper', source, key))
+            self.hypers.append((source, key))
 
     def on_report(self, observer, key, value):
         if not isinstance(value, Variable):

@@ -88,6 +88,8 @@ class Trace:
         self.signature = sig
         self.link = link
         self.n_results = len(graph.outputs_of('result'))
+        self._hyper_dtypes = {i: v.dtype for i, v in enumerate(graph.runtime_inputs)
+                              if v.kind == 'hyper'}
 
     def __str__(self):
         return str(self.graph)
@@ -111,6 +113,11 @@ class Trace:
                 arrays.append(getattr(src[1], src[2]))
             elif kind == 'rng':
                 arrays.append(cf_random.next_key())
+            elif kind == 'optstate':
+                arrays.append(src[1].state[src[2]])
+            elif kind == 'hyper':
+                arrays.append(numpy.asarray(src[1].step_hyperparams()[src[2]],
+                                            dtype=self._hyper_dtypes[len(arrays)]))
             else:
                 raise TraceError(f'unknown input source {kind!r}')
         return arrays
@@ -118,14 +125,16 @@ class Trace:
     def split_outputs(self, out_arrays):
         """Splits run results into (results, reports, states) following graph.outputs."""
         results, reports, states = [], [], []
+        bins = {'result': results, 'report': reports, 'state': states}
         for (v, kind, name), a in zip(self.graph.outputs, out_arrays):
-            {'result': results, 'report': reports, 'state': states}[kind].append(a)
+            if kind in bins:
+                bins[kind].append(a)
         return results, reports, states
 
     def write_back(self, reports, states):
         """Writes state outputs into the persistents and reports the reported values."""
-        for (sub, attr, _), a in zip(self.states, states):
-            target = getattr(sub, attr)
+        for (getter, _), a in zip(self.states, states):
+            target = getter()
             backend.get_array_module(target).copyto(target, a)
         if self.reports:
             from chainfuse import reporter
@@ -140,13 +149,15 @@ class Trace:
         return unflatten(self.out_tree, [Variable(a, requires_grad=False) for a in results])
 
 
-def trace(fn, *args, name=None, dynamic_batch=False, link=None, **kwargs):
+def trace(fn, *args, name=None, dynamic_batch=False, link=None, on_start=None,
+          outputs_after=None, **kwargs):
     """Records what ``fn(*args, **kwargs)`` does into a Graph; returns a `Trace`.
 
     `fn` is a Link (its parameters and persistents become named inputs) or a function
     (pass ``link=`` when the function is a Link's method).  Raises `GraphBreak` where
     the call cannot be recorded faithfully and `TraceError` for unsupported arguments
-    or results.
+    or results.  `on_start(recorder)` and `outputs_after(recorder)` let a caller register
+    extra state before the call and add outputs after it (the compiled training step).
     """
     call, found = _callable_and_link(fn)
     link = link if link is not None else found
@@ -159,6 +170,8 @@ def trace(fn, *args, name=None, dynamic_batch=False, link=None, **kwargs):
     names = _arg_names(call, len(args))
     try:
         with rec, _capture_reports(rec):
+            if on_start is not None:
+                on_start(rec)
             _bind_arguments(rec, args, kwargs, names)
             out = call(*args, **kwargs)
             leaves, out_tree = flatten(out)
@@ -168,6 +181,8 @@ def trace(fn, *args, name=None, dynamic_batch=False, link=None, **kwargs):
             values = [rec.check_output(y, path) for path, y in leaves]
             for (path, _), v in zip(leaves, values):
                 rec.graph.add_output(v, 'result', _path_str(path))
+            if outputs_after is not None:
+                outputs_after(rec)
     finally:
         cf_random.set_state(rng_state)
         _restore_persistents(saved)

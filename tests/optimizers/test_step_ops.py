@@ -93,7 +93,7 @@ def test_an_update_inside_a_traced_call_is_a_graph_break_not_a_silent_constant()
         opt.update()
         return loss
 
-    with pytest.raises(GraphBreak, match='in-place state update'):
+    with pytest.raises(GraphBreak, match='in-place update'):
         tracer.trace(train_step, x, t)
     assert opt.t == 0 and model.l1.W.update_rule.t == 0  # the failed trace counted nothing
 

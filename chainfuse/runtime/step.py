@@ -1,0 +1,259 @@
+"""`compile_step(optimizer, lossfun)`: one plan for forward, backward and update.
+
+The step traced is exactly the eager one::
+
+    loss = lossfun(*args)          # forward (registry ops)
+    target.cleargrads()
+    loss.backward()                # the vjp rules, applied as ops: recorded too
+    optimizer hooks, update rules  # pure step functions run as ops (see UpdateRule)
+    return loss
+
+While it is recorded, every parameter and every optimizer state array (Adam's m, v)
+is registered with the recorder: reading one makes it an input, and the update rule's
+write (`update_state`) makes its new value a *state output*, copied back into the same
+array after each run, so the eager optimizer keeps owning its state (switching
+between compiled and eager steps, or saving and resuming, is seamless).  The rules'
+hyperparameters (Adam's bias-corrected ``alpha_t``, the learning rate) are *hyper*
+inputs recomputed from the rule on every call, so changing ``lr`` needs no retrace.
+The host-side bookkeeping of an update (``optimizer.t`` and every enabled rule's
+``t``) is done by the driver before the plan runs.
+
+The first call of a model whose parameters or optimizer state are not created yet
+runs eagerly (it creates them); later calls trace once per signature.  Loss scaling,
+post-update hooks and hooks without a traceable form fall back to eager steps.
+"""
+import time
+import warnings
+
+import numpy
+
+from chainfuse import backend
+from chainfuse import random as cf_random
+from chainfuse.config import config
+from chainfuse.core import function_node
+from chainfuse.core.variable import Variable
+from chainfuse.compiler.pipeline import compile_inference
+from chainfuse.tracer.errors import GraphBreak
+from chainfuse.tracer.guards import TraceCache, signature, unflatten
+from chainfuse.tracer.trace import trace
+
+EAGER = 'eager'
+TRACEABLE_HOOKS = ('WeightDecay', 'Lasso', 'GradientClipping', 'GradientHardClipping')
+
+
+def _hook_key(hook):
+    attrs = tuple(sorted((k, v) for k, v in vars(hook).items()
+                         if isinstance(v, (int, float, str, bool, type(None)))))
+    return (type(hook).__name__, attrs)
+
+
+class StepEntry:
+    def __init__(self, tr, compiled, reason, seconds):
+        self.trace = tr
+        self.compiled = compiled
+        self.reason = reason
+        self.compile_seconds = seconds
+        self.calls = 0
+        g = compiled.plan.graph
+        self.grad_params = [tr.param_of[name] for _, kind, name in g.outputs
+                            if kind == 'grad']
+
+
+class CompiledStep:
+    """Calls ``step(*args)`` = one optimizer update on ``lossfun(*args)``; returns the loss."""
+
+    def __init__(self, optimizer, lossfun=None, *, fallback='eager', backend='auto',
+                 max_retraces=8):
+        if optimizer.target is None:
+            raise RuntimeError('compile_step: call optimizer.setup(link) first')
+        self.optimizer = optimizer
+        self.lossfun = lossfun if lossfun is not None else optimizer.target
+        self.fallback = fallback
+        self.backend = backend
+        self.cache = TraceCache(max_retraces)
+        self.breaks = []
+        self.stats = {'calls': 0, 'compiled_calls': 0, 'eager_calls': 0, 'fallbacks': 0,
+                      'compile_time': 0.0}
+        self._warned = set()
+
+    # ---- the eager step (also the body that is traced) ----
+    def _body(self, *args, **kwargs):
+        opt = self.optimizer
+        loss = self.lossfun(*args, **kwargs)
+        if opt._use_cleargrads:
+            opt.target.cleargrads()
+        else:
+            opt.target.zerograds()
+        loss.backward(loss_scale=opt._loss_scale)
+        opt._step(list(opt.target.params()))
+        return loss
+
+    def _eager(self, args, kwargs):
+        self.stats['eager_calls'] += 1
+        loss = self._body(*args, **kwargs)
+        return loss
+
+    def _unsupported(self):
+        opt = self.optimizer
+        if opt._loss_scale is not None:
+            return 'loss scaling'
+        if opt._post_update_hooks:
+            return 'post-update hooks'
+        for hook in opt._pre_update_hooks.values():
+            if type(hook).__name__ not in TRACEABLE_HOOKS:
+                return f'optimizer hook {type(hook).__name__}'
+        for p in opt.target.params():
+            rule = p.update_rule
+            if p._data is None or (rule is not None and rule.enabled and rule.state is None):
+                return 'first step (parameters or optimizer state not created yet)'
+            if rule is not None and (rule.step is None or rule._pre_update_hooks or
+                                     rule._post_update_hooks):
+                return f'update rule {type(rule).__name__} without a traceable step'
+        return None
+
+    def _optimizer_key(self):
+        opt = self.optimizer
+        rules = []
+        for p in opt.target.params():
+            rule = p.update_rule
+            if rule is None:
+                rules.append(None)
+                continue
+            rule.resolved_hyperparam()
+            rules.append((rule.enabled, tuple(rule.state_keys()),
+                          tuple(sorted(rule.static_args().items()))))
+        hooks = tuple(_hook_key(h) for h in opt._pre_update_hooks.values())
+        return (tuple(rules), hooks, opt._use_cleargrads)
+
+    # ---- the call ----
+    def __call__(self, *args, **kwargs):
+        self.stats['calls'] += 1
+        if not config.compile or function_node.get_recorder() is not None:
+            return self._eager(args, kwargs)
+        why = self._unsupported()
+        if why is not None:
+            if why.startswith('first step'):
+                return self._eager(args, kwargs)
+            return self._fall_back(None, why, args, kwargs)
+        sig = (signature(args, kwargs), self._optimizer_key())
+        entry = self.cache.lookup(sig)
+        if entry is None:
+            entry = self._compile(sig, args, kwargs)
+        else:
+            self.cache.note_hit(sig)
+        if entry == EAGER:
+            return self._eager(args, kwargs)
+        return self._run(entry, args, kwargs)
+
+    def _fall_back(self, sig, reason, args, kwargs, location=None):
+        self.stats['fallbacks'] += 1
+        self.breaks.append((reason, location))
+        if sig is not None:
+            self.cache.add(sig, EAGER, f'eager fallback: {reason}')
+        if (reason, location) not in self._warned:
+            self._warned.add((reason, location))
+            where = f' at {location}' if location else ''
+            warnings.warn(f'compiled training step: running eagerly: {reason}{where}',
+                          RuntimeWarning, stacklevel=3)
+        return self._eager(args, kwargs) if sig is None else EAGER
+
+    def _compile(self, sig, args, kwargs):
+        reason = self.cache.miss_reason(sig)
+        if not self.cache.can_trace():
+            return self._fall_back(sig, f'more than {self.cache.max_retraces} retraces',
+                                   args, kwargs)
+        t0 = time.perf_counter()
+        try:
+            tr = self._trace(args, kwargs)
+        except GraphBreak as e:
+            if self.fallback == 'raise':
+                raise
+            return self._fall_back(sig, e.reason, args, kwargs, e.location)
+        compiled = compile_inference(tr.graph, backend=self.backend)
+        seconds = time.perf_counter() - t0
+        self.stats['compile_time'] += seconds
+        entry = StepEntry(tr, compiled, reason, seconds)
+        self.cache.add(sig, entry, reason)
+        return entry
+
+    def _trace(self, args, kwargs):
+        """Traces `_body` with parameters and optimizer state registered; leaves the
+        model, the optimizer and the grads exactly as they were."""
+        opt = self.optimizer
+        link = opt.target
+        params = list(link.namedparams())
+        saved = [(p, p._data.copy(), p._grad_var) for _, p in params]
+        states = [(p.update_rule, {k: a.copy() for k, a in p.update_rule.state.items()},
+                   p.update_rule.t) for _, p in params if p.update_rule is not None]
+        opt_t = opt.t
+        param_of = {}
+
+        def register(rec):
+            for path, p in params:
+                param_of[path] = p
+                rec.register_state(p._data, 'param', path, ('param', p),
+                                   lambda p=p: p._data)
+                rule = p.update_rule
+                if rule is None:
+                    continue
+                for key, a in rule.state.items():
+                    rec.register_state(a, 'persistent', f'{path}/{key}',
+                                       ('optstate', rule, key),
+                                       lambda rule=rule, key=key: rule.state[key])
+        try:
+            tr = trace(self._body, *args, link=link, name=f'{type(link).__name__}_step',
+                       on_start=register, outputs_after=self._grad_outputs(params),
+                       **kwargs)
+        finally:
+            for p, data, grad in saved:
+                p._data[...] = data
+                p._grad_var = grad
+            for rule, st, t in states:
+                for k, a in st.items():
+                    rule.state[k][...] = a
+                rule.t = t
+            opt.t = opt_t
+        tr.param_of = param_of
+        return tr
+
+    @staticmethod
+    def _grad_outputs(params):
+        def add(rec):
+            for path, p in params:
+                if p._grad_var is not None:
+                    rec.graph.add_output(rec.value_of(p._grad_var, f'grad of {path}'),
+                                         'grad', path)
+        return add
+
+    def _run(self, entry, args, kwargs):
+        self.stats['compiled_calls'] += 1
+        entry.calls += 1
+        opt = self.optimizer
+        opt.t += 1
+        for p in opt.target.params():
+            rule = p.update_rule
+            if rule is not None and rule.enabled:
+                rule.t += 1
+        tr = entry.trace
+        outs = entry.compiled.plan(*tr.gather_inputs(args, kwargs))
+        results, reports, states, grads = [], [], [], []
+        bins = {'result': results, 'report': reports, 'state': states, 'grad': grads}
+        for (_, kind, _), a in zip(entry.compiled.plan.graph.outputs, outs):
+            bins[kind].append(a)
+        tr.write_back(reports, states)
+        for p, g in zip(entry.grad_params, grads):
+            p._grad_var = Variable(g, requires_grad=False)
+        return unflatten(tr.out_tree, [Variable(a, requires_grad=False) for a in results])
+
+    @property
+    def entries(self):
+        return [e for e in self.cache.entries.values() if e != EAGER]
+
+
+def compile_step(optimizer, lossfun=None, **options):
+    """A callable running ``optimizer.update(lossfun, *args)`` as one compiled plan and
+    returning the loss (see the module docstring)."""
+    return CompiledStep(optimizer, lossfun, **options)
+
+
+_ = (numpy, backend, cf_random)
