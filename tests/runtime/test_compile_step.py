@@ -1,0 +1,114 @@
+"""compile_step: forward + backward + hooks + update as one plan, equal to eager steps."""
+import numpy
+import pytest
+
+import chainfuse as cf
+from chainfuse import Parameter, optimizers
+from chainfuse import optimizer_hooks as hooks
+from chainfuse.links.link import Chain
+from chainfuse.ops import elementwise as E
+from chainfuse.ops import linalg
+from chainfuse.ops import reduction as R
+from chainfuse.serializers import load_npz, save_npz
+
+
+class Dense(Chain):
+    def __init__(self):
+        super().__init__()
+        with self.init_scope():
+            rng = numpy.random.default_rng(0)
+            self.W = Parameter(rng.standard_normal((5, 4)).astype('float32'))
+            self.b = Parameter(numpy.zeros(5, 'float32'))
+
+    def forward(self, x, t):
+        y = E.tanh(linalg.matmul(x, self.W, transb=True) + self.b)
+        return R.sum((y - t) * (y - t))
+
+
+def _data(n=6, seed=1):
+    rng = numpy.random.default_rng(seed)
+    return [(rng.standard_normal((3, 4)).astype('float32'),
+             rng.standard_normal((3, 5)).astype('float32')) for _ in range(n)]
+
+
+def _pair(make_opt, with_hooks):
+    models, opts = [], []
+    for _ in range(2):
+        m = Dense()
+        o = make_opt()
+        o.setup(m)
+        if with_hooks:
+            o.add_hook(hooks.WeightDecay(1e-3))
+            o.add_hook(hooks.GradientClipping(1.0))
+        models.append(m)
+        opts.append(o)
+    return models, opts
+
+
+@pytest.mark.parametrize('make_opt', [optimizers.SGD, optimizers.MomentumSGD,
+                                      optimizers.Adam, optimizers.AdaGrad,
+                                      optimizers.RMSprop])
+@pytest.mark.parametrize('with_hooks', [False, True])
+def test_compiled_step_matches_eager(make_opt, with_hooks):
+    (m1, m2), (o1, o2) = _pair(make_opt, with_hooks)
+    step = cf.compile_step(o2)
+    for x, t in _data():
+        expected_loss = m1(x, t).array
+        o1.update(m1, x, t)
+        loss = step(x, t)
+        numpy.testing.assert_allclose(loss.array, expected_loss, rtol=1e-5)
+        for (n, p1), (_, p2) in zip(sorted(m1.namedparams()), sorted(m2.namedparams())):
+            numpy.testing.assert_allclose(p2.array, p1.array, rtol=1e-5, atol=1e-6,
+                                          err_msg=n)
+            numpy.testing.assert_allclose(p2.grad, p1.grad, rtol=1e-5, atol=1e-6)
+    assert step.stats['compiled_calls'] == 5 and len(step.cache.misses) == 1
+    assert o1.t == o2.t and m1.W.update_rule.t == m2.W.update_rule.t
+    for k in m1.W.update_rule.state:
+        numpy.testing.assert_allclose(m2.W.update_rule.state[k], m1.W.update_rule.state[k],
+                                      rtol=1e-5, atol=1e-7)
+
+
+def test_learning_rate_change_needs_no_retrace():
+    (m1, m2), (o1, o2) = _pair(optimizers.MomentumSGD, False)
+    step = cf.compile_step(o2)
+    for i, (x, t) in enumerate(_data()):
+        if i == 3:
+            o1.lr = o2.lr = 0.001
+        o1.update(m1, x, t)
+        step(x, t)
+    numpy.testing.assert_allclose(m2.W.array, m1.W.array, rtol=1e-5, atol=1e-6)
+    assert len(step.cache.misses) == 1
+
+
+def test_switching_compiled_and_eager_and_resuming(tmp_path):
+    (m1, m2), (o1, o2) = _pair(optimizers.Adam, False)
+    step = cf.compile_step(o2)
+    data = _data(8)
+    for i, (x, t) in enumerate(data[:4]):
+        o1.update(m1, x, t)
+        if i % 2:
+            o2.update(m2, x, t)
+        else:
+            step(x, t)
+    save_npz(str(tmp_path / 'm.npz'), m2)
+    save_npz(str(tmp_path / 'o.npz'), o2)
+    m3 = Dense()
+    o3 = optimizers.Adam()
+    o3.setup(m3)
+    load_npz(str(tmp_path / 'm.npz'), m3)
+    load_npz(str(tmp_path / 'o.npz'), o3)
+    step3 = cf.compile_step(o3)
+    for x, t in data[4:]:
+        o1.update(m1, x, t)
+        step3(x, t)
+    numpy.testing.assert_allclose(m3.W.array, m1.W.array, rtol=1e-5, atol=1e-6)
+
+
+def test_eager_switch_runs_the_eager_step():
+    (_, m2), (_, o2) = _pair(optimizers.SGD, False)
+    step = cf.compile_step(o2)
+    x, t = _data(1)[0]
+    with cf.eager():
+        step(x, t)
+        step(x, t)
+    assert step.stats['eager_calls'] == 2 and not step.entries
