@@ -18,3 +18,6 @@ from chainfuse import optimizer, optimizers, optimizer_hooks  # noqa: F401,E402
 from chainfuse import serializer, serializers, reporter  # noqa: F401,E402
 from chainfuse.reporter import (  # noqa: F401,E402
     Reporter, report, report_scope, get_current_reporter, Summary, DictSummary)
+from chainfuse import initializers, links, link  # noqa: F401,E402
+from chainfuse.links import Link, Chain, ChainList, Sequential  # noqa: F401,E402
+from chainfuse import gradient_check, testing  # noqa: F401,E402

@@ -274,6 +274,10 @@ def _lift_scalars(op, args):
         if isinstance(a, (bool, int, float, numpy.generic)):
             if dtype is None:
                 dtype, xp = _scalar_dtype(args)
+            if dtype.kind in 'biu' and numpy.asarray(a).astype(dtype) != a:
+                raise registry.OpTypeError(
+                    op.name, f'the scalar {a!r} does not fit the {dtype.name} of the other '
+                             'input(s); cast the array to a float dtype first (.astype)')
             lifted += (len(out),)
             out.append(xp.asarray(a, dtype=dtype))
             continue

@@ -84,6 +84,9 @@ class Variable:
         if self._data is not None and tuple(g.shape) != tuple(self._data.shape):
             raise ValueError(f'Variable.grad: gradient shape {g.shape} does not match the '
                              f'variable shape {self._data.shape}')
+        if self._data is not None and g.dtype != self._data.dtype:
+            raise TypeError(f'Variable.grad: gradient dtype {g.dtype} does not match the '
+                            f'variable dtype {self._data.dtype}')
         self._grad_var = Variable(g, requires_grad=False)
 
     @property
@@ -304,8 +307,8 @@ class Parameter(Variable):
 
     def initialize(self, shape):
         from chainfuse import initializers
-        xp = self._device.xp if hasattr(self, '_device') else numpy
-        data = initializers.generate_array(self.initializer, shape, xp)
+        device = getattr(self, '_device', backend.CPU)
+        data = initializers.generate_array(self.initializer, shape, device.xp, device=device)
         self._data = data
         self._grad_var = None
 

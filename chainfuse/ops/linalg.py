@@ -38,7 +38,7 @@ def _matmul_vjp(ctx, gy):
     ga = gb = None
     if ctx.needs_grad(0):
         # y = A' B' with A' = op(a): dA' = gy B'^T
-        ga = matmul(b, gy, transa=not tb, transb=True) if ta else \
+        ga = matmul(b, gy, transa=tb, transb=True) if ta else \
             matmul(gy, b, transa=False, transb=not tb)
         ga = _unbroadcast(ga, ctx.in_avals[0])
     if ctx.needs_grad(1):

@@ -1,0 +1,32 @@
+"""Rows for the matrix product (chainfuse/ops/linalg.py)."""
+import numpy
+
+from chainfuse.testing import Case, uniform
+
+
+def _matmul(a, b, transa=False, transb=False):
+    if transa:
+        a = numpy.swapaxes(a, -1, -2)
+    if transb:
+        b = numpy.swapaxes(b, -1, -2)
+    return numpy.matmul(a, b)
+
+
+CASES = [
+    Case('matmul', [uniform(3, 4), uniform(4, 2)], ref=_matmul),
+    Case('matmul', [uniform(4, 3), uniform(4, 2)], attrs=dict(transa=True), ref=_matmul,
+         name='matmul_transa'),
+    Case('matmul', [uniform(3, 4), uniform(2, 4)], attrs=dict(transb=True), ref=_matmul,
+         name='matmul_transb'),
+    Case('matmul', [uniform(4, 3), uniform(2, 4)], attrs=dict(transa=True, transb=True),
+         ref=_matmul, name='matmul_transab'),
+    Case('matmul', [uniform(2, 3, 4), uniform(2, 4, 2)], ref=_matmul, name='matmul_batched'),
+    Case('matmul', [uniform(2, 4, 3), uniform(2, 2, 4)], attrs=dict(transa=True, transb=True),
+         ref=_matmul, name='matmul_batched_trans'),
+    Case('matmul', [uniform(2, 3, 4), uniform(4, 2)], ref=_matmul, name='matmul_bcast_2d'),
+    Case('matmul', [uniform(3, 2), uniform(2, 2, 3)], ref=_matmul, name='matmul_bcast_2d_left'),
+    Case('matmul', [uniform(2, 1, 2, 3), uniform(3, 3, 2)], ref=_matmul,
+         name='matmul_bcast_batch'),
+    Case('matmul', [uniform(1, 3, 2), uniform(2, 2, 3)], attrs=dict(transa=True, transb=True),
+         ref=_matmul, name='matmul_bcast_batch_trans'),
+]
