@@ -93,7 +93,7 @@ def _backward(case, arrays, gys):
     outs = _as_tuple(case.call(xs))
     pairs = [(y, g) for y, g in zip(outs, gys) if g is not None]
     if len(outs) == 1 and pairs:
-        outs[0].grad = gys[0]
+        outs[0].grad = gys[0].astype(outs[0].dtype, copy=False)
         outs[0].backward()
     elif pairs:
         targets = [xs[i] for i in case.grad_inputs]
