@@ -3,3 +3,4 @@ from chainfuse.ops.registry import (  # noqa: F401
     Aval, OPS, Op, OpTypeError, REQUIRED, defop, get_op, ELEMENTWISE, REDUCTION, MOVEMENT,
     LINALG, CONV, RANDOM, OTHER)
 from chainfuse.ops import elementwise, array, reduction, linalg  # noqa: F401
+from chainfuse.ops import conv  # noqa: F401
