@@ -22,3 +22,4 @@ from chainfuse import initializers, links, link  # noqa: F401,E402
 from chainfuse.links import Link, Chain, ChainList, Sequential  # noqa: F401,E402
 from chainfuse import gradient_check, testing  # noqa: F401,E402
 from chainfuse import dataset, datasets, iterators  # noqa: F401,E402
+from chainfuse import training, computational_graph  # noqa: F401,E402

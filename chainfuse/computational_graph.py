@@ -1,0 +1,213 @@
+"""Dot dumps of the eager (backward) graph, with Chainer's interface and default styles.
+
+`build_computational_graph([loss])` walks back from the outputs through each
+Variable's ``creator`` and each FunctionNode's ``inputs``, the way backward does:
+nodes are popped from a heap by descending rank, ties broken by the order they
+were pushed (a function pushes its inputs in positional order).  Nothing in that
+order depends on memory addresses, so the walk is the same from run to run.
+
+Node names come from that walk, not from ``id()``: the k-th Variable met is
+``v<k>`` and the k-th function ``f<k>``.  Two dumps of the same model therefore
+diff clean, line by line::
+
+    digraph graphname {
+      rankdir=TB;
+      v0 [label="() float32",shape="octagon",fillcolor="#E0E0E0",style="filled"];
+      f0 [label="mean",shape="record",fillcolor="#6495ED",style="filled"];
+      v1 [label="(2, 3), float32",shape="octagon",fillcolor="#E0E0E0",style="filled"];
+      v1 -> f0;
+      f0 -> v0;
+    }
+
+Edges point forward (input -> function -> output), as in Chainer.
+"""
+import heapq
+import os
+import shutil
+import subprocess
+import warnings
+
+from chainfuse.core.function_node import FunctionNode
+from chainfuse.core.variable import Variable
+
+_var_style = {'shape': 'octagon', 'fillcolor': '#E0E0E0', 'style': 'filled'}
+_func_style = {'shape': 'record', 'fillcolor': '#6495ED', 'style': 'filled'}
+
+_RECORD_SPECIALS = '{}|<>'
+
+
+def _quote(text, record):
+    text = str(text).replace('\\', '\\\\').replace('"', '\\"')
+    if record:
+        for c in _RECORD_SPECIALS:
+            text = text.replace(c, '\\' + c)
+    return text
+
+
+class ComputationalGraph:
+    """Nodes (Variables and FunctionNodes) and forward edges, printable as dot.
+
+    Args:
+        nodes: Variables and FunctionNodes, in the order they are written.
+        edges: ``(head, tail)`` pairs, in the order they are written.
+        variable_style, function_style: dot attributes of each kind of node
+            (None for none).
+        rankdir: 'TB', 'BT', 'LR' or 'RL'.
+        remove_variable: draw functions only, an edge f -> g meaning that g
+            consumes an output of f.
+        show_name: prefix a Variable's label with its ``name``.
+    """
+
+    def __init__(self, nodes, edges, variable_style=_var_style, function_style=_func_style,
+                 rankdir='TB', remove_variable=False, show_name=True):
+        if rankdir not in ('TB', 'BT', 'LR', 'RL'):
+            raise ValueError(f'rankdir must be one of TB, BT, LR or RL, got {rankdir!r}')
+        self.nodes = list(nodes)
+        self.edges = list(edges)
+        self.variable_style = variable_style
+        self.function_style = function_style
+        self.rankdir = rankdir
+        self.remove_variable = remove_variable
+        self.show_name = show_name
+        self._names = _stable_names(self.nodes)
+
+    def name_of(self, node):
+        """The node's name in the dump (``v<k>`` or ``f<k>``)."""
+        return self._names[id(node)]
+
+    def dump(self, format='dot'):
+        if format != 'dot':
+            raise NotImplementedError(f'only the dot format is supported, got {format!r}')
+        return self._to_dot()
+
+    def _to_dot(self):
+        nodes, edges = self.nodes, self.edges
+        if self.remove_variable:
+            nodes, edges = _skip_variables(nodes, edges)
+        lines = ['digraph graphname {', f'  rankdir={self.rankdir};']
+        lines += [f'  {self.name_of(n)} [{self._attributes(n)}];' for n in nodes]
+        drawn = set()
+        for head, tail in edges:
+            edge = (self.name_of(head), self.name_of(tail))
+            if edge not in drawn:
+                drawn.add(edge)
+                lines.append(f'  {edge[0]} -> {edge[1]};')
+        lines.append('}')
+        return '\n'.join(lines) + '\n'
+
+    def _attributes(self, node):
+        if isinstance(node, Variable):
+            label = node.label
+            if self.show_name and node.name is not None:
+                label = f'{node.name}: {label}'
+            attrs = {'label': label, 'shape': 'oval'}
+            attrs.update(self.variable_style or {})
+        else:
+            attrs = {'label': node.label, 'shape': 'box'}
+            attrs.update(self.function_style or {})
+        record = attrs.get('shape') in ('record', 'Mrecord')
+        return ','.join(f'{k}="{_quote(v, record and k == "label")}"' for k, v in attrs.items())
+
+
+def _stable_names(nodes):
+    names = {}
+    counts = {'v': 0, 'f': 0}
+    for node in nodes:
+        kind = 'v' if isinstance(node, Variable) else 'f'
+        names[id(node)] = f'{kind}{counts[kind]}'
+        counts[kind] += 1
+    return names
+
+
+def _skip_variables(nodes, edges):
+    """Functions only: an edge (var, g) becomes (var.creator, g) when var has a creator."""
+    functions = [n for n in nodes if not isinstance(n, Variable)]
+    in_graph = {id(f) for f in functions}
+    func_edges = []
+    for head, tail in edges:
+        if isinstance(head, Variable) and head.creator is not None \
+                and id(head.creator) in in_graph:
+            func_edges.append((head.creator, tail))
+    return functions, func_edges
+
+
+def build_computational_graph(outputs, remove_split=True, variable_style=_var_style,
+                              function_style=_func_style, rankdir='TB', remove_variable=False,
+                              show_name=True):
+    """Builds the graph of functions and Variables backward-reachable from `outputs`.
+
+    Args:
+        outputs: a Variable, a FunctionNode, or a list of them.
+        remove_split: must be True (kept for Chainer compatibility).
+        variable_style, function_style, rankdir, remove_variable, show_name:
+            see `ComputationalGraph`.
+
+    Returns:
+        ComputationalGraph whose nodes are listed in the (stable) order of the walk.
+    """
+    if not remove_split:
+        raise ValueError('remove_split=False is not supported anymore')
+    if isinstance(outputs, (Variable, FunctionNode)):
+        outputs = [outputs]
+    nodes, edges = _walk(outputs)
+    return ComputationalGraph(nodes, edges, variable_style, function_style, rankdir,
+                              remove_variable, show_name)
+
+
+def _walk(outputs):
+    heap, order, seen_nodes, seen_edges, edges = [], [], set(), set(), []
+
+    def visit(node):
+        if id(node) not in seen_nodes:
+            seen_nodes.add(id(node))
+            order.append(node)
+            heapq.heappush(heap, (-node.rank, len(order), node))
+
+    def link(head, tail):
+        key = (id(head), id(tail))
+        if key not in seen_edges:
+            seen_edges.add(key)
+            edges.append((head, tail))
+            return True
+        return False
+
+    for o in outputs:
+        if not isinstance(o, (Variable, FunctionNode)):
+            raise TypeError('build_computational_graph: outputs must be Variables or '
+                            f'FunctionNodes, got {type(o).__name__}')
+        visit(o)
+    while heap:
+        node = heapq.heappop(heap)[2]
+        if isinstance(node, Variable):
+            if node.creator is not None and link(node.creator, node):
+                visit(node.creator)
+        else:
+            for x in node.inputs or ():
+                if link(x, node):
+                    visit(x)
+    return order, edges
+
+
+_warned_no_dot = False
+
+
+def render(dot_path, format='png'):
+    """Renders a dot file with the `dot` binary into an image beside it (cg.dot -> cg.png).
+
+    Returns the image's path, or None where `dot` is not installed (a warning
+    says so, once per process; the .dot file stays usable).
+    """
+    global _warned_no_dot
+    exe = shutil.which('dot')
+    if exe is None:
+        if not _warned_no_dot:
+            _warned_no_dot = True
+            warnings.warn(f'the graphviz "dot" binary is not installed, so {dot_path} was not '
+                          f'rendered to {format.upper()}; install graphviz (apt-get install '
+                          f'graphviz) or render it elsewhere with: dot -T{format} {dot_path}',
+                          stacklevel=2)
+        return None
+    out_path = f'{os.path.splitext(dot_path)[0]}.{format}'
+    subprocess.run([exe, f'-T{format}', dot_path, '-o', out_path], check=True,
+                   capture_output=True)
+    return out_path

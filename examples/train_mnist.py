@@ -1,0 +1,148 @@
+#!/usr/bin/env python
+"""Chainer's MNIST example, run by chainfuse: an MLP trained with Trainer and extensions.
+
+    python examples/train_mnist.py                    # sklearn's 8x8 digits, CPU, ~seconds
+    python examples/train_mnist.py --dataset mnist    # the real MNIST (needs the data)
+    python examples/train_mnist.py --device 0         # on GPU 0 (needs CuPy)
+    python examples/train_mnist.py --resume result/snapshot_iter_150
+
+It registers the extensions of Chainer's example (Evaluator, dump_graph, snapshot,
+LogReport, PrintReport, ProgressBar, PlotReport when matplotlib is installed),
+saves the trained MLP with `save_npz`, then loads it into a fresh MLP and prints
+its predictions for a few test images.
+"""
+import argparse
+import os
+
+import numpy
+
+import chainfuse as chainer
+import chainfuse.functions as F
+import chainfuse.links as L
+from chainfuse import serializers, training
+from chainfuse.training import extensions
+
+
+class MLP(chainer.Chain):
+    """Three fully connected layers; input sizes are inferred at the first call."""
+
+    def __init__(self, n_units, n_out):
+        super().__init__()
+        with self.init_scope():
+            self.l1 = L.Linear(None, n_units)
+            self.l2 = L.Linear(None, n_units)
+            self.l3 = L.Linear(None, n_out)
+
+    def forward(self, x):
+        h1 = F.relu(self.l1(x))
+        h2 = F.relu(self.l2(h1))
+        return self.l3(h2)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='chainfuse example: MNIST')
+    parser.add_argument('--batchsize', '-b', type=int, default=100,
+                        help='Number of images in each mini-batch')
+    parser.add_argument('--epoch', '-e', type=int, default=20,
+                        help='Number of sweeps over the dataset to train')
+    parser.add_argument('--device', '-d', default='-1',
+                        help='Device: -1 or @numpy for the CPU, N or @cupy:N for GPU N')
+    parser.add_argument('--gpu', '-g', dest='device', type=str,
+                        help='GPU ID (negative value indicates CPU); same as --device')
+    parser.add_argument('--out', '-o', default='result',
+                        help='Directory to output the result')
+    parser.add_argument('--resume', '-r', default='',
+                        help='Resume the training from snapshot')
+    parser.add_argument('--unit', '-u', type=int, default=100, help='Number of units')
+    parser.add_argument('--dataset', choices=('digits', 'mnist'), default='digits',
+                        help="'digits': scikit-learn's 8x8 digits (bundled, small); "
+                             "'mnist': the 28x28 MNIST")
+    parser.add_argument('--seed', type=int, default=0, help='Random seed')
+    parser.add_argument('--noplot', dest='plot', action='store_false',
+                        help='Disable PlotReport extension')
+    return parser.parse_args(argv)
+
+
+def device_spec(text):
+    """'-1', '0' -> ints (Chainer's --gpu numbers); '@numpy', '@cupy:0' stay strings."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def load_dataset(name):
+    if name == 'digits':
+        return chainer.datasets.get_digits()
+    return chainer.datasets.get_mnist()
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    device = chainer.backend.get_device(device_spec(args.device))
+    chainer.set_random_seed(args.seed)
+
+    print(f'Device: {device}')
+    print(f'# unit: {args.unit}')
+    print(f'# Minibatch-size: {args.batchsize}')
+    print(f'# epoch: {args.epoch}')
+    print(f'# dataset: {args.dataset}')
+    print('')
+
+    model = MLP(args.unit, 10)
+    classifier_model = L.Classifier(model)
+    classifier_model.to_device(device)
+
+    optimizer = chainer.optimizers.Adam()
+    optimizer.setup(classifier_model)
+
+    train, test = load_dataset(args.dataset)
+    train_iter = chainer.iterators.SerialIterator(train, args.batchsize)
+    test_iter = chainer.iterators.SerialIterator(test, args.batchsize, repeat=False,
+                                                 shuffle=False)
+
+    updater = training.StandardUpdater(train_iter, optimizer, device=device)
+    trainer = training.Trainer(updater, (args.epoch, 'epoch'), out=args.out)
+
+    trainer.extend(extensions.Evaluator(test_iter, classifier_model, device=device))
+    trainer.extend(extensions.dump_graph('main/loss'))
+    trainer.extend(extensions.snapshot(n_retains=1), trigger=(args.epoch, 'epoch'))
+    trainer.extend(extensions.LogReport())
+    if args.plot and extensions.PlotReport.available():
+        trainer.extend(extensions.PlotReport(['main/loss', 'validation/main/loss'], 'epoch',
+                                             filename='loss.png'))
+        trainer.extend(extensions.PlotReport(
+            ['main/accuracy', 'validation/main/accuracy'], 'epoch', filename='accuracy.png'))
+    trainer.extend(extensions.PrintReport(
+        ['epoch', 'main/loss', 'validation/main/loss',
+         'main/accuracy', 'validation/main/accuracy', 'elapsed_time']))
+    trainer.extend(extensions.ProgressBar())
+
+    if args.resume:
+        serializers.load_npz(args.resume, trainer)
+
+    trainer.run()
+    model_path = os.path.join(args.out, 'mlp.model')
+    serializers.save_npz(model_path, model)
+    show_predictions(model_path, args.unit, test, device)
+    return trainer
+
+
+def show_predictions(model_path, n_units, test, device, n=10):
+    """Loads the saved MLP into a fresh one and prints its predictions for `n` test images."""
+    print(model_path)
+    model = MLP(n_units, 10)
+    model(numpy.zeros((1,) + test[0][0].shape, numpy.float32))  # create the parameters
+    serializers.load_npz(model_path, model)
+    model.to_device(device)
+    numpy.set_printoptions(precision=2, suppress=True)
+    with chainer.using_config('train', False), chainer.no_backprop_mode():
+        for i in range(n):
+            x, t = test[i]
+            y = model(device.send(x[None]))
+            probs = chainer.backend.to_cpu(F.softmax(y).array)
+            print(f'{i}-th image: answer = {int(t)}, predict = {int(probs.argmax())} {probs[0]}')
+
+
+if __name__ == '__main__':
+    main()
