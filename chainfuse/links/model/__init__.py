@@ -1,0 +1,2 @@
+"""Model links: Classifier."""
+from chainfuse.links.model.classifier import Classifier  # noqa: F401
