@@ -333,7 +333,10 @@ class Recorder:
     def on_concretize(self, var, how):
         v = self._var_values.get(id(var))
         if v is None:
-            return var._data
+            v = self._array_values.get(id(var._data)) if var._data is not None else None
+            if v is None:
+                return var._data
+            self.bind_variable(var, v)  # a new Variable around a traced array
         if how == '.array':
             return self._traced_array(var._data, v)
         self.concretize_value(v, how)

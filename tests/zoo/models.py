@@ -74,7 +74,7 @@ class BNMLP(chainer.Chain):
     def __init__(self):
         super().__init__()
         with self.init_scope():
-            self.l1 = L.Linear(None, 16)
+            self.l1 = L.Linear(None, 16, nobias=True)  # BN's beta is the bias
             self.bn = L.BatchNormalization(16)
             self.l2 = L.Linear(None, 10)
 
