@@ -1,5 +1,9 @@
-"""Small helpers shared by F.* wrappers."""
+"""Small helpers shared by F.* wrappers: argument normalization and shape checks."""
 import numpy
+
+from chainfuse import backend
+from chainfuse.core.variable import Variable
+from chainfuse.ops.registry import OpTypeError
 
 
 def normalize_axis_arg(axis):
@@ -9,3 +13,32 @@ def normalize_axis_arg(axis):
     if isinstance(axis, (int, numpy.integer)):
         return (int(axis),)
     return tuple(int(a) for a in axis)
+
+
+def check_axis(fn, axis, ndim):
+    """One axis in [-ndim, ndim) as a non-negative int; an OpTypeError naming `fn` if not."""
+    axis = int(axis)
+    if not -ndim <= axis < ndim:
+        raise OpTypeError(fn, f'axis {axis} is out of bounds for an array of ndim {ndim}')
+    return axis % ndim
+
+
+def is_array(x):
+    return isinstance(x, numpy.ndarray) or backend.is_cupy_array(x)
+
+
+def is_array_like(x):
+    """A Variable or a numpy/cupy array (what an op accepts as an input)."""
+    return isinstance(x, Variable) or is_array(x)
+
+
+def array_module(x):
+    """numpy or cupy for a Variable or an array (a Variable's data is not read)."""
+    return x.xp if isinstance(x, Variable) else backend.get_array_module(x)
+
+
+def prod(shape):
+    n = 1
+    for s in shape:
+        n *= int(s)
+    return n

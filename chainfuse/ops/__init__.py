@@ -4,3 +4,5 @@ from chainfuse.ops.registry import (  # noqa: F401
     LINALG, CONV, RANDOM, OTHER)
 from chainfuse.ops import elementwise, array, reduction, linalg  # noqa: F401
 from chainfuse.ops import conv  # noqa: F401
+from chainfuse.ops import random  # noqa: F401
+from chainfuse.ops import special  # noqa: F401

@@ -1,0 +1,11 @@
+from chainfuse.ops import elementwise as E
+
+
+def clipped_relu(x, z=20.0):
+    """``min(max(x, 0), z)``: a ReLU capped at `z` (gradient 1 strictly inside (0, z))."""
+    return E.minimum(E.maximum(x, 0.0), float(z))
+
+
+def relu6(x):
+    """``min(max(x, 0), 6)``."""
+    return clipped_relu(x, 6.0)

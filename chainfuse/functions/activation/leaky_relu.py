@@ -1,0 +1,10 @@
+from chainfuse.ops import elementwise as E
+
+
+def leaky_relu(x, slope=0.2):
+    """Leaky ReLU: ``x`` where ``x >= 0``, else ``slope * x`` (Chainer's default slope 0.2).
+
+    One ``where`` over the sign of x, so the gradient is 1 or `slope` and double
+    backprop goes through the same selection.
+    """
+    return E.where(E.greater_equal(x, 0.0), x, E.mul(x, float(slope)))

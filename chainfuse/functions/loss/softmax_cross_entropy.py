@@ -1,0 +1,71 @@
+import numpy
+
+from chainfuse.functions.activation.log_softmax import log_softmax
+from chainfuse.functions.loss import _common as C
+from chainfuse.ops import array as A
+from chainfuse.ops import elementwise as E
+from chainfuse.ops.registry import OpTypeError
+
+
+def _check(x, t, class_weight):
+    C.check_float('softmax_cross_entropy', x)
+    C.check_labels('softmax_cross_entropy', t)
+    ok = x.ndim >= 2 and t.ndim == x.ndim - 1 and t.shape[0] == x.shape[0] and \
+        tuple(x.shape[2:]) == tuple(t.shape[1:])
+    if not ok:
+        raise OpTypeError('softmax_cross_entropy',
+                          f'x must be (N, C, ...) and t (N, ...) with the same trailing '
+                          f'axes, got x {tuple(x.shape)} and t {tuple(t.shape)}')
+    if class_weight is not None:
+        shape = getattr(class_weight, 'shape', None)
+        if shape != (x.shape[1],) or class_weight.dtype.kind != 'f':
+            raise OpTypeError('softmax_cross_entropy',
+                              f'class_weight must be a float array of shape ({x.shape[1]},), '
+                              f'got {getattr(class_weight, "dtype", type(class_weight))} '
+                              f'{shape}')
+
+
+def _flat_indices(x, t_safe):
+    """Indices of ``x[n, t[n, r], r]`` in x flattened, for x viewed as (N, C, R).
+
+    ``n * C * R + r`` is a constant of t's shape (it depends on shapes only); adding
+    ``t * R`` picks the class.  int64, so large inputs cannot overflow.
+    """
+    n, c = x.shape[0], x.shape[1]
+    rest = x.size // max(n * c, 1)
+    xp = C.array_module(x)
+    base = (xp.arange(n, dtype=numpy.int64)[:, None] * (c * rest) +
+            xp.arange(rest, dtype=numpy.int64)[None, :]).reshape(t_safe.shape)
+    return E.add(E.mul(E.astype(t_safe, dtype=numpy.dtype(numpy.int64)), rest), base)
+
+
+def softmax_cross_entropy(x, t, normalize=True, cache_score=True, class_weight=None,
+                          ignore_label=-1, reduce='mean', enable_double_backprop=False):
+    """Cross entropy of ``softmax(x, axis=1)`` against integer labels t.
+
+    x is (N, C) or (N, C, d1, ...) and t is (N,) or (N, d1, ...).  The loss of one
+    entry is ``-log_softmax(x)[n, t, ...]`` (times ``class_weight[t]`` when given);
+    entries whose label is `ignore_label` count 0.  ``reduce='mean'`` sums them and
+    divides by the number of non-ignored labels (``normalize=True``) or by N;
+    ``reduce='no'`` returns them with t's shape.
+
+    Composed of ops: log_softmax, then a ``take`` of the labelled entries from the
+    flattened scores, then masking and the reduction, so the result is differentiable
+    to any order (``cache_score`` and ``enable_double_backprop`` are accepted for
+    Chainer compatibility and change nothing).
+    """
+    C.check_reduce('softmax_cross_entropy', reduce)
+    _check(x, t, class_weight)
+    log_y = log_softmax(x, axis=1)
+    t_safe = C.safe_labels(t, ignore_label)
+    picked = A.take(A.reshape(log_y, shape=(x.size,)), _flat_indices(x, t_safe), axis=0)
+    valid = C.valid_mask(t, ignore_label, x.dtype)
+    weight = valid
+    if class_weight is not None:
+        cw = class_weight.astype(x.dtype, copy=False)
+        weight = E.mul(valid, A.take(cw, t_safe, axis=0))
+    losses = E.neg(E.mul(picked, weight))
+    if reduce == 'no':
+        return losses
+    count = C.count_of(valid) if normalize else float(max(x.shape[0], 1))
+    return C.total_of(losses, count)

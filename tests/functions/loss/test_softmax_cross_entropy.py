@@ -1,0 +1,109 @@
+"""F.softmax_cross_entropy: ignored labels, reduce='no', class weights, stability, errors."""
+import numpy
+import pytest
+
+import chainfuse as cf
+import chainfuse.functions as F
+from chainfuse import Variable
+from chainfuse.ops.registry import OpTypeError
+
+X = numpy.array([[0.2, -1.0, 0.5], [1.5, 0.3, -0.2], [0.0, 0.1, 0.2], [-0.4, 0.9, 0.3]])
+T = numpy.array([2, -1, 0, 1], numpy.int32)
+
+
+def _nll(x, t):
+    logp = x - numpy.log(numpy.exp(x).sum(axis=1, keepdims=True))
+    return -logp[numpy.arange(len(t)), numpy.maximum(t, 0)]
+
+
+def test_ignored_labels_get_no_loss_and_no_gradient():
+    x = Variable(X.copy())
+    loss = F.softmax_cross_entropy(x, T)
+    per = _nll(X, T)
+    numpy.testing.assert_allclose(loss.array, (per[0] + per[2] + per[3]) / 3)
+    loss.backward()
+    numpy.testing.assert_array_equal(x.grad[1], 0.0)
+    p = numpy.exp(X) / numpy.exp(X).sum(axis=1, keepdims=True)
+    expected = (p - numpy.eye(3)[numpy.maximum(T, 0)]) / 3
+    numpy.testing.assert_allclose(x.grad[[0, 2, 3]], expected[[0, 2, 3]])
+
+
+def test_normalize_false_divides_by_batch_size():
+    loss = F.softmax_cross_entropy(X, T, normalize=False)
+    per = _nll(X, T)
+    numpy.testing.assert_allclose(loss.array, (per[0] + per[2] + per[3]) / 4)
+
+
+def test_reduce_no_has_labels_shape_with_zeros_where_ignored():
+    losses = F.softmax_cross_entropy(X, T, reduce='no')
+    assert losses.shape == (4,) and losses.dtype == X.dtype
+    expected = _nll(X, T) * (T != -1)
+    numpy.testing.assert_allclose(losses.array, expected)
+
+
+def test_class_weight_scales_each_entry_but_not_the_count():
+    w = numpy.array([0.5, 2.0, 3.0])
+    loss = F.softmax_cross_entropy(X, T, class_weight=w)
+    per = _nll(X, T) * w[numpy.maximum(T, 0)]
+    numpy.testing.assert_allclose(loss.array, (per[0] + per[2] + per[3]) / 3)
+
+
+def test_every_label_ignored_gives_zero_not_nan():
+    x = Variable(X.astype(numpy.float32))
+    loss = F.softmax_cross_entropy(x, numpy.full(4, -1, numpy.int32))
+    loss.backward()
+    assert loss.array == 0.0
+    numpy.testing.assert_array_equal(x.grad, 0.0)
+
+
+def test_huge_logits_stay_finite():
+    x = Variable(numpy.array([[1000.0, -1000.0], [-1000.0, 1000.0]], numpy.float32))
+    loss = F.softmax_cross_entropy(x, numpy.array([0, 0], numpy.int32), reduce='no')
+    numpy.testing.assert_allclose(loss.array, [0.0, 2000.0])
+    F.sum(loss).backward()
+    assert numpy.isfinite(x.grad).all()
+
+
+def test_spatial_inputs_match_flattened_ones():
+    rng = numpy.random.default_rng(0)
+    x = rng.standard_normal((2, 3, 2, 2))
+    t = rng.integers(0, 3, (2, 2, 2)).astype(numpy.int32)
+    flat_x = x.transpose(0, 2, 3, 1).reshape(-1, 3)
+    numpy.testing.assert_allclose(F.softmax_cross_entropy(x, t).array,
+                                  F.softmax_cross_entropy(flat_x, t.reshape(-1)).array)
+
+
+def test_labels_are_graph_inputs_when_compiled():
+    def f(x, t):
+        return F.softmax_cross_entropy(x, t)
+
+    cfn = cf.compile(f, fallback='raise')
+    for t in (T, numpy.array([0, 1, -1, 2], numpy.int32)):
+        numpy.testing.assert_allclose(cfn(X, t).array, f(X, t).array)
+
+
+@pytest.mark.parametrize('x,t,match', [
+    (X, T[:3], r'x must be \(N, C, \.\.\.\) and t \(N, \.\.\.\)'),
+    (X, T.astype(numpy.float64), 't must be a signed integer array'),
+    (T, T, 'x must be a floating-point array'),
+])
+def test_bad_inputs_are_named(x, t, match):
+    with pytest.raises(OpTypeError, match='softmax_cross_entropy: ' + match):
+        F.softmax_cross_entropy(x, t)
+
+
+def test_bad_reduce_and_class_weight():
+    with pytest.raises(ValueError, match="softmax_cross_entropy: only 'mean' and 'no'"):
+        F.softmax_cross_entropy(X, T, reduce='sum')
+    with pytest.raises(OpTypeError, match=r'class_weight must be a float array of shape \(3,\)'):
+        F.softmax_cross_entropy(X, T, class_weight=numpy.ones(4))
+
+
+def test_float16_mean_over_many_entries_does_not_overflow():
+    # the summed loss (20000 * log 30 ~ 68000) exceeds float16's 65504
+    x = Variable(numpy.zeros((20000, 30), numpy.float16))
+    loss = F.softmax_cross_entropy(x, numpy.zeros(20000, numpy.int32))
+    assert loss.dtype == numpy.float16
+    numpy.testing.assert_allclose(loss.array, numpy.log(30.0), rtol=1e-3)
+    loss.backward()
+    assert x.grad.dtype == numpy.float16 and numpy.isfinite(x.grad).all()

@@ -1,0 +1,136 @@
+"""Rows for F.loss (chainfuse/functions/loss/)."""
+import numpy
+
+import chainfuse.functions as F
+from chainfuse.testing import Case, const, ints, positive, uniform
+
+LABELS = const(numpy.array([0, 2, -1, 1, 2], numpy.int32))  # one ignored entry
+CLASS_WEIGHT = numpy.array([0.5, 2.0, 1.5])
+
+
+def _log_softmax(x):
+    z = x - x.max(axis=1, keepdims=True)
+    return z - numpy.log(numpy.exp(z).sum(axis=1, keepdims=True))
+
+
+def _sce(x, t, normalize=True, cache_score=True, class_weight=None, ignore_label=-1,
+         reduce='mean', enable_double_backprop=False):
+    logp = numpy.moveaxis(_log_softmax(x), 1, -1)  # (N, ..., C)
+    valid = t != ignore_label
+    safe = numpy.where(valid, t, 0)
+    picked = numpy.take_along_axis(logp, safe[..., None], axis=-1)[..., 0]
+    weight = valid * (class_weight[safe] if class_weight is not None else 1.0)
+    losses = -picked * weight
+    if reduce == 'no':
+        return losses
+    count = max(valid.sum(), 1) if normalize else max(len(x), 1)
+    return losses.sum() / count
+
+
+def _sigmoid_ce(x, t, normalize=True, reduce='mean'):
+    valid = t != -1
+    losses = (numpy.logaddexp(0.0, x) - t * x) * valid  # -t log p - (1 - t) log(1 - p)
+    if reduce == 'no':
+        return losses
+    count = max(valid.sum(), 1) if normalize else max(len(x), 1)
+    return losses.sum() / count
+
+
+def _hinge(x, t, norm='L1', reduce='mean'):
+    delta = numpy.where(numpy.arange(x.shape[1])[None, :] == t[:, None], 1.0, -1.0)
+    losses = numpy.maximum(0.0, 1.0 - delta * x) ** (1 if norm == 'L1' else 2)
+    return losses if reduce == 'no' else losses.sum() / len(x)
+
+
+def _huber(x, t, delta, reduce='sum_along_second_axis'):
+    d = numpy.abs(x - t)
+    losses = numpy.where(d <= delta, 0.5 * d ** 2, delta * (d - 0.5 * delta))
+    return losses if reduce == 'no' else losses.sum(axis=1)
+
+
+def _reduced(losses, reduce):
+    return {'sum': losses.sum(), 'mean': losses.mean(), 'no': losses}[reduce]
+
+
+def _kl(mean, ln_var, reduce='sum'):
+    return _reduced(0.5 * (mean ** 2 + numpy.exp(ln_var) - ln_var - 1), reduce)
+
+
+def _bernoulli_nll(x, y, reduce='sum'):
+    p = 1.0 / (1.0 + numpy.exp(-y))
+    return _reduced(-(x * numpy.log(p) + (1 - x) * numpy.log(1 - p)), reduce)
+
+
+def _gaussian_nll(x, mean, ln_var, reduce='sum'):
+    var = numpy.exp(ln_var)
+    return _reduced(0.5 * numpy.log(2 * numpy.pi * var) + (x - mean) ** 2 / (2 * var), reduce)
+
+
+CASES = [
+    # ---- softmax_cross_entropy ----
+    Case(F.softmax_cross_entropy, [uniform(4, 3), ints(4, high=3)], ref=_sce),
+    Case(F.softmax_cross_entropy, [uniform(5, 3), LABELS], ref=_sce, name='sce_ignore'),
+    Case(F.softmax_cross_entropy, [uniform(5, 3), LABELS], attrs=dict(normalize=False),
+         ref=_sce, name='sce_not_normalized'),
+    Case(F.softmax_cross_entropy, [uniform(5, 3), LABELS], attrs=dict(reduce='no'),
+         ref=_sce, name='sce_no_reduce'),
+    Case(F.softmax_cross_entropy, [uniform(5, 3), LABELS],
+         attrs=dict(class_weight=CLASS_WEIGHT), ref=_sce, name='sce_class_weight'),
+    Case(F.softmax_cross_entropy, [uniform(5, 3), LABELS],
+         attrs=dict(class_weight=CLASS_WEIGHT, reduce='no'), ref=_sce,
+         name='sce_class_weight_no_reduce'),
+    Case(F.softmax_cross_entropy, [uniform(2, 3, 2, 2), ints(2, 2, 2, low=-1, high=3)],
+         ref=_sce, name='sce_4d'),
+    Case(F.softmax_cross_entropy, [uniform(4, 3), const(numpy.array([0, 1, 1, 2], 'i'))],
+         attrs=dict(ignore_label=1), ref=_sce, name='sce_ignore_label_1'),
+    Case(F.softmax_cross_entropy, [uniform(3, 4), const(numpy.array([-1, -1, -1], 'i'))],
+         ref=_sce, name='sce_all_ignored'),
+    Case(F.softmax_cross_entropy, [uniform(4, 3), ints(4, high=3, dtype=numpy.int64)],
+         attrs=dict(enable_double_backprop=True, cache_score=False), ref=_sce,
+         name='sce_int64_labels'),
+    # ---- squared and absolute errors ----
+    Case(F.mean_squared_error, [uniform(3, 4), uniform(3, 4)],
+         ref=lambda a, b: ((a - b) ** 2).mean()),
+    Case(F.squared_error, [uniform(3, 4), uniform(3, 4)], ref=lambda a, b: (a - b) ** 2),
+    Case(F.mean_absolute_error, [uniform(3, 4), uniform(3, 4)],
+         ref=lambda a, b: numpy.abs(a - b).mean()),
+    Case(F.absolute_error, [uniform(2, 3, 2), uniform(2, 3, 2)],
+         ref=lambda a, b: numpy.abs(a - b)),
+    # ---- sigmoid_cross_entropy ----
+    Case(F.sigmoid_cross_entropy, [uniform(3, 4, low=-3, high=3), ints(3, 4, low=-1, high=2)],
+         ref=_sigmoid_ce),
+    Case(F.sigmoid_cross_entropy, [uniform(3, 4, low=-3, high=3), ints(3, 4, low=-1, high=2)],
+         attrs=dict(normalize=False), ref=_sigmoid_ce, name='sigmoid_ce_not_normalized'),
+    Case(F.sigmoid_cross_entropy, [uniform(3, 4, low=-3, high=3), ints(3, 4, low=-1, high=2)],
+         attrs=dict(reduce='no'), ref=_sigmoid_ce, name='sigmoid_ce_no_reduce'),
+    Case(F.sigmoid_cross_entropy, [const([[-30.0, 30.0], [25.0, -25.0]]),
+                                   const(numpy.array([[0, 1], [0, 1]], 'i'))],
+         dtypes=(numpy.float32, numpy.float64), ref=_sigmoid_ce, name='sigmoid_ce_large'),
+    Case(F.sigmoid_cross_entropy, [const([[0.0, 0.0, 0.7]]),
+                                   const(numpy.array([[0, 1, 1]], 'i'))],
+         ref=_sigmoid_ce, name='sigmoid_ce_zero_logit'),
+    # ---- hinge ----
+    Case(F.hinge, [uniform(4, 3, low=-2, high=2), ints(4, high=3)], ref=_hinge),
+    Case(F.hinge, [uniform(4, 3, low=-2, high=2), ints(4, high=3)], attrs=dict(norm='L2'),
+         ref=_hinge, name='hinge_l2'),
+    Case(F.hinge, [uniform(4, 3, low=-2, high=2), ints(4, high=3)], attrs=dict(reduce='no'),
+         ref=_hinge, name='hinge_no_reduce'),
+    # ---- huber_loss ----
+    Case(F.huber_loss, [uniform(3, 4, low=-2, high=2), uniform(3, 4, low=-2, high=2)],
+         attrs=dict(delta=1.0), ref=_huber),
+    Case(F.huber_loss, [uniform(3, 4, low=-2, high=2), uniform(3, 4, low=-2, high=2)],
+         attrs=dict(delta=0.5, reduce='no'), ref=_huber, name='huber_no_reduce'),
+    # ---- VAE losses ----
+    Case(F.gaussian_kl_divergence, [uniform(3, 4), uniform(3, 4)], ref=_kl),
+    Case(F.gaussian_kl_divergence, [uniform(3, 4), uniform(3, 4)], attrs=dict(reduce='mean'),
+         ref=_kl, name='gaussian_kl_mean'),
+    Case(F.gaussian_kl_divergence, [uniform(3, 4), uniform(3, 4)], attrs=dict(reduce='no'),
+         ref=_kl, name='gaussian_kl_no_reduce'),
+    Case(F.bernoulli_nll, [uniform(3, 4, low=0, high=1), uniform(3, 4, low=-3, high=3)],
+         ref=_bernoulli_nll),
+    Case(F.bernoulli_nll, [uniform(3, 4, low=0, high=1), uniform(3, 4, low=-3, high=3)],
+         attrs=dict(reduce='no'), ref=_bernoulli_nll, name='bernoulli_nll_no_reduce'),
+    Case(F.gaussian_nll, [uniform(3, 4), uniform(3, 4), uniform(3, 4)], ref=_gaussian_nll),
+    Case(F.gaussian_nll, [uniform(3, 4), uniform(3, 4), positive(3, 4)],
+         attrs=dict(reduce='mean'), ref=_gaussian_nll, name='gaussian_nll_mean'),
+]
