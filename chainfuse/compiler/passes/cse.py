@@ -12,7 +12,7 @@ def cse(graph):
     consts = {}
     for v in graph.inputs:
         if v.kind == 'const' and v.const is not None and v.const.size <= 4096:
-            key = (v.aval, bytes(memoryview(_host(v.const)).cast('B')))
+            key = (v.aval, _host(v.const).tobytes())
             if key in consts:
                 rw.map[v.id] = consts[key]
                 continue
@@ -20,7 +20,7 @@ def cse(graph):
         nv.requires_grad = v.requires_grad
         rw.map[v.id] = nv
         if v.kind == 'const' and v.const is not None and v.const.size <= 4096:
-            consts[(v.aval, bytes(memoryview(_host(v.const)).cast('B')))] = nv
+            consts[(v.aval, _host(v.const).tobytes())] = nv
     seen = {}
     for n in graph.nodes:
         ins = tuple(rw.map[v.id].id for v in n.inputs)
