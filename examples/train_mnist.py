@@ -58,6 +58,9 @@ def parse_args(argv=None):
                         help="'digits': scikit-learn's 8x8 digits (bundled, small); "
                              "'mnist': the 28x28 MNIST")
     parser.add_argument('--seed', type=int, default=0, help='Random seed')
+    parser.add_argument('--compile', action='store_true',
+                        help='Compile the model and run each training step as one fused '
+                             'plan (CHAINFUSE_DISABLE_COMPILE=1 turns it off again)')
     parser.add_argument('--noplot', dest='plot', action='store_false',
                         help='Disable PlotReport extension')
     return parser.parse_args(argv)
@@ -92,6 +95,8 @@ def main(argv=None):
     model = MLP(args.unit, 10)
     classifier_model = L.Classifier(model)
     classifier_model.to_device(device)
+    if args.compile:
+        chainer.compile(classifier_model)  # Evaluator's test-mode calls get their own plan
 
     optimizer = chainer.optimizers.Adam()
     optimizer.setup(classifier_model)
@@ -101,7 +106,8 @@ def main(argv=None):
     test_iter = chainer.iterators.SerialIterator(test, args.batchsize, repeat=False,
                                                  shuffle=False)
 
-    updater = training.StandardUpdater(train_iter, optimizer, device=device)
+    updater = training.StandardUpdater(train_iter, optimizer, device=device,
+                                       compile=args.compile)
     trainer = training.Trainer(updater, (args.epoch, 'epoch'), out=args.out)
 
     trainer.extend(extensions.Evaluator(test_iter, classifier_model, device=device))
@@ -113,9 +119,11 @@ def main(argv=None):
                                              filename='loss.png'))
         trainer.extend(extensions.PlotReport(
             ['main/accuracy', 'validation/main/accuracy'], 'epoch', filename='accuracy.png'))
-    trainer.extend(extensions.PrintReport(
-        ['epoch', 'main/loss', 'validation/main/loss',
-         'main/accuracy', 'validation/main/accuracy', 'elapsed_time']))
+    entries = ['epoch', 'main/loss', 'validation/main/loss', 'main/accuracy',
+               'validation/main/accuracy', 'elapsed_time']
+    if args.compile:
+        entries += ['compile/time', 'compile/kernels', 'compile/retraces']
+    trainer.extend(extensions.PrintReport(entries))
     trainer.extend(extensions.ProgressBar())
 
     if args.resume:

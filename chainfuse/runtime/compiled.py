@@ -32,6 +32,22 @@ from chainfuse.compiler.pipeline import compile_inference, compile_training
 EAGER = 'eager'
 
 
+def report_stats(state, entry):
+    """Reports ``compile/time``, ``compile/retraces``, ``compile/kernels`` and
+    ``compile/fallbacks`` (for LogReport/PrintReport) when a reporter is active."""
+    from chainfuse import reporter
+    if not reporter._reporters():
+        return
+    kernels = 0
+    if entry is not None and entry != EAGER:
+        plans = getattr(entry, 'plans', None) or ()
+        kernels = sum(len(p.kernels) for p in plans)
+    reporter.report({'compile/time': state.stats['compile_time'],
+                     'compile/retraces': state.cache.retraces,
+                     'compile/kernels': kernels,
+                     'compile/fallbacks': state.stats['fallbacks']})
+
+
 class CompiledFunction(FunctionNode):
     """The graph node of one compiled forward call; its backward runs the backward plan."""
 
@@ -87,6 +103,8 @@ class Entry:
         self.reason = reason
         self.compile_seconds = compile_seconds
         self.calls = 0
+        self.plans = ([compiled.forward_plan, compiled.backward_plan] if training
+                      else [compiled.plan])
         g = tr.graph
         kinds = [k for _, k, _ in g.outputs]
         self.result_avals = [v.aval for v, k, _ in g.outputs if k == 'result']
@@ -144,6 +162,7 @@ class CompiledCallable:
             entry = self._compile(sig, args, kwargs)
         else:
             self.cache.note_hit(sig)
+        report_stats(self, entry)
         if entry == EAGER:
             return self._eager(args, kwargs)
         return self._run(entry, args, kwargs)

@@ -33,6 +33,7 @@ from chainfuse.config import config
 from chainfuse.core import function_node
 from chainfuse.core.variable import Variable
 from chainfuse.compiler.pipeline import compile_inference
+from chainfuse.runtime.compiled import report_stats
 from chainfuse.tracer.errors import GraphBreak
 from chainfuse.tracer.guards import TraceCache, signature, unflatten
 from chainfuse.tracer.trace import trace
@@ -54,6 +55,7 @@ class StepEntry:
         self.reason = reason
         self.compile_seconds = seconds
         self.calls = 0
+        self.plans = [compiled.plan]
         g = compiled.plan.graph
         self.grad_params = [tr.param_of[name] for _, kind, name in g.outputs
                             if kind == 'grad']
@@ -141,6 +143,7 @@ class CompiledStep:
             entry = self._compile(sig, args, kwargs)
         else:
             self.cache.note_hit(sig)
+        report_stats(self, entry)
         if entry == EAGER:
             return self._eager(args, kwargs)
         return self._run(entry, args, kwargs)

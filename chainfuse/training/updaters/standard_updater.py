@@ -27,10 +27,13 @@ class StandardUpdater(Updater):
         loss_func: callable computing the loss; defaults to the main target.
         loss_scale: multiplies the loss before backward (passed to the optimizer).
         auto_new_epoch: call ``optimizer.new_epoch()`` at each epoch boundary.
+        compile: run each step (forward, backward, optimizer hooks and update) as one
+            compiled plan (`chainfuse.compile_step`); ``chainfuse.eager()`` or
+            ``CHAINFUSE_DISABLE_COMPILE=1`` turn it back into the eager step.
     """
 
     def __init__(self, iterator, optimizer, converter=concat_examples, device=None, loss_func=None,
-                 loss_scale=None, auto_new_epoch=True):
+                 loss_scale=None, auto_new_epoch=True, compile=False):
         self._iterators = iterator if isinstance(iterator, dict) else {'main': iterator}
         self._optimizers = optimizer if isinstance(optimizer, dict) else {'main': optimizer}
         for what, d in (('iterator', self._iterators), ('optimizer', self._optimizers)):
@@ -52,6 +55,8 @@ class StandardUpdater(Updater):
             for opt in self._optimizers.values():
                 opt.use_auto_new_epoch = True
         self.iteration = 0
+        self.compile = compile
+        self._compiled_step = None
 
     # ---- progress, read from the main iterator ----
     @property
@@ -95,7 +100,13 @@ class StandardUpdater(Updater):
         optimizer = self._optimizers['main']
         in_arrays = util.call_converter(self.converter, iterator.next(), self._device)
         loss_func = self.loss_func or optimizer.target
-        util.call_with_arrays(functools.partial(optimizer.update, loss_func), in_arrays)
+        if self.compile:
+            if self._compiled_step is None:
+                from chainfuse.runtime import compile_step
+                self._compiled_step = compile_step(optimizer, loss_func)
+            util.call_with_arrays(self._compiled_step, in_arrays)
+        else:
+            util.call_with_arrays(functools.partial(optimizer.update, loss_func), in_arrays)
         if self.auto_new_epoch and iterator.is_new_epoch:
             optimizer.new_epoch(auto=True)
 
