@@ -134,6 +134,7 @@ class CompiledStep:
             return self._eager(args, kwargs)
         why = self._unsupported()
         if why is not None:
+            report_stats(self, None)
             if why.startswith('first step'):
                 return self._eager(args, kwargs)
             return self._fall_back(None, why, args, kwargs)
