@@ -13,7 +13,7 @@ from chainfuse import optimizers, serializers
 from chainfuse.links.link import Chain
 from chainfuse.ops import elementwise as E
 
-from ._models import Dense
+from tests.optimizers._models import Dense
 
 DATA = os.path.join(os.path.dirname(__file__), '..', 'data', 'chainer7')
 

@@ -7,7 +7,7 @@ import pytest
 from chainfuse import optimizers, serializers
 from chainfuse.serializers import hdf5
 
-from ._models import MLP, mse, params_of, regression_data
+from tests.optimizers._models import MLP, mse, params_of, regression_data
 
 needs_h5py = pytest.mark.skipif(not hdf5._available, reason='h5py is not installed')
 

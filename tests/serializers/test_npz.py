@@ -12,7 +12,7 @@ from chainfuse.links.link import Chain, Link
 from chainfuse.serializers import (
     DictionarySerializer, MissingKeyError, NpzDeserializer, SerializationError)
 
-from ._models import MLP, Dense, params_of
+from tests.optimizers._models import MLP, Dense, params_of
 
 
 class WithPersistents(Link):

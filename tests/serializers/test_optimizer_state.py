@@ -4,7 +4,7 @@ import pytest
 
 from chainfuse import optimizers, serializers
 
-from ._models import MLP, mse, params_of, regression_data
+from tests.optimizers._models import MLP, mse, params_of, regression_data
 
 OPTIMIZERS = [
     lambda: optimizers.MomentumSGD(lr=0.05), lambda: optimizers.NesterovAG(lr=0.05),
