@@ -261,6 +261,13 @@ def compile(target, *, fallback='eager', dynamic_batch=False, recompute='auto', 
             backend='auto', max_retraces=8):
     """Compiles a Link (in place: the same object is returned, so its parameters, paths
     and serialization are unchanged) or a function (a wrapper is returned)."""
+    if dynamic_batch:
+        raise NotImplementedError(
+            'compile(dynamic_batch=True) is not implemented yet: every batch size gets its '
+            'own trace (the last partial batch of an epoch retraces once)')
+    if verify:
+        raise NotImplementedError('compile(verify=N) is not implemented yet; run the model '
+                                  'under chainfuse.eager() to compare by hand')
     options = dict(fallback=fallback, dynamic_batch=dynamic_batch, recompute=recompute,
                    verify=verify, backend=backend, max_retraces=max_retraces)
     if hasattr(target, 'namedparams'):
