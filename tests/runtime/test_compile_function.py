@@ -99,3 +99,31 @@ def test_no_backprop_calls_use_an_inference_plan():
     assert y.creator is None
     numpy.testing.assert_allclose(y.array, f(x).array, rtol=1e-5)
     assert not cfn.entries[0].training
+
+
+def test_static_graph_decorator_compiles_a_chain():
+    import chainfuse.functions as F
+    import chainfuse.links as L
+
+    class Net(cf.Chain):
+        def __init__(self):
+            super().__init__()
+            with self.init_scope():
+                self.l1 = L.Linear(4, 3)
+
+        @cf.static_graph
+        def forward(self, x):
+            return F.sum(F.tanh(self.l1(x)))
+
+    net = Net()
+    x = numpy.ones((2, 4), 'float32')
+    y = net(x)
+    y.backward()
+    g = net.l1.W.grad.copy()
+    assert type(y.creator).__name__ == 'CompiledFunction'
+    net.cleargrads()
+    with cf.eager():
+        ye = net(x)
+    ye.backward()
+    numpy.testing.assert_allclose(y.array, ye.array, rtol=1e-6)
+    numpy.testing.assert_allclose(g, net.l1.W.grad, rtol=1e-5, atol=1e-6)
