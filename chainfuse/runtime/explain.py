@@ -11,11 +11,14 @@ import os
 
 from chainfuse.compiler.codegen.cuda import CudaKernelSource
 from chainfuse.runtime.compiled import EAGER, CompiledCallable
-from chainfuse.tracer.dot import dump_dot, graph_to_dot
+from chainfuse.tracer.dot import dump_dot, graph_to_dot, graphs_to_dot
 from chainfuse.utils import atomic_write
 
 
 def _state(compiled):
+    from chainfuse.runtime.step import CompiledStep
+    if isinstance(compiled, CompiledStep):
+        return compiled
     state = getattr(compiled, '_chainfuse_compiled', None)
     if state is None:
         state = compiled.__dict__.get('_chainfuse_static') if hasattr(compiled, '__dict__') \
@@ -73,20 +76,44 @@ def explain(compiled, *args, **kwargs):
     return Explanation(state)
 
 
-def plan_dot(plan):
-    """DOT of a plan's graph with each fused kernel drawn as a cluster of its ops."""
+def _plan_part(title, plan):
     g = plan.graph
-    clusters = {}
-    for n in g.nodes:
-        if getattr(n.op, 'is_fused', False):
-            clusters[f'n{n.id}'] = (n.op.name, [n.id])
+    clusters = {f'n{n.id}': (n.op.name, [n.id]) for n in g.nodes
+                if getattr(n.op, 'is_fused', False)}
 
     def label(node):
         if getattr(node.op, 'is_fused', False):
             ops = '\\n'.join(f't{j} = {op.name}' for op, _, _, j in node.op.body)
-            return f'{node.op.name}\\n{ops}'
+            outs = ', '.join(str(a) for a in node.op.out_avals)
+            return f'{node.op.name}\\n{ops}\\n-> {outs}'
         return node.op.name
+    return (title, g, label, clusters)
+
+
+def plan_dot(plan):
+    """DOT of a plan's graph with each fused kernel drawn as a cluster of its ops."""
+    _, g, label, clusters = _plan_part(plan.graph.name, plan)
     return graph_to_dot(g, node_label=label, clusters=clusters)
+
+
+def latest_entry(compiled):
+    """The compiled entry used last (the trace behind the latest call), or None."""
+    state = _state(compiled)
+    entries = [e for e in state.cache.entries.values() if e != EAGER]
+    return entries[-1] if entries else None
+
+
+def graph_dumps(compiled):
+    """{'cg_traced.dot': traced IR, 'cg_plan.dot': forward and backward plans} of the
+    latest compiled entry of a compiled Link, function or training step."""
+    entry = latest_entry(compiled)
+    if entry is None:
+        return {}
+    plans = getattr(entry, 'plans', None) or []
+    titles = ['forward', 'backward'] if len(plans) == 2 else ['step']
+    parts = [_plan_part(f'{t}: {p.graph.name}', p) for t, p in zip(titles, plans)]
+    return {'cg_traced.dot': graph_to_dot(entry.trace.graph),
+            'cg_plan.dot': graphs_to_dot(f'{entry.trace.graph.name}_plan', parts)}
 
 
 def dump(compiled, directory):

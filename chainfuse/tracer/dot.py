@@ -34,37 +34,57 @@ def op_label(node):
     return '\\n'.join([node.op.name] + attrs)
 
 
-def value_source(v):
-    return f'in{v.id}' if v.producer is None else f'n{v.producer.id}'
+def value_source(v, prefix=''):
+    return f'{prefix}in{v.id}' if v.producer is None else f'{prefix}n{v.producer.id}'
+
+
+def graph_body(graph, node_label=op_label, clusters=None, prefix=''):
+    """The statements of a graph's DOT (no header): nodes named ``<prefix>n<id>``..."""
+    lines = []
+    for v in graph.inputs:
+        label = f'{v.name}\\n{v.aval}'
+        lines.append(f'  {prefix}in{v.id} [label={_q(label)},{INPUT_STYLE.get(v.kind, "")}];')
+    for name, (label, node_ids) in sorted((clusters or {}).items()):
+        lines.append(f'  subgraph {_q("cluster_" + prefix + name)} {{')
+        lines.append(f'    label={_q(label)}; style=rounded; color="#3182bd";')
+        for nid in node_ids:
+            lines.append(f'    {prefix}n{nid};')
+        lines.append('  }')
+    for n in graph.nodes:
+        lines.append(f'  {prefix}n{n.id} [label={_q(node_label(n))},{OP_STYLE}];')
+    for n in graph.nodes:
+        for v in n.inputs:
+            lines.append(f'  {value_source(v, prefix)} -> {prefix}n{n.id} '
+                         f'[label={_q(v.aval)}];')
+    for k, (v, kind, name) in enumerate(graph.outputs):
+        lines.append(f'  {prefix}out{k} [label={_q(f"{kind}: {name}")},{OUTPUT_STYLE}];')
+        lines.append(f'  {value_source(v, prefix)} -> {prefix}out{k} [label={_q(v.aval)}];')
+    return lines
+
+
+def _header(name, rankdir):
+    return [f'digraph {_q(name)} {{', f'  rankdir={rankdir};',
+            '  node [fontname="Helvetica",fontsize=10];',
+            '  edge [fontname="Helvetica",fontsize=9];']
 
 
 def graph_to_dot(graph, rankdir='TB', node_label=op_label, clusters=None):
     """Returns DOT text.  `clusters` optionally maps a cluster name to (label, node ids)
     and draws those nodes inside a ``subgraph cluster_<name>`` (used for fused kernels)."""
-    lines = [f'digraph {_q(graph.name)} {{', f'  rankdir={rankdir};',
-             '  node [fontname="Helvetica",fontsize=10];',
-             '  edge [fontname="Helvetica",fontsize=9];']
-    for v in graph.inputs:
-        label = f'{v.name}\\n{v.aval}'
-        lines.append(f'  in{v.id} [label={_q(label)},{INPUT_STYLE.get(v.kind, "")}];')
-    clustered = set()
-    for name, (label, node_ids) in sorted((clusters or {}).items()):
-        lines.append(f'  subgraph {_q("cluster_" + name)} {{')
-        lines.append(f'    label={_q(label)}; style=rounded; color="#3182bd";')
-        for nid in node_ids:
-            clustered.add(nid)
-            lines.append(f'    n{nid};')
+    lines = _header(graph.name, rankdir) + graph_body(graph, node_label, clusters)
+    return '\n'.join(lines + ['}']) + '\n'
+
+
+def graphs_to_dot(name, parts, rankdir='TB'):
+    """Several graphs in one DOT file, each in a cluster: `parts` is a list of
+    (title, graph, node_label, clusters); node names are prefixed by the part's index."""
+    lines = _header(name, rankdir)
+    for i, (title, graph, node_label, clusters) in enumerate(parts):
+        lines.append(f'  subgraph {_q(f"cluster_part{i}")} {{')
+        lines.append(f'    label={_q(title)};')
+        lines += ['  ' + line for line in graph_body(graph, node_label, clusters, f'p{i}_')]
         lines.append('  }')
-    for n in graph.nodes:
-        lines.append(f'  n{n.id} [label={_q(node_label(n))},{OP_STYLE}];')
-    for n in graph.nodes:
-        for v in n.inputs:
-            lines.append(f'  {value_source(v)} -> n{n.id} [label={_q(v.aval)}];')
-    for k, (v, kind, name) in enumerate(graph.outputs):
-        lines.append(f'  out{k} [label={_q(f"{kind}: {name}")},{OUTPUT_STYLE}];')
-        lines.append(f'  {value_source(v)} -> out{k} [label={_q(v.aval)}];')
-    lines.append('}')
-    return '\n'.join(lines) + '\n'
+    return '\n'.join(lines + ['}']) + '\n'
 
 
 _warned_no_dot = False

@@ -5,6 +5,7 @@ from chainfuse import computational_graph
 from chainfuse.config import config
 from chainfuse.core.variable import Variable
 from chainfuse.training import extension
+from chainfuse.utils import atomic_write
 
 
 def dump_graph(root_name, filename='cg.dot', variable_style=None, function_style=None,
@@ -38,10 +39,14 @@ class DumpGraph(extension.Extension):
                                 else function_style)
         self._image_format = image_format
         self._called = False
+        self._compiled_pending = False
         self._original_flag = None
 
     def trigger(self, trainer):
-        """Fires once: at the first iteration the trainer runs with it."""
+        """Fires once at the first iteration the trainer runs with it (and, for a
+        compiled model whose first step ran eagerly, again once its plans exist)."""
+        if self._compiled_pending:
+            return True
         if self._called:
             return False
         self._called = True
@@ -59,6 +64,12 @@ class DumpGraph(extension.Extension):
             self._restore_flag()
 
     def _dump(self, trainer):
+        if self._compiled_pending:
+            for p in self._dump_compiled(trainer) if self._image_format else ():
+                computational_graph.render(p, self._image_format)
+            if self._image_format is None:
+                self._dump_compiled(trainer)
+            return
         if self._root_name not in trainer.observation:
             raise KeyError(f'dump_graph: {self._root_name!r} was not reported at this '
                            f'iteration (reported: {sorted(trainer.observation)})')
@@ -69,10 +80,32 @@ class DumpGraph(extension.Extension):
         cg = computational_graph.build_computational_graph(
             [var], variable_style=self._variable_style, function_style=self._function_style)
         path = os.path.join(trainer.out, self._filename)
-        with open(path, 'w') as f:
-            f.write(cg.dump())
+        atomic_write(path, cg.dump())
+        paths = [path] + self._dump_compiled(trainer)
         if self._image_format:
-            computational_graph.render(path, self._image_format)
+            for p in paths:
+                computational_graph.render(p, self._image_format)
+
+    def _dump_compiled(self, trainer):
+        """For compiled models also the traced IR (cg_traced.dot) and the fused plans
+        (cg_plan.dot, each kernel a cluster), named after `filename`."""
+        from chainfuse.runtime.explain import graph_dumps
+        updater = trainer.updater
+        compiled = getattr(updater, '_compiled_step', None)
+        if compiled is None:
+            target = updater.get_optimizer('main').target
+            compiled = target if hasattr(target, '_chainfuse_compiled') else None
+        if compiled is None:
+            return []
+        base, ext = os.path.splitext(self._filename)
+        written = []
+        dumps = graph_dumps(compiled)
+        self._compiled_pending = not dumps  # nothing compiled yet: try next iteration
+        for name, text in dumps.items():
+            path = os.path.join(trainer.out, base + name[len('cg'):-len('.dot')] + ext)
+            atomic_write(path, text)
+            written.append(path)
+        return written
 
     def _restore_flag(self):
         if self._original_flag is not None:
