@@ -216,6 +216,34 @@ class CompiledCallable:
         return getattr(self.fn, '__name__', 'fn')
 
     def _run(self, entry, args, kwargs):
+        if entry.calls < self.verify:
+            return self._run_verified(entry, args, kwargs)
+        return self._run_plan(entry, args, kwargs)
+
+    def _run_verified(self, entry, args, kwargs):
+        from chainfuse import random as cf_random
+        from chainfuse.runtime import verify
+        from chainfuse.tracer.trace import _restore_persistents, _snapshot_persistents
+        rng_state = cf_random.get_state()
+        persistents = _snapshot_persistents(self.link)
+        after = None
+        out = self._run_plan(entry, args, kwargs, keep=True)
+        results, reports = out
+        try:
+            after = _snapshot_persistents(self.link)
+            _restore_persistents(persistents)   # the eager copy starts from the same state
+            verify.check(self, entry, args, kwargs, rng_state, results, reports)
+        except verify.Divergence as e:
+            _restore_persistents(persistents)
+            cf_random.set_state(rng_state)
+            sig = next(s for s, v in self.cache.entries.items() if v is entry)
+            self.cache.entries[sig] = EAGER
+            self._fall_back(sig, f'verify: compiled and eager results differ: {e}', None)
+            return self._eager(args, kwargs)
+        _restore_persistents(after)
+        return unflatten(entry.trace.out_tree, list(results))
+
+    def _run_plan(self, entry, args, kwargs, keep=False):
         self.stats['compiled_calls'] += 1
         entry.calls += 1
         tr = entry.trace
@@ -231,6 +259,8 @@ class CompiledCallable:
             results, reports, states, _ = entry.split(outs)
             results = [Variable(a, requires_grad=False) for a in results]
         tr.write_back(reports, states)
+        if keep:
+            return results, reports
         return unflatten(tr.out_tree, list(results))
 
     @staticmethod
@@ -265,9 +295,6 @@ def compile(target, *, fallback='eager', dynamic_batch=False, recompute='auto', 
         raise NotImplementedError(
             'compile(dynamic_batch=True) is not implemented yet: every batch size gets its '
             'own trace (the last partial batch of an epoch retraces once)')
-    if verify:
-        raise NotImplementedError('compile(verify=N) is not implemented yet; run the model '
-                                  'under chainfuse.eager() to compare by hand')
     options = dict(fallback=fallback, dynamic_batch=dynamic_batch, recompute=recompute,
                    verify=verify, backend=backend, max_retraces=max_retraces)
     if hasattr(target, 'namedparams'):

@@ -127,3 +127,30 @@ def test_static_graph_decorator_compiles_a_chain():
     ye.backward()
     numpy.testing.assert_allclose(y.array, ye.array, rtol=1e-6)
     numpy.testing.assert_allclose(g, net.l1.W.grad, rtol=1e-5, atol=1e-6)
+
+
+def test_verify_passes_for_a_faithful_model_and_catches_an_unfaithful_trace():
+    import chainfuse.functions as F
+    import chainfuse.links as L
+    from tests.zoo.models import ZOO, inputs_for
+    model = L.Classifier(ZOO['BNMLP']())
+    x, t = inputs_for('BNMLP')
+    compiled = cf.compile(model, verify=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        for _ in range(3):
+            loss = compiled(x, t)
+            loss.backward()
+    assert compiled._chainfuse_compiled.stats['fallbacks'] == 0
+
+    scale = [1.0]
+
+    def g(x):
+        return F.sum(x * scale[0])   # a Python value baked into the trace
+    cg = cf.compile(g, verify=3)
+    x = numpy.ones((2, 2), 'float32')
+    cg(x)
+    scale[0] = 2.0
+    with pytest.warns(RuntimeWarning, match='verify: .*result 0.*traced graph itself'):
+        y = cg(x)
+    assert float(y.array) == 8.0      # the eager result
