@@ -48,13 +48,13 @@ class Explanation:
             if entry == EAGER:
                 continue
             lines.append('')
-            lines.append(f'== trace {k}: {entry.reason} ({"training" if entry.training else "inference"}'
-                         f', {entry.calls} call(s), compiled in {entry.compile_seconds:.3f} s)')
+            kind = {True: 'training', False: 'inference'}.get(
+                getattr(entry, 'training', None), 'whole training step')
+            lines.append(f'== trace {k}: {entry.reason} ({kind}, {entry.calls} call(s), '
+                         f'compiled in {entry.compile_seconds:.3f} s)')
             lines.append(str(entry.trace.graph).rstrip())
             lines.append(str(entry.compiled.report))
-            plans = ([entry.compiled.forward_plan, entry.compiled.backward_plan]
-                     if entry.training else [entry.compiled.plan])
-            for plan in plans:
+            for plan in entry.plans:
                 lines.append(str(plan))
                 for kernel in plan.kernels:
                     lines.append(f'-- {kernel.op.name}: generated CPU source '
@@ -117,7 +117,9 @@ def graph_dumps(compiled):
 
 
 def dump(compiled, directory):
-    """Writes every trace's IR (text and DOT), the text of every pass, and the plans."""
+    """Writes every trace's IR (text and DOT), its plans (text and DOT, kernels as
+    clusters), the text and DOT of every compiler pass, and the `explain` report."""
+    from chainfuse.compiler.pipeline import compile_inference, compile_training
     state = _state(compiled)
     os.makedirs(directory, exist_ok=True)
     written = []
@@ -126,12 +128,14 @@ def dump(compiled, directory):
         atomic_write(base + '.txt', str(entry.trace.graph))
         written.append(dump_dot(entry.trace.graph, base + '.dot'))
         atomic_write(base + '-report.txt', str(entry.compiled.report))
-        plans = ([('forward', entry.compiled.forward_plan),
-                  ('backward', entry.compiled.backward_plan)] if entry.training
-                 else [('inference', entry.compiled.plan)])
-        for name, plan in plans:
+        training = getattr(entry, 'training', False)
+        titles = ['forward', 'backward'] if training else ['plan']
+        for name, plan in zip(titles, entry.plans):
             atomic_write(f'{base}-{name}-plan.txt', str(plan))
             atomic_write(f'{base}-{name}-plan.dot', plan_dot(plan))
             written.append(f'{base}-{name}-plan.dot')
+        # the pipeline once more with dumps on: NN-<stage>-<pass>.txt/.dot per pass
+        recompile = compile_training if training else compile_inference
+        recompile(entry.trace.graph, dump_dir=os.path.join(directory, f'trace{k}-passes'))
     atomic_write(os.path.join(directory, 'explain.txt'), str(Explanation(state)))
     return written

@@ -253,6 +253,9 @@ class CompiledStep:
     def entries(self):
         return [e for e in self.cache.entries.values() if e != EAGER]
 
+    def _name(self):
+        return f'step of {type(self.optimizer.target).__name__}'
+
 
 def compile_step(optimizer, lossfun=None, **options):
     """A callable running ``optimizer.update(lossfun, *args)`` as one compiled plan and

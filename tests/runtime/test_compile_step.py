@@ -112,3 +112,16 @@ def test_eager_switch_runs_the_eager_step():
         step(x, t)
         step(x, t)
     assert step.stats['eager_calls'] == 2 and not step.entries
+
+
+def test_explain_and_dump_a_compiled_step(tmp_path):
+    (_, m2), (_, o2) = _pair(optimizers.Adam, True)
+    step = cf.compile_step(o2)
+    for x, t in _data(3):
+        step(x, t)
+    text = str(cf.explain(step))
+    assert 'whole training step' in text and 'fused_' in text and 'ElementwiseKernel' in text
+    written = cf.dump(step, str(tmp_path))
+    assert any(p.endswith('-plan-plan.dot') or p.endswith('plan.dot') for p in written)
+    passes = sorted(p.name for p in (tmp_path / 'trace0-passes').iterdir())
+    assert any('fuse' in p for p in passes) and (tmp_path / 'explain.txt').exists()
