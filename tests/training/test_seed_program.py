@@ -12,12 +12,12 @@ import chainfuse as chainer
 PROGRAM = os.path.join(os.path.dirname(__file__), '..', 'data', 'seeds', 'trainer_program.py')
 
 
-def _run(monkeypatch, argv):
+def _run(monkeypatch, argv, program=PROGRAM):
     digits = chainer.datasets.get_digits()
     monkeypatch.setattr(chainer.datasets, 'get_mnist', lambda *a, **k: digits)
     monkeypatch.setattr(sys, 'argv', ['trainer_program.py'] + argv)
     chainer.set_random_seed(0)
-    return runpy.run_path(PROGRAM, run_name='__main__')
+    return runpy.run_path(program, run_name='__main__')
 
 
 def test_seed_trainer_program(tmp_path, monkeypatch, capsys):
@@ -41,3 +41,21 @@ def test_seed_trainer_program(tmp_path, monkeypatch, capsys):
                        '--resume', os.path.join(out, snapshots[1])])
     log2 = json.load(open(os.path.join(out2, 'log')))
     assert log2[-1]['main/loss'] == pytest.approx(log[-1]['main/loss'], rel=1e-6)
+
+
+def test_seed_program_with_one_added_compile_line(tmp_path, monkeypatch, capsys):
+    source = open(PROGRAM).read()
+    line = 'model = MLP(args.unit, 10)\n'
+    assert line in source
+    compiled_program = tmp_path / 'compiled_program.py'
+    compiled_program.write_text(source.replace(line, line + 'model = chainer.compile(model)\n'))
+    eager_out, comp_out = str(tmp_path / 'eager'), str(tmp_path / 'compiled')
+    _run(monkeypatch, ['--epoch', '3', '--unit', '100', '--out', eager_out])
+    ns = _run(monkeypatch, ['--epoch', '3', '--unit', '100', '--out', comp_out],
+              str(compiled_program))
+    assert ns['model']._chainfuse_compiled.stats['compiled_calls'] > 0
+    log_e = json.load(open(os.path.join(eager_out, 'log')))
+    log_c = json.load(open(os.path.join(comp_out, 'log')))
+    for key in ('main/loss', 'validation/main/accuracy'):
+        assert log_c[-1][key] == pytest.approx(log_e[-1][key], rel=1e-4, abs=1e-4)
+    assert os.path.exists(os.path.join(comp_out, 'cg.dot'))
