@@ -74,7 +74,7 @@ def _run(outputs, grad_outputs, retain_grad, double, want=None, loss_scale=None)
     with using_config('enable_backprop', double):
         while heap:
             node = heapq.heappop(heap)[2]
-            gys, out_vars = [], []
+            gys = []
             for i, ref in enumerate(node.outputs):
                 y = ref()
                 g = None if y is None else grads.pop(y)

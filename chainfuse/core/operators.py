@@ -1,7 +1,5 @@
 """Installs Python operators on Variable: ``+ - * / ** @``, unary ``-``, ``abs``,
 comparisons (no gradient) and indexing, all through registry ops."""
-import numpy
-
 from chainfuse.core.variable import Variable
 from chainfuse.ops import array as A
 from chainfuse.ops import elementwise as E
@@ -84,5 +82,3 @@ def install():
     V.__ne__ = object.__ne__
     V.__hash__ = object.__hash__
 
-
-_ = numpy

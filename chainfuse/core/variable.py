@@ -4,8 +4,6 @@ A Variable holds an array (`.array`, alias `.data`), its gradient (`.grad` /
 `.grad_var`), and, when an op produced it with backprop enabled, its `creator`
 FunctionNode.  The graph is the chain of creators; `backward()` walks it.
 """
-import weakref
-
 import numpy
 
 from chainfuse import backend
@@ -357,5 +355,3 @@ def as_variable(x):
 def as_array(x):
     return x.array if isinstance(x, Variable) else x
 
-
-_ = weakref  # weakrefs to Variables are taken by FunctionNode

@@ -25,10 +25,6 @@ post-update hooks and hooks without a traceable form fall back to eager steps.
 import time
 import warnings
 
-import numpy
-
-from chainfuse import backend
-from chainfuse import random as cf_random
 from chainfuse.config import config
 from chainfuse.core import function_node
 from chainfuse.core.variable import Variable
@@ -262,5 +258,3 @@ def compile_step(optimizer, lossfun=None, **options):
     returning the loss (see the module docstring)."""
     return CompiledStep(optimizer, lossfun, **options)
 
-
-_ = (numpy, backend, cf_random)
