@@ -73,3 +73,42 @@ def get_rng(rng):
         return rng
     from chainfuse import random
     return random.get_generator()
+
+
+class FanScaled(Initializer):
+    """Draws from ``distribution(s)`` with ``s = scale * sqrt(factor / fan)``.
+
+    Subclasses set `distribution` (Normal or Uniform), `factor`, and how the fan is
+    taken: ``fan_option`` 'fan_in' (default) or 'fan_out', or override `fan` (Glorot
+    uses fan_in + fan_out).
+    """
+
+    distribution = None
+    factor = 1.0
+    fan_option = 'fan_in'
+
+    def __init__(self, scale=1.0, dtype=None, rng=None):
+        super().__init__(dtype)
+        self.scale = scale
+        self.rng = rng
+
+    def fan(self, shape):
+        fan_in, fan_out = get_fans(shape)
+        if self.fan_option == 'fan_in':
+            return fan_in
+        if self.fan_option == 'fan_out':
+            return fan_out
+        raise ValueError(f"{type(self).__name__}: fan_option must be 'fan_in' or 'fan_out', "
+                         f'got {self.fan_option!r}')
+
+    def generate(self, shape, dtype):
+        s = self.scale * numpy.sqrt(self.factor / self.fan(shape))
+        return self.distribution(s, rng=self.rng).generate(shape, dtype)
+
+
+class SumOfFans:
+    """Mixin for Glorot (Xavier) initializers: the fan is fan_in + fan_out."""
+
+    def fan(self, shape):
+        fan_in, fan_out = get_fans(shape)
+        return fan_in + fan_out

@@ -4,18 +4,8 @@ Values are drawn in float64 from the initializer's `rng` (default: chainfuse's
 seeded generator) and cast to the array's dtype, so a seed gives the same
 parameters whatever the dtype or device.
 """
-import numpy
+from chainfuse.initializers.initializer import FanScaled, Initializer, SumOfFans, get_rng
 
-from chainfuse.initializers.initializer import Initializer, get_fans, get_rng
-
-
-def _fan(shape, fan_option, who):
-    fan_in, fan_out = get_fans(shape)
-    if fan_option == 'fan_in':
-        return fan_in
-    if fan_option == 'fan_out':
-        return fan_out
-    raise ValueError(f"{who}: fan_option must be 'fan_in' or 'fan_out', got {fan_option!r}")
 
 
 class Normal(Initializer):
@@ -30,44 +20,26 @@ class Normal(Initializer):
         return get_rng(self.rng).normal(0.0, self.scale, size=shape)
 
 
-class LeCunNormal(Initializer):
+class LeCunNormal(FanScaled):
     """N(0, s**2) with ``s = scale * sqrt(1 / fan_in)``; Linear's and Convolution's default."""
 
-    def __init__(self, scale=1.0, dtype=None, rng=None):
-        super().__init__(dtype)
-        self.scale = scale
-        self.rng = rng
-
-    def generate(self, shape, dtype):
-        fan_in, _ = get_fans(shape)
-        s = self.scale * numpy.sqrt(1.0 / fan_in)
-        return Normal(s, rng=self.rng).generate(shape, dtype)
+    distribution = Normal
+    factor = 1.0
 
 
-class GlorotNormal(Initializer):
+class GlorotNormal(SumOfFans, FanScaled):
     """N(0, s**2) with ``s = scale * sqrt(2 / (fan_in + fan_out))`` (Xavier)."""
 
-    def __init__(self, scale=1.0, dtype=None, rng=None):
-        super().__init__(dtype)
-        self.scale = scale
-        self.rng = rng
-
-    def generate(self, shape, dtype):
-        fan_in, fan_out = get_fans(shape)
-        s = self.scale * numpy.sqrt(2.0 / (fan_in + fan_out))
-        return Normal(s, rng=self.rng).generate(shape, dtype)
+    distribution = Normal
+    factor = 2.0
 
 
-class HeNormal(Initializer):
+class HeNormal(FanScaled):
     """N(0, s**2) with ``s = scale * sqrt(2 / fan)``, fan being fan_in (default) or fan_out."""
 
-    def __init__(self, scale=1.0, dtype=None, fan_option='fan_in', rng=None):
-        super().__init__(dtype)
-        self.scale = scale
-        self.fan_option = fan_option
-        self.rng = rng
+    distribution = Normal
+    factor = 2.0
 
-    def generate(self, shape, dtype):
-        fan = _fan(shape, self.fan_option, 'HeNormal')
-        s = self.scale * numpy.sqrt(2.0 / fan)
-        return Normal(s, rng=self.rng).generate(shape, dtype)
+    def __init__(self, scale=1.0, dtype=None, fan_option='fan_in', rng=None):
+        super().__init__(scale, dtype, rng)
+        self.fan_option = fan_option

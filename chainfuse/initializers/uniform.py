@@ -2,9 +2,7 @@
 
 Each draws from U(-s, s) with chainfuse's seeded generator (or the given `rng`).
 """
-import numpy
-
-from chainfuse.initializers.initializer import Initializer, get_fans, get_rng
+from chainfuse.initializers.initializer import FanScaled, Initializer, SumOfFans, get_rng
 
 
 class Uniform(Initializer):
@@ -19,43 +17,26 @@ class Uniform(Initializer):
         return get_rng(self.rng).uniform(-self.scale, self.scale, size=shape)
 
 
-class LeCunUniform(Initializer):
+class LeCunUniform(FanScaled):
     """U(-s, s) with ``s = scale * sqrt(3 / fan_in)``."""
 
-    def __init__(self, scale=1.0, dtype=None, rng=None):
-        super().__init__(dtype)
-        self.scale = scale
-        self.rng = rng
-
-    def generate(self, shape, dtype):
-        fan_in, _ = get_fans(shape)
-        s = self.scale * numpy.sqrt(3.0 / fan_in)
-        return Uniform(s, rng=self.rng).generate(shape, dtype)
+    distribution = Uniform
+    factor = 3.0
 
 
-class GlorotUniform(Initializer):
+class GlorotUniform(SumOfFans, FanScaled):
     """U(-s, s) with ``s = scale * sqrt(6 / (fan_in + fan_out))`` (Xavier)."""
 
-    def __init__(self, scale=1.0, dtype=None, rng=None):
-        super().__init__(dtype)
-        self.scale = scale
-        self.rng = rng
-
-    def generate(self, shape, dtype):
-        fan_in, fan_out = get_fans(shape)
-        s = self.scale * numpy.sqrt(6.0 / (fan_in + fan_out))
-        return Uniform(s, rng=self.rng).generate(shape, dtype)
+    distribution = Uniform
+    factor = 6.0
 
 
-class HeUniform(Initializer):
-    """U(-s, s) with ``s = scale * sqrt(6 / fan_in)``."""
+class HeUniform(FanScaled):
+    """U(-s, s) with ``s = scale * sqrt(6 / fan)``, fan being fan_in (default) or fan_out."""
 
-    def __init__(self, scale=1.0, dtype=None, rng=None):
-        super().__init__(dtype)
-        self.scale = scale
-        self.rng = rng
+    distribution = Uniform
+    factor = 6.0
 
-    def generate(self, shape, dtype):
-        fan_in, _ = get_fans(shape)
-        s = self.scale * numpy.sqrt(6.0 / fan_in)
-        return Uniform(s, rng=self.rng).generate(shape, dtype)
+    def __init__(self, scale=1.0, dtype=None, fan_option='fan_in', rng=None):
+        super().__init__(scale, dtype, rng)
+        self.fan_option = fan_option
