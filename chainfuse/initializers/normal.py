@@ -7,7 +7,6 @@ parameters whatever the dtype or device.
 from chainfuse.initializers.initializer import FanScaled, Initializer, SumOfFans, get_rng
 
 
-
 class Normal(Initializer):
     """Draws from N(0, scale**2)."""
 
