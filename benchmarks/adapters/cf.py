@@ -1,0 +1,83 @@
+"""chainfuse in its three modes, on the models of `chain_models`.
+
+- ``cf-eager``: ``optimizer.update(model, x, t)``, plain define-by-run.
+- ``cf-compiled``: ``model = chainfuse.compile(model)``, then the same eager call:
+  forward and backward run as compiled plans, the optimizer update eagerly.
+- ``cf-step``: ``step = chainfuse.compile_step(optimizer)``; ``step(x, t)`` runs
+  forward, backward and update as one plan.
+"""
+from benchmarks.adapters import cf_count
+from benchmarks.adapters.base import Adapter
+from benchmarks.adapters.chain_models import build, make_optimizer
+
+
+class Eager(Adapter):
+    framework = 'cf-eager'
+
+    def setup(self, spec, params, x, t):
+        import chainfuse
+        self.cf = chainfuse
+        self.model = self.prepare(build(chainfuse, spec, params))
+        self.opt = make_optimizer(chainfuse, spec)
+        self.opt.setup(self.model)
+        self.x, self.t = x, t
+
+    def prepare(self, model):
+        return model
+
+    def step(self):
+        self.opt.update(self.model, self.x, self.t)
+
+    def step_loss(self):
+        losses = []
+
+        def lossfun(x, t):
+            losses.append(self.model(x, t))
+            return losses[-1]
+        self.opt.update(lossfun, self.x, self.t)
+        return float(losses[0].array)
+
+    def kernels(self):
+        with cf_count.counting() as counts:
+            self.step()
+        counts['update_ops'] = cf_count.eager_update_ops(self.opt)
+        return cf_count.summary(counts)
+
+    def info(self):
+        from benchmarks.machine import numpy_info
+        import numba
+        return dict(numpy_info(), chainfuse=self.cf.__version__, numba=numba.__version__,
+                    **{'numba threads': str(numba.config.NUMBA_NUM_THREADS)})
+
+
+class Compiled(Eager):
+    framework = 'cf-compiled'
+
+    def prepare(self, model):
+        return self.cf.compile(model)
+
+    def compile_stats(self):
+        return cf_count.compile_stats(self.model._chainfuse_compiled)
+
+
+class Step(Eager):
+    framework = 'cf-step'
+
+    def setup(self, spec, params, x, t):
+        super().setup(spec, params, x, t)
+        self.fn = self.cf.compile_step(self.opt)
+
+    def step(self):
+        self.fn(self.x, self.t)
+
+    def step_loss(self):
+        return float(self.fn(self.x, self.t).array)
+
+    def kernels(self):
+        with cf_count.counting() as counts:
+            self.step()
+        counts['update_ops'] = 0   # the update is inside the plan
+        return cf_count.summary(counts)
+
+    def compile_stats(self):
+        return cf_count.compile_stats(self.fn)

@@ -1,0 +1,237 @@
+"""Markdown tables of a run: the console table, RESULTS.md and the README headline.
+
+Every function here reads the results dict `benchmarks.run` builds (and writes as
+JSON), so a saved JSON file can be rendered again: ``headline_table(json.load(f))``.
+"""
+import os
+import tempfile
+
+from benchmarks import specs
+from benchmarks.summary import LOSS_RTOL, TIE, is_tie
+
+ORDER = ('cf-eager', 'cf-compiled', 'cf-step', 'numpy', 'chainer', 'torch', 'torch-compile',
+         'jax')
+
+
+def _frameworks(results):
+    seen = set()
+    for m in results['models'].values():
+        seen.update(m['summary'])
+    return [fw for fw in ORDER if fw in seen]
+
+
+def _ratio_text(x):
+    if x is None:
+        return '-'
+    return f'{x:.2f}x' + (' (tie)' if is_tie(x) else '')
+
+
+def _num(x, fmt='{:.2f}'):
+    return '-' if x is None else fmt.format(x)
+
+
+def _kernels_text(k):
+    if not k:
+        return '-'
+    if k.get('plan_runs'):
+        return f"{k['launches']} ({k['fused_kernels']} fused)"
+    return f"{k['launches']} ops"
+
+
+def _compile_text(s):
+    if 'compile_cold_s' not in s:
+        return '-'
+    return f"{_num(s['compile_cold_s'])} / {_num(s.get('compile_warm_s'))}"
+
+
+def _startup_text(s):
+    text = _num(s.get('startup_s'))
+    if s.get('startup_warm_s') is not None:
+        text += f" / {_num(s['startup_warm_s'])}"
+    return text
+
+
+def model_table(name, model):
+    """One model's table: a row per framework."""
+    head = ('| framework | it/s | step ms | x cf-eager | spread rounds / repeats '
+            '| RSS setup / peak MB | compile cold / warm s | startup s | launches / step '
+            '| loss, step 4 | flags |')
+    lines = [head, '|' + '---|' * 11]
+    for fw in ORDER:
+        s = model['summary'].get(fw)
+        if s is None:
+            continue
+        if s['status'] != 'ok':
+            lines.append(f"| {fw} | {s['status']}: {_short(s['reason'])} |" + ' |' * 9)
+            continue
+        lines.append(' | '.join([
+            f'| {fw}', f"{s['it_per_s']:.1f}", f"{s['step_s'] * 1e3:.3f}",
+            '1 (base)' if fw == 'cf-eager' else _ratio_text(s['ratio_vs_eager']),
+            f"{s['rounds_spread']:.2f} / {s['repeats_spread']:.2f}",
+            f"{_num(s['rss_setup_mb'], '{:.0f}')} / {_num(s['rss_peak_mb'], '{:.0f}')}",
+            _compile_text(s), _startup_text(s), _kernels_text(s['kernels']),
+            f"{s['losses'][-1]:.6f}", str(len(s['flags'])) + ' |']))
+    return '\n'.join(lines)
+
+
+def _short(text, n=120):
+    text = ' '.join(str(text).split()).replace('|', '/')
+    return text if len(text) <= n else text[:n - 3] + '...'
+
+
+def headline_table(results):
+    """The compact table for the README: it/s per model and framework, and in
+    parentheses the same-round ratio to cf-eager."""
+    fws = _frameworks(results)
+    lines = ['| model | ' + ' | '.join(fws) + ' |', '|---|' + '---|' * len(fws)]
+    for name, model in results['models'].items():
+        cells = []
+        for fw in fws:
+            s = model['summary'].get(fw, {'status': '-'})
+            if s['status'] != 'ok':
+                cells.append(s['status'])
+            elif fw == 'cf-eager' or s['ratio_vs_eager'] is None:
+                cells.append(f"{s['it_per_s']:.0f}")
+            else:
+                cells.append(f"{s['it_per_s']:.0f} ({s['ratio_vs_eager']:.2f}x)")
+        lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
+def comparison_lines(model):
+    out = []
+    for c in model.get('comparisons', []):
+        x = c['speedup']
+        if x is None:
+            continue
+        verdict = 'tie' if c['tie'] else ('faster' if x > 1 else 'slower')
+        out.append(f"{c['cf']} vs {c['peer']}: {x:.2f}x ({verdict})")
+    return out
+
+
+def loss_lines(model):
+    lc = model['loss_check']
+    if lc['reference'] is None:
+        return ['no framework ran: nothing to compare']
+    parts = [f'{fw} {x:.1e}' for fw, x in lc['max_rel'].items() if fw != lc['reference']]
+    lines = [f"max relative difference of the {len(model['summary'][lc['reference']]['losses'])}"
+             f" first losses from {lc['reference']}: " + (', '.join(parts) or '-')]
+    for fw in lc['mismatch']:
+        lines.append(f'**LOSS MISMATCH: {fw} differs from {lc["reference"]} by more than '
+                     f'rtol {LOSS_RTOL:g}: it does not compute the same model**')
+    for fw in lc.get('checksum_mismatch', []):
+        lines.append(f'**INITIAL WEIGHTS DIFFER: {fw}**')
+    return lines
+
+
+def flag_lines(model):
+    out = []
+    for fw, s in model['summary'].items():
+        for f in s.get('flags', []):
+            out.append(f'{fw}: {f}')
+        if s.get('fallbacks'):
+            out.append(f"{fw}: {s['fallbacks']} eager fallback(s): "
+                       + '; '.join(_short(b) for b in s.get('breaks', [])))
+        if s.get('warm_error'):
+            out.append(f"{fw}: warm-cache process failed: {_short(s['warm_error'])}")
+    return out
+
+
+def model_section(name, model, level='###'):
+    lines = [f'{level} {name}', '', model['describe'], '']
+    if model.get('note'):
+        lines += [model['note'], '']
+    lines += [model_table(name, model), '']
+    for title, items in (('Same-round comparisons', comparison_lines(model)),
+                         ('Losses', loss_lines(model)), ('Flags', flag_lines(model))):
+        if items:
+            lines += [f'{title}:', ''] + [f'- {x}' for x in items] + ['']
+    return '\n'.join(lines)
+
+
+def console(results):
+    """What the command prints: every model's section, then the headline."""
+    parts = [model_section(n, m) for n, m in results['models'].items()]
+    return '\n'.join(parts + ['## Headline', '', headline_table(results), ''])
+
+
+def results_page(results):
+    meta = results['meta']
+    lines = ['# chainfuse benchmark results', '',
+             f"Generated by `{meta['command']}` on {meta['started']} "
+             f"({meta['duration_s'] / 60:.1f} min). Regenerate with "
+             '`python -m benchmarks.run --peer-python chainer=/path/to/chainer/python`.', '',
+             '## Headline', '', 'Iterations per second of a full training step (forward, '
+             'loss, backward, optimizer update); in parentheses the ratio to cf-eager '
+             f'measured within the same rounds (higher is faster; within {TIE - 1:.0%} '
+             'is a tie).', '', headline_table(results), '']
+    lines += machine_lines(meta) + method_lines(meta)
+    lines += ['## Models', '']
+    lines += [model_section(n, m) for n, m in results['models'].items()]
+    lines += probe_lines(results)
+    return '\n'.join(lines) + '\n'
+
+
+def machine_lines(meta):
+    m = meta['machine']
+    lines = ['## Machine and versions', '',
+             f"- CPU: {m['cpu']}, {m['cores']} cores; OS: {m['os']}; Python {m['python']}",
+             f"- threads: {meta['threads']} (numpy's BLAS, {meta['threads_source']}); "
+             'torch.set_num_threads is set to the same number']
+    for fw, info in meta['frameworks'].items():
+        text = '; '.join(f'{k} {v}' for k, v in info.items())
+        lines.append(f'- {fw} ({meta["pythons"].get(fw, "-")}): {text}')
+    return lines + ['']
+
+
+def method_lines(meta):
+    s = meta['settings']
+    return ['## How it is measured', '',
+            f"- Synthetic MNIST-shaped data, seed {specs.SEED}; one batch per model, the "
+            'same initial weights in every framework (one numpy RandomState per model).',
+            '- One worker process per (model, framework); frameworks interleaved in '
+            f"{s['rounds']} rounds (order rotating); each measurement is {s['repeats']} "
+            f"repeats of about {s['repeat_s']} s after a warm-up of {s['warmup_s']} s. "
+            "Step time = the best round's median; ratios are taken within a round, "
+            'median over rounds.',
+            '- spread: slowest / fastest round median, and the worst slowest / fastest '
+            'repeat within one round (flagged above 1.5x).',
+            '- RSS: the worker after setup (current) and at the end (ru_maxrss peak).',
+            '- compile cold / warm: chainfuse\'s own `stats["compile_time"]` (trace + '
+            'compile) in a fresh process with a fresh CHAINFUSE_CACHE_DIR, then in another '
+            'fresh process on the same cache.',
+            f"- startup: wall time of the first {s['check_steps']} steps minus as many steady "
+            'steps (cold / warm process); for torch-compile and jax this is their '
+            'compile time (first calls), cold: '
+            + ('a fresh TorchInductor cache per model.' if s['fresh_inductor'] else
+               'TorchInductor cache as found on this machine (not necessarily cold).'),
+            '- launches / step: chainfuse compiled modes count plan steps (one per fused '
+            'kernel or op) plus eager ops outside plans (the update of cf-compiled); '
+            'cf-eager counts op applications (forward, backward, and the update\'s '
+            'registry ops). Peers: -.',
+            f'- losses: the first {s["check_steps"]} losses of each framework from the same '
+            f'weights must agree within rtol {LOSS_RTOL:g}.', '']
+
+
+def probe_lines(results):
+    p = results.get('probes', {})
+    if not p:
+        return []
+    return ['## Probes', '',
+            f"Best readings over the run: python {p['floor'].get('python_ms', 0):.2f} ms, "
+            f"blas {p['floor'].get('blas_ms', 0):.2f} ms; worst: python "
+            f"{p['worst'].get('python_ms', 0):.2f} ms, blas {p['worst'].get('blas_ms', 0):.2f} "
+            'ms. Measurements next to a reading above 1.5x the best are flagged per model.', '']
+
+
+def write_atomic(path, text):
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix='.tmp-', suffix=os.path.basename(path))
+    try:
+        with os.fdopen(fd, 'w') as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
