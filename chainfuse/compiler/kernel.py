@@ -44,6 +44,18 @@ class FusedOp:
             f'_{digest}'
         self.op_names = [op.name for op, _, _, _ in body]
 
+    @classmethod
+    def of_node(cls, node):
+        """A kernel of one elementwise node (the plan lowers some lone ops this way)."""
+        refs, ins = [], []
+        for v in node.inputs:
+            if v not in ins:
+                ins.append(v)
+            refs.append(('in', ins.index(v)))
+        body = [(node.op, refs, dict(node.attrs), 0)]
+        out = node.outputs[0]
+        return cls(body, [v.aval for v in ins], [('t', 0)], [out.aval], out.shape)
+
     def signature(self):
         """Text that identifies the computation (ops, wiring, attrs, avals)."""
         parts = [f'in{i}:{a}' for i, a in enumerate(self.in_avals)]

@@ -1,42 +1,63 @@
-"""Plans: a graph lowered to a flat list of steps, and the executor that runs them.
+"""Plans: a graph lowered to a flat list of steps, run by a generated executor.
 
 Each `Step` calls one function (a compiled fused kernel, or a registry op's ``impl``)
-on values held in numbered slots, writes its results into slots, and clears the slots
-whose last use it was.  The memory plan gives every kernel output that stays inside
-the plan a buffer owned by the plan: buffers are reused by liveness (a buffer whose
-value is dead serves the next kernel output of the same shape and dtype), and an
+on values and writes its results.  The memory plan gives every kernel output that
+stays inside the plan a buffer owned by the plan: buffers are reused by liveness (a
+buffer whose value is dead serves the next output of the same shape and dtype), an
 elementwise kernel may write into the buffer of a dense input it is the last reader
-of.  Values that leave the plan (results, saved values, gradients) are always fresh
-arrays.  `Plan.peak_bytes` is the largest total of live intermediate bytes, known
-before the plan runs.
+of, and ops that can write into a given array (``matmul``) get buffers too.  Values
+that leave the plan (results, saved values, gradients) are fresh arrays, except new
+values of state inputs (parameters, optimizer and BatchNorm state): a kernel that
+computes one writes it straight into the state's own array when nothing reads the old
+value afterwards, so writing it back costs nothing.  `Plan.peak_bytes` is the largest
+total of live intermediate bytes, known before the plan runs.
+
+The steps are lowered once more, to the source of one straight-line Python function
+(``plan.source``), which is what a call runs: no per-step dispatch, values in local
+variables, each released after its last use.  For a two-layer MLP forward it reads::
+
+    def run(v0, v1, v2, v3, v4):
+        # %5:f32[8,100] = matmul(%0, %1) transb=True
+        s0(v0, v1, out=b0)
+        v5 = b0
+        # %7:f32[8,100] = fused_add_maximum_9fe1d3c2(%5, %2, %6)
+        k0(v5, asarray(v2, order='C'), v6, b1)
+        v7 = b1
+        del v5
+        ...
+        return [v11]
 """
 import functools
 
 import numpy
 
-from chainfuse.compiler.codegen.cpu import CpuKernel, numba_available
-from chainfuse.ops.registry import MOVEMENT, OTHER
+from chainfuse.compiler.codegen.cpu import CpuKernel, PARALLEL_MIN_SIZE, numba_available
+from chainfuse.compiler.kernel import FusedOp
+from chainfuse.ops.registry import CONV, ELEMENTWISE, LINALG, MOVEMENT, OTHER
+
+# A lone elementwise op stays a numpy call (numpy's loops are SIMD, including exp and
+# log), except those numpy runs with a branch per element: those become kernels.
+KERNEL_WHEN_ALONE = frozenset({'where'})
+# Ops whose impl takes ``out=`` (it writes the result into a given array).
+WRITES_OUT = frozenset({'matmul'})
 
 
 class Step:
-    __slots__ = ('fn', 'ins', 'outs', 'frees', 'label', 'node', 'buffers', 'single')
+    __slots__ = ('fn', 'ins', 'outs', 'frees', 'label', 'node', 'buffers', 'mode')
 
-    def __init__(self, fn, ins, outs, label, node):
+    def __init__(self, fn, ins, outs, label, node, mode):
         self.fn = fn
         self.ins = ins
         self.outs = outs
         self.frees = ()
         self.label = label
         self.node = node
-        self.buffers = None     # per output: buffer index or None (fresh)
-        self.single = False
+        self.mode = mode          # 'kernel' (compiled), 'out' (impl with out=), 'call'
+        self.buffers = None       # per output: ('buf', i), ('input', slot) or None (fresh)
 
 
-def _as_tuple_impl(op, xp, attrs):
-    impl = functools.partial(op.impl, xp, **attrs) if attrs else functools.partial(op.impl, xp)
-    if op.n_outputs == 1:
-        return impl
-    return lambda *a: tuple(impl(*a))
+def _impl(op, xp, attrs):
+    return functools.partial(op.impl, xp, **attrs) if attrs else functools.partial(op.impl, xp)
 
 
 class Plan:
@@ -53,37 +74,53 @@ class Plan:
         self.kernels = []
         self._lower()
         self._plan_memory()
+        self.source = self._generate()
+        self._run = None
 
     # ---- lowering ----
     def _lower(self):
         g = self.graph
         slot = {}
-        self.env_template = []
+        self.slot_names = []
         for v in g.inputs:
-            slot[v.id] = len(self.env_template)
-            self.env_template.append(v.const if v.kind == 'const' else None)
+            slot[v.id] = len(self.slot_names)
+            self.slot_names.append(f'v{v.id}')
         self.input_slots = [slot[v.id] for v in g.runtime_inputs]
+        # BLAS threads spin between calls; a kernel thread pool beside them only loses
+        blas = any(n.op.kind in (LINALG, CONV) for n in g.nodes)
         self.steps = []
         for n in g.nodes:
             for v in n.outputs:
-                slot[v.id] = len(self.env_template)
-                self.env_template.append(None)
+                slot[v.id] = len(self.slot_names)
+                self.slot_names.append(f'v{v.id}')
             ins = [slot[v.id] for v in n.inputs]
             outs = [slot[v.id] for v in n.outputs]
-            if getattr(n.op, 'is_fused', False):
-                kernel = CpuKernel(n.op)
-                if self.backend == 'numba':
-                    kernel.compile()
-                else:
-                    kernel.fallback_reason = "backend='numpy'"
-                self.kernels.append(kernel)
-                step = Step(kernel, ins, outs, n.op.name, n)
-            else:
-                step = Step(_as_tuple_impl(n.op, self.xp, n.attrs), ins, outs, n.op.name, n)
-                step.single = n.op.n_outputs == 1
-            self.steps.append(step)
+            self.steps.append(self._lower_node(n, ins, outs, blas))
         self.output_slots = [slot[v.id] for v, _, _ in g.outputs]
         self.slot_of = slot
+
+    def _lower_node(self, n, ins, outs, blas):
+        op = n.op
+        fused = getattr(op, 'is_fused', False)
+        if not fused and op.kind == ELEMENTWISE and op.name in KERNEL_WHEN_ALONE and \
+                self.backend == 'numba':
+            op, fused = FusedOp.of_node(n), True
+        if fused:
+            size = 1
+            for s in op.shape:
+                size *= s
+            kernel = CpuKernel(op, parallel=not blas and size >= PARALLEL_MIN_SIZE)
+            if self.backend == 'numba':
+                kernel.compile()
+            else:
+                kernel.fallback_reason = "backend='numpy'"
+            self.kernels.append(kernel)
+            if kernel.fn is not None:
+                return Step(kernel, ins, outs, op.name, n, 'kernel')
+            return Step(_impl(op, self.xp, {}), ins, outs, op.name, n, 'call')
+        if op.name in WRITES_OUT:
+            return Step(_impl(op, self.xp, n.attrs), ins, outs, op.name, n, 'out')
+        return Step(_impl(op, self.xp, n.attrs), ins, outs, op.name, n, 'call')
 
     # ---- liveness and buffers ----
     def _alias_roots(self):
@@ -108,12 +145,13 @@ class Plan:
         escaping = set(self.output_slots)
         inputs = set(range(len(g.inputs)))
         for i, step in enumerate(self.steps):
-            step.frees = tuple(s for s in set(step.ins) if last.get(s) == i and
-                               s not in escaping and s not in inputs)
+            step.frees = tuple(sorted(s for s in set(step.ins) if last.get(s) == i and
+                                      s not in escaping and s not in inputs))
         root_last, escaping_roots = {}, {root[s] for s in escaping}
         for s, i in last.items():
             r = root[s]
             root_last[r] = max(root_last.get(r, -1), i)
+        donate = self._donations(root, root_last)
         aval_of = self._slot_avals
         self.buffer_avals = []
         free = {}                   # (shape, dtype) -> [buffer index]
@@ -123,13 +161,17 @@ class Plan:
             releases.setdefault(i, []).append(r)
         live_bytes, peak = 0, 0
         for i, step in enumerate(self.steps):
-            if isinstance(step.fn, CpuKernel) and step.fn.fn is not None:
+            if step.mode in ('kernel', 'out'):
                 step.buffers = []
-                dying = [r for r in releases.get(i, ()) if r in step.ins and r in owner and
-                         aval_of[r].shape == step.fn.op.shape and
-                         not any(root[x] == r and x != r for x in step.ins)]
+                dying = [] if step.mode == 'out' else [
+                    r for r in releases.get(i, ()) if r in step.ins and r in owner and
+                    aval_of[r].shape == step.fn.op.shape and
+                    not any(root[x] == r and x != r for x in step.ins)]
                 for s in step.outs:
                     aval = aval_of[s]
+                    if s in donate:
+                        step.buffers.append(('input', donate[s]))
+                        continue
                     if s in escaping_roots or s not in root_last:
                         step.buffers.append(None)
                         continue
@@ -145,9 +187,10 @@ class Plan:
                         b = len(self.buffer_avals)
                         self.buffer_avals.append(aval)
                     owner[s] = b
-                    step.buffers.append(b)
+                    step.buffers.append(('buf', b))
             for s in step.outs:
-                live_bytes += aval_of[s].nbytes
+                if s not in donate:
+                    live_bytes += aval_of[s].nbytes
             peak = max(peak, live_bytes)
             for s in step.frees:
                 live_bytes -= aval_of[s].nbytes
@@ -156,41 +199,120 @@ class Plan:
                 if b is not None:
                     a = self.buffer_avals[b]
                     free.setdefault((a.shape, a.dtype), []).append(b)
+        self.donated = donate
         self.peak_bytes = peak
         self.buffer_bytes = sum(a.nbytes for a in self.buffer_avals)
         self._buffers = None
 
-    def _alloc_buffers(self):
-        self._buffers = [self.xp.empty(a.shape, a.dtype) for a in self.buffer_avals]
+    def _donations(self, root, root_last):
+        """Output slot -> input slot: new values of state inputs that a kernel may write
+        straight into the state's array.  Safe when the value leaves the plan only as
+        that state, nothing reads the old array (or a view of it) after the kernel, the
+        kernel itself reads it only densely, and no other result shares its memory."""
+        g = self.graph
+        by_name = {v.name: self.slot_of[v.id] for v in g.inputs
+                   if v.kind in ('param', 'persistent')}
+        out_count = {}
+        for s in self.output_slots:
+            out_count[s] = out_count.get(s, 0) + 1
+        producer = {s: i for i, step in enumerate(self.steps) for s in step.outs}
+        donate, taken = {}, set()
+        for (v, kind, name), s in zip(g.outputs, self.output_slots):
+            u = by_name.get(name)
+            if kind != 'state' or u is None or u in taken or out_count[s] != 1:
+                continue
+            i = producer.get(s)
+            if i is None or self.steps[i].mode != 'kernel':
+                continue
+            step = self.steps[i]
+            if self._slot_avals[s] != self._slot_avals[u] or root_last.get(u, -1) > i:
+                continue
+            if any(root[x] == u and (x != u or self._slot_avals[x].shape != step.fn.op.shape)
+                   for x in step.ins):
+                continue
+            if any(root[x] == u for x in self.output_slots if x != s):
+                continue
+            donate[s] = u
+            taken.add(u)
+        return donate
+
+    # ---- the generated executor ----
+    def _generate(self):
+        names = self.slot_names
+        known_c = set()             # slots known to hold C-contiguous arrays
+        lines = ['def run(' + ', '.join(names[s] for s in self.input_slots) + '):']
+        for k, step in enumerate(self.steps):
+            lines.append(f'    # {step.node.format()}')
+            lines += ['    ' + text for text in self._step_source(k, step, known_c)]
+            if step.frees:
+                lines.append('    del ' + ', '.join(names[s] for s in step.frees))
+        outs = []
+        for s in self.output_slots:
+            outs.append(f'as_array({names[s]})' if not self._slot_avals[s].shape
+                        else names[s])
+        lines.append(f'    return [{", ".join(outs)}]')
+        return '\n'.join(lines) + '\n'
+
+    def _step_source(self, k, step, known_c):
+        names = self.slot_names
+        outs = [names[s] for s in step.outs]
+        if step.mode == 'call':
+            # an impl returns one array, or a sequence for an op of several outputs
+            single = getattr(step.node.op, 'n_outputs', 1) == 1 and len(outs) == 1
+            target = outs[0] if single else ', '.join(outs) + ','
+            return [f'{target} = s{k}({", ".join(names[s] for s in step.ins)})']
+        lines, targets = [], []
+        for s, where in zip(step.outs, step.buffers):
+            if where is None:
+                a = self._slot_avals[s]
+                lines.append(f'{names[s]} = empty({a.shape!r}, {a.dtype.name})')
+                targets.append(names[s])
+            elif where[0] == 'buf':
+                targets.append(f'b{where[1]}')
+            else:
+                targets.append(names[where[1]])
+        if step.mode == 'out':
+            ins = ', '.join(names[s] for s in step.ins)
+            lines.append(f's{k}({ins}, out={targets[0]})')
+        else:
+            ins = ', '.join(names[s] if s in known_c else f"asarray({names[s]}, order='C')"
+                            for s in step.ins)
+            lines.append(f'k{k}({ins}, {", ".join(targets)})')
+        for s, t in zip(step.outs, targets):
+            if t != names[s]:
+                lines.append(f'{names[s]} = {t}')
+            known_c.add(s)
+        return lines
+
+    def _namespace(self):
+        ns = {'empty': numpy.empty, 'asarray': numpy.asarray, 'as_array': _as_array}
+        for a in self._slot_avals.values():
+            ns[a.dtype.name] = a.dtype
+        for k, step in enumerate(self.steps):
+            ns[f'k{k}' if step.mode == 'kernel' else f's{k}'] = \
+                step.fn.fn if step.mode == 'kernel' else step.fn
+        for v in self.graph.inputs:
+            if v.kind == 'const':
+                ns[f'v{v.id}'] = v.const
+        for b, a in enumerate(self.buffer_avals):
+            ns[f'b{b}'] = self.xp.empty(a.shape, a.dtype)
+        return ns
+
+    def _build(self):
+        ns = self._namespace()
+        code = compile(self.source, f'<plan {self.graph.name}>', 'exec')
+        exec(code, ns)
+        self._run = ns['run']
+        self._buffers = [ns[f'b{b}'] for b in range(len(self.buffer_avals))]
 
     # ---- execution ----
     def __call__(self, *arrays):
         if len(arrays) != len(self.input_slots):
             raise TypeError(f'plan {self.graph.name} takes {len(self.input_slots)} inputs, '
                             f'got {len(arrays)}')
-        if self._buffers is None:
-            self._alloc_buffers()
-        env = list(self.env_template)
-        for s, a in zip(self.input_slots, arrays):
-            env[s] = a
-        bufs = self._buffers
-        for step in self.steps:
-            args = [env[s] for s in step.ins]
-            if step.single:
-                env[step.outs[0]] = step.fn(*args)
-            else:
-                if step.buffers is not None:
-                    out = tuple(self.xp.empty(self._aval(s).shape, self._aval(s).dtype)
-                                if b is None else bufs[b]
-                                for s, b in zip(step.outs, step.buffers))
-                    res = step.fn(*args, out=out)
-                else:
-                    res = step.fn(*args)
-                for s, r in zip(step.outs, res):
-                    env[s] = r
-            for s in step.frees:
-                env[s] = None
-        return [_as_array(env[s]) for s in self.output_slots]
+        if self._run is None:
+            self._build()
+        return self._run(*arrays)
 
     def _aval(self, slot):
         return self._slot_avals[slot]
@@ -221,14 +343,20 @@ class Plan:
             ins = ', '.join(f'%{v.id}' for v in n.inputs)
             where = ''
             if step.buffers is not None:
-                where = '  -> ' + ', '.join('fresh' if b is None else f'buf{b}'
-                                            for b in step.buffers)
+                where = '  -> ' + ', '.join(self._describe_target(b) for b in step.buffers)
             frees = f'  free {len(step.frees)}' if step.frees else ''
             lines.append(f'  {i:3d}: {outs} = {step.label}({ins}){where}{frees}')
         for k in self.kernels:
             note = f'  [numpy fallback: {k.fallback_reason}]' if k.fallback_reason else ''
             lines.append('  kernel ' + k.op.describe().replace('\n', '\n  ') + note)
         return '\n'.join(lines)
+
+    def _describe_target(self, where):
+        if where is None:
+            return 'fresh'
+        if where[0] == 'buf':
+            return f'buf{where[1]}'
+        return f'in place into %{self.slot_names[where[1]][1:]}'
 
 
 def _as_array(a):

@@ -24,11 +24,12 @@ def _matmul_infer(a, b, transa=False, transb=False):
 
 
 def _t(xp, x, trans):
-    return xp.swapaxes(x, -1, -2) if trans else x
+    return x.swapaxes(-1, -2) if trans else x
 
 
-def _matmul_impl(xp, a, b, transa=False, transb=False):
-    return xp.matmul(_t(xp, a, transa), _t(xp, b, transb))
+def _matmul_impl(xp, a, b, transa=False, transb=False, out=None):
+    """``out``: an array of the result's shape and dtype to write into (plans pass one)."""
+    return xp.matmul(_t(xp, a, transa), _t(xp, b, transb), out=out)
 
 
 def _matmul_vjp(ctx, gy):

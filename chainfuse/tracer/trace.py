@@ -16,7 +16,7 @@ from chainfuse import backend
 from chainfuse import random as cf_random
 from chainfuse.core.variable import Variable
 from chainfuse.tracer.errors import TraceError
-from chainfuse.tracer.guards import flatten, signature, unflatten
+from chainfuse.tracer.guards import flatten, leaf_at, signature, unflatten
 from chainfuse.tracer.recorder import Recorder
 
 
@@ -96,14 +96,11 @@ class Trace:
 
     def gather_inputs(self, args, kwargs):
         """The arrays to feed `graph.runtime_inputs` for a call with these arguments."""
-        leaves = None
         arrays = []
         for src in self.sources:
             kind = src[0]
             if kind == 'arg':
-                if leaves is None:
-                    leaves = dict(flatten((args, kwargs))[0])
-                x = leaves[src[1]]
+                x = leaf_at(args, kwargs, src[1])
                 arrays.append(x._data if isinstance(x, Variable) else x)
             elif kind == 'param':
                 if src[1]._data is None:
@@ -135,7 +132,8 @@ class Trace:
         """Writes state outputs into the persistents and reports the reported values."""
         for (getter, _), a in zip(self.states, states):
             target = getter()
-            backend.get_array_module(target).copyto(target, a)
+            if a is not target:     # a plan may have updated the state in place
+                backend.get_array_module(target).copyto(target, a)
         if self.reports:
             from chainfuse import reporter
             for (observer, key, _), a in zip(self.reports, reports):

@@ -5,19 +5,27 @@ source reads::
 
     @numba.njit(cache=True, nogil=True)
     def fused_add_maximum_1a2b3c4d(in0, in1, in2, out0):
-        for i0 in range(out0.shape[0]):
-            for i1 in range(out0.shape[1]):
-                a0 = in0[i0, i1]
-                a1 = in1[0, i1]
-                a2 = in2[0, 0]
+        x0 = in0
+        x1 = in1.reshape((1, 512))
+        x2 = in2.reshape((1, 1))
+        for i0 in range(64):
+            for i1 in range(512):
+                a0 = x0[i0, i1]
+                a1 = x1[0, i1]
+                a2 = x2[0, 0]
                 t0 = numpy.float32((a0 + a1))
                 t1 = numpy.float32(_maximum(t0, a2))
                 out0[i0, i1] = t1
 
-Inputs are passed reshaped to the group's rank; a broadcast dimension is indexed with
-0.  Adjacent dimensions that every input treats alike are collapsed first, so an
-all-dense group is a single flat loop.  Large groups use ``numba.prange`` on the outer
-loop.  Each temporary is cast to its dtype, so float32 stays float32.
+Arguments keep their own shapes (they must be C-contiguous); the kernel views each at
+the group's rank, and a broadcast dimension is indexed with 0.  Adjacent dimensions
+that every input treats alike are collapsed first, so an all-dense group is a single
+flat loop.  Loop bounds are constants: a kernel is compiled for one shape.  Each
+temporary is cast to its dtype, so float32 stays float32.  Every input element is
+loaded before any output element is stored, so an output may be the same array as a
+dense input (the memory plan uses that to update in place).  ``parallel=True`` puts
+``numba.prange`` on the outer loop; the plan only asks for it where no BLAS call runs
+beside it (OpenBLAS threads spin between calls and a thread pool fights them).
 
 Sources are cached by content hash under ``CHAINFUSE_CACHE_DIR`` (default
 ``~/.cache/chainfuse``); Numba's own ``cache=True`` keeps the machine code next to
@@ -123,7 +131,12 @@ def _pattern(aval, shape):
 
 
 class CpuKernel:
-    """A FusedOp compiled for the CPU.  Call ``kernel(*inputs, out=None)``."""
+    """A FusedOp compiled for the CPU.
+
+    ``kernel.fn(*inputs, *outputs)`` is the compiled function (inputs C-contiguous,
+    outputs preallocated); ``kernel(*inputs, out=None)`` is the convenient form, which
+    falls back to numpy when the kernel did not build.
+    """
 
     def __init__(self, op, parallel=None):
         self.op = op
@@ -152,15 +165,19 @@ class CpuKernel:
         lines = [f'@numba.njit(cache=True, nogil=True{", parallel=True" if self.parallel else ""})',
                  f'def {name}({", ".join(ins + outs)}):']
         ind = '    '
+        used = sorted({i for _, refs, _, _ in op.body for k, i in refs if k == 'in'})
+        for i in used:
+            lines.append(f'{ind}x{i} = {_view(f"in{i}", op.in_avals[i].shape, self.in_shapes[i])}')
+        for k in range(op.n_outputs):
+            lines.append(f'{ind}y{k} = {_view(f"out{k}", op.shape, self.loop_shape)}')
         for d in range(nd):
             rng = 'numba.prange' if d == 0 and self.parallel else 'range'
-            lines.append(f'{ind}for i{d} in {rng}(out0.shape[{d}]):')
+            lines.append(f'{ind}for i{d} in {rng}({self.loop_shape[d]}):')
             ind += '    '
-        used = sorted({i for _, refs, _, _ in op.body for k, i in refs if k == 'in'})
         for i in used:
             idx = ', '.join(f'i{d}' if p == 'i' else '0'
                             for d, p in enumerate(self.in_patterns[i]))
-            lines.append(f'{ind}a{i} = in{i}[{idx}]')
+            lines.append(f'{ind}a{i} = x{i}[{idx}]')
         avals = {}
         for opi, refs, attrs, j in op.body:
             args = [f'a{i}' if k == 'in' else f't{i}' for k, i in refs]
@@ -174,7 +191,7 @@ class CpuKernel:
             lines.append(f'{ind}t{j} = numpy.{out_aval.dtype.name}({expr})')
         idx = ', '.join(f'i{d}' for d in range(nd))
         for k, (_, j) in enumerate(op.out_refs):
-            lines.append(f'{ind}out{k}[{idx}] = t{j}')
+            lines.append(f'{ind}y{k}[{idx}] = t{j}')
         return _PRELUDE + '\n'.join(lines) + '\n'
 
     # ---- compilation with an on-disk source cache ----
@@ -197,10 +214,8 @@ class CpuKernel:
 
     def _numba_signature(self):
         import numba
-        nd = len(self.loop_shape)
-        arrays = [numba.types.Array(numba.from_dtype(a.dtype), nd, 'C')
-                  for a in self.op.in_avals + self.op.out_avals]
-        return tuple(arrays)
+        return tuple(numba.types.Array(numba.from_dtype(a.dtype), len(a.shape), 'C')
+                     for a in self.op.in_avals + self.op.out_avals)
 
     def __call__(self, *arrays, out=None):
         op = self.op
@@ -209,10 +224,16 @@ class CpuKernel:
             return res if isinstance(res, tuple) else (res,)
         if out is None:
             out = tuple(numpy.empty(a.shape, a.dtype) for a in op.out_avals)
-        args = [numpy.asarray(a).reshape(s) for a, s in zip(arrays, self.in_shapes)]
-        outs = [o.reshape(self.loop_shape) for o in out]
-        self.fn(*args, *outs)
+        self.fn(*[numpy.asarray(a, order='C') for a in arrays], *out)
         return out
+
+
+def _view(name, shape, collapsed):
+    """Source viewing array `name` of `shape` at the kernel's collapsed rank."""
+    if tuple(shape) == tuple(collapsed):
+        return name
+    dims = ', '.join(str(n) for n in collapsed)
+    return f'{name}.reshape(({dims}{"," if len(collapsed) == 1 else ""}))'
 
 
 _modules = {}
