@@ -54,6 +54,19 @@ def _copy_array_into(dst, src):
             backend.get_device_from_array(dst), src), casting='unsafe')
 
 
+_structure = [0]
+
+
+def structure_version():
+    """A counter bumped whenever any Link's parameters or children are registered,
+    replaced or removed: a cached list of a model's parameters is valid while it stays."""
+    return _structure[0]
+
+
+def _bump():
+    _structure[0] += 1
+
+
 def _check_mode(mode):
     if mode not in _COPY_MODES:
         raise ValueError(f"the 'mode' argument should be either 'init', 'copy', or "
@@ -131,11 +144,15 @@ class Link:
                 value.to_device(self._device)
             self._params.add(name)
             self._persistent.discard(name)
+            _bump()
+        elif name in self.__dict__.get('_params', ()):
+            _bump()
         super().__setattr__(name, value)
 
     def __delattr__(self, name):
         self._params.discard(name)
         self._persistent.discard(name)
+        _bump()
         super().__delattr__(name)
 
     def add_param(self, name, shape=None, dtype=numpy.float32, initializer=None):
@@ -484,10 +501,14 @@ class Chain(Link):
             if self._device != backend.CPU:
                 value.to_device(self._device)
             self._children.add(name)
+            _bump()
+        elif name in self.__dict__.get('_children', ()):
+            _bump()
         super().__setattr__(name, value)
 
     def __delattr__(self, name):
         self._children.discard(name)
+        _bump()
         super().__delattr__(name)
 
     def add_link(self, name, link):
@@ -535,8 +556,10 @@ class ChainList(Link):
         super().__setattr__(name, value)
 
     def _renumber(self):
+        # every change of the list ends here
         for i, child in enumerate(self._children):
             child.name = str(i)
+        _bump()
 
     def _adopt(self, link):
         if not isinstance(link, Link):

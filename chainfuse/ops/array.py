@@ -12,6 +12,7 @@
 
 Every adjoint is itself an op whose vjp is the forward op, so double backprop works.
 """
+import functools
 import operator
 
 import numpy
@@ -90,6 +91,7 @@ broadcast_to = defop('broadcast_to', kind=MOVEMENT,
                      vjp=lambda ctx, gy: (sum_to(gy, shape=ctx.in_avals[0].shape),))
 
 
+@functools.lru_cache(maxsize=4096)
 def sum_to_axes(in_shape, shape):
     """Axes to sum (with keepdims) and leading axes to drop to bring `in_shape` to `shape`."""
     lead = len(in_shape) - len(shape)

@@ -24,8 +24,9 @@ from chainfuse.config import config
 from chainfuse.core import function_node
 from chainfuse.core.function_node import FunctionNode
 from chainfuse.core.variable import Variable
+from chainfuse.links import link as link_module
 from chainfuse.tracer.errors import GraphBreak
-from chainfuse.tracer.guards import TraceCache, signature, unflatten
+from chainfuse.tracer.guards import TraceCache, leaf_at, signature, unflatten
 from chainfuse.tracer.trace import trace
 from chainfuse.compiler.pipeline import compile_inference, compile_training
 
@@ -145,6 +146,8 @@ class CompiledCallable:
         self.verify = verify
         self.backend = backend
         self.cache = TraceCache(max_retraces)
+        self._structure = link_module.structure_version()
+        self._stale = None
         self.breaks = []          # (reason, location)
         self.stats = {'calls': 0, 'compiled_calls': 0, 'eager_calls': 0, 'fallbacks': 0,
                       'compile_time': 0.0}
@@ -156,6 +159,8 @@ class CompiledCallable:
         self.stats['calls'] += 1
         if not config.compile or function_node.get_recorder() is not None:
             return self._eager(args, kwargs)
+        if self.link is not None and self._structure != link_module.structure_version():
+            self._drop_stale_traces()
         sig = signature(args, kwargs)
         entry = self.cache.lookup(sig)
         if entry is None:
@@ -167,12 +172,29 @@ class CompiledCallable:
             return self._eager(args, kwargs)
         return self._run(entry, args, kwargs)
 
+    def _param_ids(self):
+        return frozenset(id(p) for p in self.link.params())
+
+    def _drop_stale_traces(self):
+        """Some Link's parameters or children changed: traces made with another set of
+        parameter objects than the link has now are dropped (they would read the old
+        ones), so the next call retraces."""
+        self._structure = link_module.structure_version()
+        current = self._param_ids()
+        for sig, entry in list(self.cache.entries.items()):
+            if entry != EAGER and entry.param_ids != current:
+                del self.cache.entries[sig]
+                self._stale = "the model's parameters changed since it was traced"
+
     def _eager(self, args, kwargs):
         self.stats['eager_calls'] += 1
         return self.fn(*args, **kwargs)
 
     def _compile(self, sig, args, kwargs):
         reason = self.cache.miss_reason(sig)
+        if self._stale is not None:
+            reason, self._stale = self._stale, None
+
         if not self.cache.can_trace():
             self._fall_back(sig, f'more than {self.cache.max_retraces} retraces ({reason})',
                             None)
@@ -196,6 +218,8 @@ class CompiledCallable:
         seconds = time.perf_counter() - t0
         self.stats['compile_time'] += seconds
         entry = Entry(tr, compiled, training, reason, seconds)
+        if self.link is not None:
+            entry.param_ids = self._param_ids()
         self.cache.add(sig, entry, reason)
         return entry
 
@@ -266,16 +290,12 @@ class CompiledCallable:
     @staticmethod
     def _node_inputs(tr, arrays, args, kwargs):
         """The node's inputs: the Variables that may need gradients, arrays otherwise."""
-        from chainfuse.tracer.guards import flatten
-        leaves = None
         out = []
         for src, a in zip(tr.sources, arrays):
             if src[0] == 'param':
                 out.append(src[1])
             elif src[0] == 'arg':
-                if leaves is None:
-                    leaves = dict(flatten((args, kwargs))[0])
-                x = leaves[src[1]]
+                x = leaf_at(args, kwargs, src[1])
                 out.append(x if isinstance(x, Variable) else a)
             else:
                 out.append(a)

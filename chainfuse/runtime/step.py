@@ -28,10 +28,11 @@ import warnings
 from chainfuse.config import config
 from chainfuse.core import function_node
 from chainfuse.core.variable import Variable
+from chainfuse.links import link as link_module
 from chainfuse.compiler.pipeline import compile_inference
 from chainfuse.runtime.compiled import report_stats
 from chainfuse.tracer.errors import GraphBreak
-from chainfuse.tracer.guards import TraceCache, signature, unflatten
+from chainfuse.tracer.guards import TraceCache, describe_change, signature, unflatten
 from chainfuse.tracer.trace import trace
 
 EAGER = 'eager'
@@ -51,8 +52,11 @@ class StepEntry:
         self.reason = reason
         self.compile_seconds = seconds
         self.calls = 0
+        self.plan = compiled.plan
         self.plans = [compiled.plan]
         g = compiled.plan.graph
+        self.index = {kind: [i for i, (_, k, _) in enumerate(g.outputs) if k == kind]
+                      for kind in ('result', 'report', 'state', 'grad')}
         self.grad_params = [tr.param_of[name] for _, kind, name in g.outputs
                             if kind == 'grad']
 
@@ -69,6 +73,8 @@ class CompiledStep:
         self.fallback = fallback
         self.backend = backend
         self.cache = TraceCache(max_retraces)
+        self._params_version = None
+        self._param_list = []
         self.breaks = []
         self.stats = {'calls': 0, 'compiled_calls': 0, 'eager_calls': 0, 'fallbacks': 0,
                       'compile_time': 0.0}
@@ -91,50 +97,55 @@ class CompiledStep:
         loss = self._body(*args, **kwargs)
         return loss
 
-    def _unsupported(self):
+    def _params(self):
+        """The target's parameters, cached while no Link's structure changes."""
+        version = link_module.structure_version()
+        if self._params_version != version:
+            self._param_list = list(self.optimizer.target.params())
+            self._params_version = version
+        return self._param_list
+
+    def _optimizer_key(self, params):
+        """(key, None) for the optimizer's traceable configuration, or (None, why) when a
+        compiled step cannot run it.  Runs every call: one pass over the parameters."""
         opt = self.optimizer
         if opt._loss_scale is not None:
-            return 'loss scaling'
+            return None, 'loss scaling'
         if opt._post_update_hooks:
-            return 'post-update hooks'
+            return None, 'post-update hooks'
+        hooks = []
         for hook in opt._pre_update_hooks.values():
             if type(hook).__name__ not in TRACEABLE_HOOKS:
-                return f'optimizer hook {type(hook).__name__}'
-        for p in opt.target.params():
+                return None, f'optimizer hook {type(hook).__name__}'
+            hooks.append(_hook_key(hook))
+        rules = []
+        for p in params:
             rule = p.update_rule
             if p._data is None or (rule is not None and rule.enabled and rule.state is None):
-                return 'first step (parameters or optimizer state not created yet)'
-            if rule is not None and (rule.step is None or rule._pre_update_hooks or
-                                     rule._post_update_hooks):
-                return f'update rule {type(rule).__name__} without a traceable step'
-        return None
-
-    def _optimizer_key(self):
-        opt = self.optimizer
-        rules = []
-        for p in opt.target.params():
-            rule = p.update_rule
+                return None, 'first step (parameters or optimizer state not created yet)'
             if rule is None:
-                rules.append(None)
+                rules.append(id(p))
                 continue
-            rule.resolved_hyperparam()
-            rules.append((rule.enabled, tuple(rule.state_keys()),
-                          tuple(sorted(rule.static_args().items()))))
-        hooks = tuple(_hook_key(h) for h in opt._pre_update_hooks.values())
-        return (tuple(rules), hooks, opt._use_cleargrads)
+            if rule.step is None or rule._pre_update_hooks or rule._post_update_hooks:
+                return None, f'update rule {type(rule).__name__} without a traceable step'
+            keys, static = rule._eager_config()
+            # a trace reads these very objects (it keeps them alive, so ids are unique)
+            rules.append((id(p), id(rule), rule.enabled, keys, tuple(sorted(static.items()))))
+        return (tuple(rules), tuple(hooks), opt._use_cleargrads), None
 
     # ---- the call ----
     def __call__(self, *args, **kwargs):
         self.stats['calls'] += 1
         if not config.compile or function_node.get_recorder() is not None:
             return self._eager(args, kwargs)
-        why = self._unsupported()
+        params = self._params()
+        key, why = self._optimizer_key(params)
         if why is not None:
             report_stats(self, None)
             if why.startswith('first step'):
                 return self._eager(args, kwargs)
             return self._fall_back(None, why, args, kwargs)
-        sig = (signature(args, kwargs), self._optimizer_key())
+        sig = (signature(args, kwargs), key)
         entry = self.cache.lookup(sig)
         if entry is None:
             entry = self._compile(sig, args, kwargs)
@@ -143,7 +154,7 @@ class CompiledStep:
         report_stats(self, entry)
         if entry == EAGER:
             return self._eager(args, kwargs)
-        return self._run(entry, args, kwargs)
+        return self._run(entry, params, args, kwargs)
 
     def _fall_back(self, sig, reason, args, kwargs, location=None):
         self.stats['fallbacks'] += 1
@@ -157,8 +168,14 @@ class CompiledStep:
                           RuntimeWarning, stacklevel=3)
         return self._eager(args, kwargs) if sig is None else EAGER
 
+    def _miss_reason(self, sig):
+        last = self.cache._last_sig
+        if last is None or last[0] != sig[0]:
+            return describe_change(None if last is None else last[0], sig[0])
+        return 'the optimizer or the model changed (parameters, update rules or hooks)'
+
     def _compile(self, sig, args, kwargs):
-        reason = self.cache.miss_reason(sig)
+        reason = self._miss_reason(sig)
         if not self.cache.can_trace():
             return self._fall_back(sig, f'more than {self.cache.max_retraces} retraces',
                                    args, kwargs)
@@ -225,25 +242,23 @@ class CompiledStep:
                                          'grad', path)
         return add
 
-    def _run(self, entry, args, kwargs):
+    def _run(self, entry, params, args, kwargs):
         self.stats['compiled_calls'] += 1
         entry.calls += 1
         opt = self.optimizer
         opt.t += 1
-        for p in opt.target.params():
+        for p in params:
             rule = p.update_rule
             if rule is not None and rule.enabled:
                 rule.t += 1
         tr = entry.trace
-        outs = entry.compiled.plan(*tr.gather_inputs(args, kwargs))
-        results, reports, states, grads = [], [], [], []
-        bins = {'result': results, 'report': reports, 'state': states, 'grad': grads}
-        for (_, kind, _), a in zip(entry.compiled.plan.graph.outputs, outs):
-            bins[kind].append(a)
-        tr.write_back(reports, states)
-        for p, g in zip(entry.grad_params, grads):
-            p._grad_var = Variable(g, requires_grad=False)
-        return unflatten(tr.out_tree, [Variable(a, requires_grad=False) for a in results])
+        outs = entry.plan(*tr.gather_inputs(args, kwargs))
+        index = entry.index
+        tr.write_back([outs[i] for i in index['report']], [outs[i] for i in index['state']])
+        for p, i in zip(entry.grad_params, index['grad']):
+            p._grad_var = Variable(outs[i], requires_grad=False)
+        return unflatten(tr.out_tree, [Variable(outs[i], requires_grad=False)
+                                       for i in index['result']])
 
     @property
     def entries(self):

@@ -74,11 +74,31 @@ def _leaf_sig(x):
     return ('array', tuple(data.shape), data.dtype.str, device, requires_grad)
 
 
+_FLAT_TREES = {}
+
+
 def signature(args, kwargs):
     """The guard key of a call: array avals/devices, static values and config."""
-    leaves, tree = flatten((args, kwargs))
-    return (tuple((path, _leaf_sig(x)) for path, x in leaves), _static_tree(tree),
-            ('train', bool(config.train)), ('enable_backprop', bool(config.enable_backprop)))
+    if not kwargs and all(_is_leaf(x) for x in args):
+        # the common call f(x, t): the same key as below, without walking a tree
+        tree = _FLAT_TREES.get(len(args))
+        if tree is None:
+            tree = _FLAT_TREES[len(args)] = _static_tree(flatten((args, {}))[1])
+        leaves = tuple(((0, i), _leaf_sig(x)) for i, x in enumerate(args))
+    else:
+        flat, tree = flatten((args, kwargs))
+        leaves = tuple((path, _leaf_sig(x)) for path, x in flat)
+        tree = _static_tree(tree)
+    return (leaves, tree, ('train', bool(config.train)),
+            ('enable_backprop', bool(config.enable_backprop)))
+
+
+def leaf_at(args, kwargs, path):
+    """The leaf of ``(args, kwargs)`` at a `flatten` path."""
+    obj = (args, kwargs)
+    for key in path:
+        obj = obj[key]
+    return obj
 
 
 def _static_tree(tree):

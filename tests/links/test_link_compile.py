@@ -46,3 +46,20 @@ def test_compiled_link_uses_paths_and_writes_persistents_back():
     compiled(x).backward()
     numpy.testing.assert_allclose(compiled.inner.W.grad, numpy.full((2, 2), 3.0))
     assert chainfuse.links.Link in type(compiled).__mro__
+
+
+def test_replacing_a_parameter_of_a_compiled_link_retraces():
+    from chainfuse.runtime import compile
+    x = numpy.ones((3, 2), numpy.float32)
+    model = compile(Net())
+    model(x)
+    model(x)
+    with model.inner.init_scope():
+        model.inner.W = Parameter(numpy.full((2, 2), 2.0, numpy.float32))
+    y = model(x)
+    numpy.testing.assert_allclose(y.array, 24.0)      # ones(3, 2) @ full(2, 2, 2.0)
+    state = model._chainfuse_compiled
+    assert state.cache.misses[-1] == "the model's parameters changed since it was traced"
+    model.cleargrads()
+    model(x).backward()
+    numpy.testing.assert_allclose(model.inner.W.grad, numpy.full((2, 2), 3.0))

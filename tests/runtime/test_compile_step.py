@@ -125,3 +125,40 @@ def test_explain_and_dump_a_compiled_step(tmp_path):
     assert any(p.endswith('-plan-plan.dot') or p.endswith('plan.dot') for p in written)
     passes = sorted(p.name for p in (tmp_path / 'trace0-passes').iterdir())
     assert any('fuse' in p for p in passes) and (tmp_path / 'explain.txt').exists()
+
+
+@pytest.mark.parametrize('make_opt', [optimizers.SGD, optimizers.Adam])
+def test_compiled_step_updates_parameters_and_state_in_place(make_opt):
+    (_, m2), (_, o2) = _pair(make_opt, False)
+    step = cf.compile_step(o2)
+    data = _data(4)
+    o2.update(m2, *data[0])                     # creates the optimizer state
+    arrays = {n: p.array for n, p in m2.namedparams()}
+    states = {n: dict(p.update_rule.state) for n, p in m2.namedparams()}
+    before = {n: a.copy() for n, a in arrays.items()}
+    for x, t in data[1:]:
+        step(x, t)
+    assert step.stats['compiled_calls'] == 3
+    for n, p in m2.namedparams():
+        assert p.array is arrays[n], f'{n}: the update made a new array'
+        assert not numpy.array_equal(p.array, before[n]), f'{n} was not updated'
+        for k, a in p.update_rule.state.items():
+            assert a is states[n][k]
+    plan = step.entries[0].plan
+    assert len(plan.donated) == len(list(m2.params())) * (1 + len(states['/W']))
+    assert 'in place into' in str(plan)
+
+
+def test_resizing_the_model_after_compiling_retraces():
+    (_, m2), (_, o2) = _pair(optimizers.SGD, False)
+    step = cf.compile_step(o2)
+    x, t = _data(1)[0]
+    for _ in range(3):
+        step(x, t)
+    with m2.init_scope():
+        m2.b = Parameter(numpy.ones(5, 'float32'))   # a new parameter object
+    o2.setup(m2)
+    step(x, t)
+    step(x, t)
+    assert len(step.cache.misses) == 2 and 'changed' in step.cache.misses[1]
+    assert not numpy.array_equal(m2.b.array, numpy.ones(5, 'float32'))
