@@ -43,17 +43,20 @@ WRITES_OUT = frozenset({'matmul'})
 
 
 class Step:
-    __slots__ = ('fn', 'ins', 'outs', 'frees', 'label', 'node', 'buffers', 'mode')
+    __slots__ = ('fn', 'op', 'ins', 'outs', 'frees', 'label', 'node', 'buffers', 'mode',
+                 'inplace')
 
-    def __init__(self, fn, ins, outs, label, node, mode):
-        self.fn = fn
+    def __init__(self, fn, op, ins, outs, node, mode):
+        self.fn = fn              # the callable (for a kernel: its CpuKernel, once built)
+        self.op = op              # the op run (a FusedOp for a kernel)
         self.ins = ins
         self.outs = outs
         self.frees = ()
-        self.label = label
+        self.label = op.name
         self.node = node
         self.mode = mode          # 'kernel' (compiled), 'out' (impl with out=), 'call'
         self.buffers = None       # per output: ('buf', i), ('input', slot) or None (fresh)
+        self.inplace = {}         # output index -> index of the input it overwrites
 
 
 def _impl(op, xp, attrs):
@@ -74,6 +77,7 @@ class Plan:
         self.kernels = []
         self._lower()
         self._plan_memory()
+        self._build_kernels(self._blas)
         self.source = self._generate()
         self._run = None
 
@@ -86,8 +90,8 @@ class Plan:
             slot[v.id] = len(self.slot_names)
             self.slot_names.append(f'v{v.id}')
         self.input_slots = [slot[v.id] for v in g.runtime_inputs]
-        # BLAS threads spin between calls; a kernel thread pool beside them only loses
         blas = any(n.op.kind in (LINALG, CONV) for n in g.nodes)
+        self._blas = blas
         self.steps = []
         for n in g.nodes:
             for v in n.outputs:
@@ -105,22 +109,41 @@ class Plan:
         if not fused and op.kind == ELEMENTWISE and op.name in KERNEL_WHEN_ALONE and \
                 self.backend == 'numba':
             op, fused = FusedOp.of_node(n), True
+        if fused and self.backend == 'numba':
+            return Step(None, op, ins, outs, n, 'kernel')     # built after memory planning
         if fused:
-            size = 1
-            for s in op.shape:
-                size *= s
-            kernel = CpuKernel(op, parallel=not blas and size >= PARALLEL_MIN_SIZE)
-            if self.backend == 'numba':
-                kernel.compile()
-            else:
-                kernel.fallback_reason = "backend='numpy'"
+            self.kernels.append(self._kernel(op, blas, {}, "backend='numpy'"))
+            return Step(_impl(op, self.xp, {}), op, ins, outs, n, 'call')
+        if op.name in WRITES_OUT:
+            return Step(_impl(op, self.xp, n.attrs), op, ins, outs, n, 'out')
+        return Step(_impl(op, self.xp, n.attrs), op, ins, outs, n, 'call')
+
+    @staticmethod
+    def _kernel(op, blas, inplace, fallback_reason=None):
+        size = 1
+        for s in op.shape:
+            size *= s
+        # BLAS threads spin between calls; a kernel thread pool beside them only loses
+        kernel = CpuKernel(op, parallel=not blas and size >= PARALLEL_MIN_SIZE,
+                           inplace=inplace)
+        if fallback_reason is None:
+            kernel.compile()
+        else:
+            kernel.fallback_reason = fallback_reason
+        return kernel
+
+    def _build_kernels(self, blas):
+        """Compiles each kernel for the memory plan's choices (which outputs overwrite
+        which inputs); a kernel that fails to build runs as numpy calls."""
+        for step in self.steps:
+            if step.mode != 'kernel':
+                continue
+            kernel = self._kernel(step.op, blas, step.inplace)
             self.kernels.append(kernel)
             if kernel.fn is not None:
-                return Step(kernel, ins, outs, op.name, n, 'kernel')
-            return Step(_impl(op, self.xp, {}), ins, outs, op.name, n, 'call')
-        if op.name in WRITES_OUT:
-            return Step(_impl(op, self.xp, n.attrs), ins, outs, op.name, n, 'out')
-        return Step(_impl(op, self.xp, n.attrs), ins, outs, op.name, n, 'call')
+                step.fn = kernel
+            else:
+                step.fn, step.mode, step.buffers = _impl(step.op, self.xp, {}), 'call', None
 
     # ---- liveness and buffers ----
     def _alias_roots(self):
@@ -165,12 +188,14 @@ class Plan:
                 step.buffers = []
                 dying = [] if step.mode == 'out' else [
                     r for r in releases.get(i, ()) if r in step.ins and r in owner and
-                    aval_of[r].shape == step.fn.op.shape and
+                    aval_of[r].shape == step.op.shape and
                     not any(root[x] == r and x != r for x in step.ins)]
-                for s in step.outs:
+                for k, s in enumerate(step.outs):
                     aval = aval_of[s]
                     if s in donate:
                         step.buffers.append(('input', donate[s]))
+                        if donate[s] in step.ins:
+                            step.inplace[k] = step.ins.index(donate[s])
                         continue
                     if s in escaping_roots or s not in root_last:
                         step.buffers.append(None)
@@ -181,6 +206,7 @@ class Plan:
                     if reuse is not None:       # write in place over a dead dense input
                         dying.remove(reuse)
                         b = owner.pop(reuse)
+                        step.inplace[k] = step.ins.index(reuse)
                     elif free.get(key):
                         b = free[key].pop()
                     else:
@@ -227,7 +253,7 @@ class Plan:
             step = self.steps[i]
             if self._slot_avals[s] != self._slot_avals[u] or root_last.get(u, -1) > i:
                 continue
-            if any(root[x] == u and (x != u or self._slot_avals[x].shape != step.fn.op.shape)
+            if any(root[x] == u and (x != u or self._slot_avals[x].shape != step.op.shape)
                    for x in step.ins):
                 continue
             if any(root[x] == u for x in self.output_slots if x != s):
@@ -261,8 +287,27 @@ class Plan:
             single = getattr(step.node.op, 'n_outputs', 1) == 1 and len(outs) == 1
             target = outs[0] if single else ', '.join(outs) + ','
             return [f'{target} = s{k}({", ".join(names[s] for s in step.ins)})']
-        lines, targets = [], []
-        for s, where in zip(step.outs, step.buffers):
+        lines = []
+
+        def contiguous(slot):
+            # kernels take C-contiguous arrays; an array written in place is bound to a
+            # name first, so that what was written is what the plan hands on
+            if slot in known_c:
+                return names[slot]
+            lines.append(f"c{slot} = asarray({names[slot]}, order='C')")
+            return f'c{slot}'
+        written = set(step.inplace.values())
+        if step.mode == 'kernel':
+            ins = [contiguous(s) if j in written else
+                   names[s] if s in known_c else f"asarray({names[s]}, order='C')"
+                   for j, s in enumerate(step.ins)]
+        else:
+            ins = [names[s] for s in step.ins]
+        targets, passed = [], []
+        for j, (s, where) in enumerate(zip(step.outs, step.buffers)):
+            if j in step.inplace:
+                targets.append(ins[step.inplace[j]])
+                continue
             if where is None:
                 a = self._slot_avals[s]
                 lines.append(f'{names[s]} = empty({a.shape!r}, {a.dtype.name})')
@@ -270,14 +315,12 @@ class Plan:
             elif where[0] == 'buf':
                 targets.append(f'b{where[1]}')
             else:
-                targets.append(names[where[1]])
+                targets.append(contiguous(where[1]))
+            passed.append(targets[-1])
         if step.mode == 'out':
-            ins = ', '.join(names[s] for s in step.ins)
-            lines.append(f's{k}({ins}, out={targets[0]})')
+            lines.append(f's{k}({", ".join(ins)}, out={targets[0]})')
         else:
-            ins = ', '.join(names[s] if s in known_c else f"asarray({names[s]}, order='C')"
-                            for s in step.ins)
-            lines.append(f'k{k}({ins}, {", ".join(targets)})')
+            lines.append(f'k{k}({", ".join(ins + passed)})')
         for s, t in zip(step.outs, targets):
             if t != names[s]:
                 lines.append(f'{names[s]} = {t}')

@@ -91,3 +91,16 @@ def test_plan_reports_peak_bytes_and_reuses_buffers():
     plan = compiled.forward_plan
     assert plan.peak_bytes > 0 and 'peak' in str(plan)
     assert plan.buffer_bytes <= plan.peak_bytes
+
+
+def test_kernels_divide_by_zero_as_numpy_does():
+    def f(x, y):
+        return E.div(x, y) * 2.0 + E.log(y)
+    x = numpy.ones(4, 'float32')
+    y = numpy.array([0.0, 1.0, -0.0, 2.0], 'float32')
+    with numpy.errstate(divide='ignore', invalid='ignore'):
+        compiled = compile_training(trace(f, x, y).graph, backend='numba')
+        want = (x / y) * 2.0 + numpy.log(y)
+        got = compiled.forward_plan(x, y)[0]
+    assert compiled.forward_plan.kernels[0].fn is not None
+    numpy.testing.assert_array_equal(got, want)

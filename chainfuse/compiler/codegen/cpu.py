@@ -3,7 +3,7 @@
 For a group over shape (64, 512) with a bias input of shape (512,), the generated
 source reads::
 
-    @numba.njit(cache=True, nogil=True)
+    @numba.njit(cache=True, nogil=True, error_model='numpy')
     def fused_add_maximum_1a2b3c4d(in0, in1, in2, out0):
         x0 = in0
         x1 = in1.reshape((1, 512))
@@ -138,8 +138,12 @@ class CpuKernel:
     falls back to numpy when the kernel did not build.
     """
 
-    def __init__(self, op, parallel=None):
+    def __init__(self, op, parallel=None, inplace=None):
         self.op = op
+        # output k -> input i: the output is written over that (dense) input, which is
+        # then not a separate argument; LLVM vectorizes a loop that writes where it
+        # reads, but not one whose output argument might overlap an input
+        self.inplace = dict(inplace or {})
         shape = op.shape
         patterns = [_pattern(a, shape) for a in op.in_avals]
         self.loop_shape, self.in_patterns = _collapse(shape, patterns)
@@ -161,15 +165,21 @@ class CpuKernel:
         nd = len(self.loop_shape)
         name = op.name
         ins = [f'in{i}' for i in range(len(op.in_avals))]
-        outs = [f'out{k}' for k in range(op.n_outputs)]
-        lines = [f'@numba.njit(cache=True, nogil=True{", parallel=True" if self.parallel else ""})',
+        outs = [f'out{k}' for k in range(op.n_outputs) if k not in self.inplace]
+        # error_model='numpy': x / 0 is inf or nan, as in numpy, with no check per element
+        # (Python's ZeroDivisionError check also keeps LLVM from vectorizing the loop)
+        lines = [f'@numba.njit(cache=True, nogil=True, error_model=\'numpy\''
+                 f'{", parallel=True" if self.parallel else ""})',
                  f'def {name}({", ".join(ins + outs)}):']
         ind = '    '
-        used = sorted({i for _, refs, _, _ in op.body for k, i in refs if k == 'in'})
+        used = sorted({i for _, refs, _, _ in op.body for k, i in refs if k == 'in'} |
+                      set(self.inplace.values()))
         for i in used:
             lines.append(f'{ind}x{i} = {_view(f"in{i}", op.in_avals[i].shape, self.in_shapes[i])}')
         for k in range(op.n_outputs):
-            lines.append(f'{ind}y{k} = {_view(f"out{k}", op.shape, self.loop_shape)}')
+            target = f'x{self.inplace[k]}' if k in self.inplace else \
+                _view(f'out{k}', op.shape, self.loop_shape)
+            lines.append(f'{ind}y{k} = {target}')
         for d in range(nd):
             rng = 'numba.prange' if d == 0 and self.parallel else 'range'
             lines.append(f'{ind}for i{d} in {rng}({self.loop_shape[d]}):')
@@ -214,17 +224,23 @@ class CpuKernel:
 
     def _numba_signature(self):
         import numba
+        outs = [a for k, a in enumerate(self.op.out_avals) if k not in self.inplace]
         return tuple(numba.types.Array(numba.from_dtype(a.dtype), len(a.shape), 'C')
-                     for a in self.op.in_avals + self.op.out_avals)
+                     for a in self.op.in_avals + tuple(outs))
 
     def __call__(self, *arrays, out=None):
+        """Runs the kernel on `arrays`; returns its outputs (`out`, or new arrays; an
+        in-place output is its input array)."""
         op = self.op
         if self.fn is None:
             res = op.impl(numpy, *arrays)
             return res if isinstance(res, tuple) else (res,)
+        arrays = [numpy.asarray(a, order='C') for a in arrays]
         if out is None:
             out = tuple(numpy.empty(a.shape, a.dtype) for a in op.out_avals)
-        self.fn(*[numpy.asarray(a, order='C') for a in arrays], *out)
+        out = tuple(arrays[self.inplace[k]] if k in self.inplace else o
+                    for k, o in enumerate(out))
+        self.fn(*arrays, *[o for k, o in enumerate(out) if k not in self.inplace])
         return out
 
 
