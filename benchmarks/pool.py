@@ -44,14 +44,22 @@ class WorkerProcess:
 
     def call(self, cmd, timeout=600, **args):
         """Sends one command and waits for its reply (raises Skipped / WorkerFailed)."""
+        self.send(cmd, **args)
+        return self.receive(cmd, timeout)
+
+    def send(self, cmd, **args):
         try:
             protocol.send(self.proc.stdin, dict(args, cmd=cmd))
+        except (BrokenPipeError, OSError):
+            pass        # receive() reports the exit
+
+    def receive(self, cmd, timeout=600):
+        """The reply to the command sent last (several workers may work at once)."""
+        try:
             line = self.replies.get(timeout=timeout)
         except queue.Empty:
             self.kill()
             raise WorkerFailed(f'{cmd} timed out after {timeout} s') from None
-        except (BrokenPipeError, OSError):
-            line = None
         if line is None:
             raise WorkerFailed(f'worker exited during {cmd} (rc {self.proc.wait()}): '
                                f'{self.stderr_tail()}')

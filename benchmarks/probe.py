@@ -10,7 +10,7 @@ import time
 
 import numpy
 
-_A = numpy.random.RandomState(0).random_sample((192, 192)).astype(numpy.float32)
+_A = numpy.random.RandomState(0).random_sample((160, 160)).astype(numpy.float32)
 _OUT = numpy.empty_like(_A)
 
 
@@ -22,7 +22,7 @@ def _python_loop():
 
 
 def _blas_loop():
-    for _ in range(20):
+    for _ in range(5):
         numpy.matmul(_A, _A, out=_OUT)
 
 

@@ -45,10 +45,20 @@ def _compile_text(s):
 
 
 def _startup_text(s):
-    text = _num(s.get('startup_s'))
+    """Cold (/ warm) startup; noise can make a tiny one negative: shown as 0.00."""
+    text = _num(_at_least_0(s.get('startup_s')))
     if s.get('startup_warm_s') is not None:
-        text += f" / {_num(s['startup_warm_s'])}"
+        text += f" / {_num(_at_least_0(s['startup_warm_s']))}"
     return text
+
+
+def _at_least_0(x):
+    return None if x is None else max(0.0, x)
+
+
+def _rate(x):
+    """Iterations per second with three significant digits (1234, 123, 12.3, 1.23)."""
+    return f'{x:.0f}' if x >= 100 else f'{x:.3g}'
 
 
 def model_table(name, model):
@@ -65,7 +75,7 @@ def model_table(name, model):
             lines.append(f"| {fw} | {s['status']}: {_short(s['reason'])} |" + ' |' * 9)
             continue
         lines.append(' | '.join([
-            f'| {fw}', f"{s['it_per_s']:.1f}", f"{s['step_s'] * 1e3:.3f}",
+            f'| {fw}', _rate(s['it_per_s']), f"{s['step_s'] * 1e3:.3f}",
             '1 (base)' if fw == 'cf-eager' else _ratio_text(s['ratio_vs_eager']),
             f"{s['rounds_spread']:.2f} / {s['repeats_spread']:.2f}",
             f"{_num(s['rss_setup_mb'], '{:.0f}')} / {_num(s['rss_peak_mb'], '{:.0f}')}",
@@ -91,9 +101,9 @@ def headline_table(results):
             if s['status'] != 'ok':
                 cells.append(s['status'])
             elif fw == 'cf-eager' or s['ratio_vs_eager'] is None:
-                cells.append(f"{s['it_per_s']:.0f}")
+                cells.append(_rate(s['it_per_s']))
             else:
-                cells.append(f"{s['it_per_s']:.0f} ({s['ratio_vs_eager']:.2f}x)")
+                cells.append(f"{_rate(s['it_per_s'])} ({s['ratio_vs_eager']:.2f}x)")
         lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
@@ -117,8 +127,9 @@ def loss_lines(model):
     lines = [f"max relative difference of the {len(model['summary'][lc['reference']]['losses'])}"
              f" first losses from {lc['reference']}: " + (', '.join(parts) or '-')]
     for fw in lc['mismatch']:
-        lines.append(f'**LOSS MISMATCH: {fw} differs from {lc["reference"]} by more than '
-                     f'rtol {LOSS_RTOL:g}: it does not compute the same model**')
+        lines.append(f'**LOSS MISMATCH: {fw} differs from {lc["reference"]} by '
+                     f"{lc['max_rel'][fw]:.1e}, more than rtol {LOSS_RTOL:g}, from step "
+                     f"{lc['first_over'][fw]} on: it may not compute the same model**")
     for fw in lc.get('checksum_mismatch', []):
         lines.append(f'**INITIAL WEIGHTS DIFFER: {fw}**')
     return lines
@@ -204,7 +215,8 @@ def method_lines(meta):
             'steps (cold / warm process); for torch-compile and jax this is their '
             'compile time (first calls), cold: '
             + ('a fresh TorchInductor cache per model.' if s['fresh_inductor'] else
-               'TorchInductor cache as found on this machine (not necessarily cold).'),
+               'TorchInductor cache as found on this machine (not necessarily cold).')
+            + ' Workers are started one after the other.',
             '- launches / step: chainfuse compiled modes count plan steps (one per fused '
             'kernel or op) plus eager ops outside plans (the update of cf-compiled); '
             'cf-eager counts op applications (forward, backward, and the update\'s '

@@ -76,13 +76,16 @@ def run_models(args, settings, pythons, workdir):
         spec = specs.MODELS[name]
         print(f'{name}: {specs.describe(spec)}', flush=True)
         t0 = time.perf_counter()
-        raw = ModelRun(name, args.frameworks, settings, pythons, workdir,
-                       log=lambda text: print(text, flush=True)).run()
+        run = ModelRun(name, args.frameworks, settings, pythons, workdir,
+                       log=lambda text: print(text, flush=True))
+        raw = run.run()
         summ = summary.summarize_model(raw)
         models[name] = {'describe': specs.describe(spec), 'note': spec['note'],
                         'summary': summ, 'loss_check': summary.loss_check(raw),
-                        'comparisons': summary.comparisons(raw, summ), 'raw': raw}
-        print(f'  done in {time.perf_counter() - t0:.0f} s', flush=True)
+                        'comparisons': summary.comparisons(raw, summ),
+                        'phase_seconds': run.seconds, 'raw': raw}
+        phases = ', '.join(f'{k} {v:.0f}' for k, v in run.seconds.items())
+        print(f'  done in {time.perf_counter() - t0:.0f} s ({phases})', flush=True)
     return models
 
 

@@ -36,6 +36,7 @@ class Settings:
     warmup_s: float = 1.0
     warmup_steps: int = 3
     check_steps: int = 4
+    max_measure_s: float = 2.0   # fewer repeats (not below 3) for slow steps
     warm_compile: bool = True    # the second, warm-cache process of cf-compiled/cf-step
     fresh_inductor: bool = True  # a fresh TorchInductor cache per model (cold compile)
     timeout_s: int = 900
@@ -43,7 +44,7 @@ class Settings:
 
 FULL = Settings()
 QUICK = Settings(rounds=2, repeats=3, repeat_s=0.06, warmup_s=0.2, warmup_steps=2,
-                 warm_compile=False, fresh_inductor=False)
+                 max_measure_s=0.5, warm_compile=False, fresh_inductor=False)
 
 
 class ModelRun:
@@ -54,9 +55,10 @@ class ModelRun:
         self.pythons, self.workdir, self.log = pythons, workdir, log
         self.results = {fw: {'status': 'pending'} for fw in frameworks}
         self.workers = {}
+        self.seconds = {}           # phase name -> wall seconds
 
     # ---- workers ----
-    def env(self, fw, cache_tag=''):
+    def env(self, fw):
         env = dict(os.environ)
         env['BENCH_THREADS'] = str(self.pythons.threads)
         env['CHAINFUSE_CACHE_DIR'] = os.path.join(self.workdir, f'cf-{self.model}-{fw}')
@@ -65,15 +67,21 @@ class ModelRun:
                                                           f'inductor-{self.model}')
         return env
 
-    def start(self, fw, tag=''):
+    def spawn(self, fw, tag=''):
+        """A new worker for `fw`, with ``setup`` sent (its reply not read yet)."""
         python = self.pythons.get(fw)
         if python is None:
             raise Skipped(f'no interpreter given (--peer-python {fw}=PATH)')
         log = os.path.join(self.workdir, f'{self.model}-{fw}{tag}.log')
         worker = WorkerProcess(python, self.env(fw), log, f'{self.model}/{fw}{tag}')
+        worker.send('setup', model=self.model, framework=fw, seed=specs.SEED)
+        return worker
+
+    def start(self, fw, tag=''):
+        """(worker, setup reply, check reply) of a new worker; closed on failure."""
+        worker = self.spawn(fw, tag)
         try:
-            setup = worker.call('setup', timeout=self.s.timeout_s, model=self.model,
-                                framework=fw, seed=specs.SEED)
+            setup = worker.receive('setup', self.s.timeout_s)
             check = worker.call('check', timeout=self.s.timeout_s, steps=self.s.check_steps)
         except (Skipped, WorkerFailed):
             worker.close()
@@ -83,27 +91,36 @@ class ModelRun:
     def fail(self, fw, error):
         self.results[fw].update(status='failed', reason=str(error))
         self.log(f'  {fw}: failed: {error}')
+        self.drop(fw)
+
+    def drop(self, fw):
         worker = self.workers.pop(fw, None)
         if worker is not None:
             worker.close()
+
+    def attempt(self, fw, action):
+        """Runs ``action()``; a skip or a failure is recorded and the worker closed."""
+        try:
+            return action()
+        except Skipped as e:
+            self.results[fw].update(status='skipped', reason=str(e))
+            self.log(f'  {fw}: skipped: {e}')
+            self.drop(fw)
+        except WorkerFailed as e:
+            self.fail(fw, e)
+        return None
+
+    def record(self, fw, worker, setup, check, t0):
+        self.workers[fw] = worker
+        self.results[fw].update(status='ok', setup=setup, check=check, rounds=[])
+        self.log(f'  {fw}: ready in {time.perf_counter() - t0:.1f} s, losses '
+                 + ' '.join(f'{x:.6f}' for x in check['losses']))
 
     # ---- the phases ----
     def set_up(self):
         for fw in self.frameworks:
             t0 = time.perf_counter()
-            try:
-                worker, setup, check = self.start(fw)
-            except Skipped as e:
-                self.results[fw].update(status='skipped', reason=str(e))
-                self.log(f'  {fw}: skipped: {e}')
-                continue
-            except WorkerFailed as e:
-                self.fail(fw, e)
-                continue
-            self.workers[fw] = worker
-            self.results[fw].update(status='ok', setup=setup, check=check, rounds=[])
-            self.log(f'  {fw}: ready in {time.perf_counter() - t0:.1f} s, losses '
-                     + ' '.join(f'{x:.6f}' for x in check['losses']))
+            self.attempt(fw, lambda fw=fw, t0=t0: self.record(fw, *self.start(fw), t0))
 
     def warm_up(self):
         for fw, worker in list(self.workers.items()):
@@ -113,8 +130,10 @@ class ModelRun:
             except WorkerFailed as e:
                 self.fail(fw, e)
                 continue
-            iters = max(1, int(self.s.repeat_s / max(reply['step_s'], 1e-7)))
-            self.results[fw].update(warmup=reply, iters=iters)
+            step_s = max(reply['step_s'], 1e-7)
+            iters = max(1, int(self.s.repeat_s / step_s))
+            repeats = max(3, min(self.s.repeats, int(self.s.max_measure_s / (iters * step_s))))
+            self.results[fw].update(warmup=reply, iters=iters, repeats=repeats)
 
     def measure_rounds(self):
         for r in range(self.s.rounds):
@@ -130,7 +149,8 @@ class ModelRun:
         before = probe.read()
         try:
             reply = worker.call('measure', timeout=self.s.timeout_s,
-                                iters=self.results[fw]['iters'], repeats=self.s.repeats)
+                                iters=self.results[fw]['iters'],
+                                repeats=self.results[fw]['repeats'])
         except WorkerFailed as e:
             self.fail(fw, e)
             return
@@ -164,12 +184,13 @@ class ModelRun:
                                         'setup_s': setup['setup_s']}
 
     def run(self):
+        phases = (self.set_up, self.warm_up, self.measure_rounds, self.finish,
+                  self.warm_compiles)
         try:
-            self.set_up()
-            self.warm_up()
-            self.measure_rounds()
-            self.finish()
-            self.warm_compiles()
+            for phase in phases:
+                t0 = time.perf_counter()
+                phase()
+                self.seconds[phase.__name__] = time.perf_counter() - t0
         finally:
             for worker in self.workers.values():
                 worker.close()

@@ -78,22 +78,28 @@ def loss_check(model_results):
     if ref is None:
         return {'reference': None, 'max_rel': {}, 'mismatch': []}
     base = ok[ref]['check']['losses']
-    out = {'reference': ref, 'max_rel': {}, 'mismatch': [], 'checksum_mismatch': []}
+    out = {'reference': ref, 'max_rel': {}, 'first_over': {}, 'mismatch': [],
+           'checksum_mismatch': []}
     for fw, res in ok.items():
-        out['max_rel'][fw] = _max_rel(res['check']['losses'], base)
+        _compare(out, fw, res['check']['losses'], base)
         warm = res.get('warm', {}).get('check')
         if warm:
-            out['max_rel'][fw + ' (warm)'] = _max_rel(warm['losses'], base)
+            _compare(out, fw + ' (warm)', warm['losses'], base)
         if res['setup']['checksum'] != ok[ref]['setup']['checksum']:
             out['checksum_mismatch'].append(fw)
-    out['mismatch'] = [fw for fw, x in out['max_rel'].items() if not x <= LOSS_RTOL]
+    out['mismatch'] = [fw for fw in out['max_rel'] if out['first_over'][fw] is not None]
     return out
 
 
-def _max_rel(losses, base):
+def _compare(out, fw, losses, base):
+    """Records the largest relative difference and the first step (1-based) over rtol."""
     if len(losses) != len(base):
-        return float('inf')
-    return max(abs(a - b) / max(abs(b), 1e-12) for a, b in zip(losses, base))
+        out['max_rel'][fw], out['first_over'][fw] = float('inf'), 1
+        return
+    rel = [abs(a - b) / max(abs(b), 1e-12) for a, b in zip(losses, base)]
+    out['max_rel'][fw] = max(rel)
+    out['first_over'][fw] = next((i + 1 for i, x in enumerate(rel) if not x <= LOSS_RTOL),
+                                 None)
 
 
 def summarize_model(model_results):

@@ -11,8 +11,8 @@ Like ``torch.optim.Adam`` on CPU tensors, it loops over the parameters.
 ``torch-compile`` compiles the model with its loss (``torch.compile(model)``:
 forward and, through AOTAutograd, backward) and the optimizer step
 (``torch.compile`` of the optimizer's tensor work; Adam's host-side step count and
-alpha_t stay eager), inductor backend, default mode; ``zero_grad`` stays eager.  The thread count is the one numpy's
-BLAS uses (``BENCH_THREADS``, set by the parent).
+alpha_t stay eager), inductor backend, default mode; ``zero_grad`` stays eager.
+The thread count is the one numpy's BLAS uses (``BENCH_THREADS``, set by the parent).
 """
 import math
 import os
