@@ -68,3 +68,38 @@ def test_numpy_backend_runs_the_same_plan():
     got = Plan(_update_graph(True), backend='numpy')(w.copy(), grad, lr)
     for a, b in zip(got, want):
         numpy.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def _many_outputs_op(n):
+    """A fused group with n outputs (a + 1) * c_k, plus a + 1 - 1 (which may overwrite a)."""
+    g = Graph('many')
+    a = g.add_input(Aval((6, 5), F32), 'data', 'a')
+    one = g.add_input(Aval((), F32), 'hyper', 'one')
+    base = g.add_node(E.add, [a, one], {}, [Aval((6, 5), F32)]).outputs[0]
+    for k in range(n):
+        c = g.add_input(Aval((), F32), 'hyper', f'c{k}')
+        g.add_output(g.add_node(E.mul, [base, c], {}, [Aval((6, 5), F32)]).outputs[0],
+                     'result', f'y{k}')
+    g.add_output(g.add_node(E.sub, [base, one], {}, [Aval((6, 5), F32)]).outputs[0],
+                 'result', 'last')
+    (node,) = [n for n in fuse(g).nodes if getattr(n.op, 'is_fused', False)]
+    return node.op
+
+
+def test_kernel_with_many_outputs_splits_its_loop_and_writes_in_place_last():
+    from chainfuse.compiler.codegen.cpu import MAX_STORES, CpuKernel
+    n = 2 * MAX_STORES + 1
+    op = _many_outputs_op(n)
+    a_index = next(i for i, av in enumerate(op.in_avals) if av.shape == (6, 5))
+    kernel = CpuKernel(op, inplace={n: a_index}).compile()
+    assert kernel.fn is not None
+    assert kernel.source.count('for i0 in') == 3
+    rng = numpy.random.default_rng(0)
+    arrays = [rng.standard_normal(av.shape).astype(F32) if av.shape else
+              numpy.asarray(rng.uniform(1, 2), F32) for av in op.in_avals]
+    a = arrays[a_index]
+    want = [numpy.asarray(x) for x in op.impl(numpy, *[x.copy() for x in arrays])]
+    got = kernel(*arrays)
+    assert got[n] is a                       # the last output overwrote its input
+    for x, y in zip(got, want):
+        numpy.testing.assert_allclose(x, y, rtol=1e-6)

@@ -44,6 +44,8 @@ from chainfuse.compiler.codegen.expr import NumbaPrinter, print_expr
 from chainfuse.utils import atomic_write
 
 PARALLEL_MIN_SIZE = 1 << 16
+MAX_STORES = 8          # per loop (see CpuKernel._loops)
+MAX_ARRAYS = 16
 
 _PRELUDE = '''import math
 import numpy
@@ -163,46 +165,91 @@ class CpuKernel:
     def _generate(self):
         op = self.op
         nd = len(self.loop_shape)
-        name = op.name
         ins = [f'in{i}' for i in range(len(op.in_avals))]
         outs = [f'out{k}' for k in range(op.n_outputs) if k not in self.inplace]
         # error_model='numpy': x / 0 is inf or nan, as in numpy, with no check per element
         # (Python's ZeroDivisionError check also keeps LLVM from vectorizing the loop)
         lines = [f'@numba.njit(cache=True, nogil=True, error_model=\'numpy\''
                  f'{", parallel=True" if self.parallel else ""})',
-                 f'def {name}({", ".join(ins + outs)}):']
-        ind = '    '
+                 f'def {op.name}({", ".join(ins + outs)}):']
         used = sorted({i for _, refs, _, _ in op.body for k, i in refs if k == 'in'} |
                       set(self.inplace.values()))
+        scalar = {i for i in used if 'i' not in self.in_patterns[i]}
         for i in used:
-            lines.append(f'{ind}x{i} = {_view(f"in{i}", op.in_avals[i].shape, self.in_shapes[i])}')
+            lines.append(f'    x{i} = {_view(f"in{i}", op.in_avals[i].shape, self.in_shapes[i])}')
         for k in range(op.n_outputs):
             target = f'x{self.inplace[k]}' if k in self.inplace else \
                 _view(f'out{k}', op.shape, self.loop_shape)
-            lines.append(f'{ind}y{k} = {target}')
+            lines.append(f'    y{k} = {target}')
+        for i in sorted(scalar):            # loop invariants: loaded once
+            lines.append(f'    a{i} = x{i}[{", ".join("0" * nd)}]')
+        for group in self._loops(scalar):
+            lines += self._loop(group, scalar)
+        return _PRELUDE + '\n'.join(lines) + '\n'
+
+    def _needs(self):
+        """Per body temporary: the temporaries and inputs it is computed from."""
+        needs = {}
+        for _, refs, _, j in self.op.body:
+            dep = {('t', j)}
+            for ref in refs:
+                dep |= needs[ref[1]] if ref[0] == 't' else {ref}
+            needs[j] = dep
+        return needs
+
+    def _loops(self, scalar):
+        """Splits the outputs between loops over the index space.  LLVM gives up
+        vectorizing a loop that stores to many arrays (its overlap checks grow with
+        every pair); each loop stores at most MAX_STORES outputs and touches at most
+        MAX_ARRAYS arrays, recomputing what it shares with another loop.  Outputs
+        written over inputs come last, after every loop that reads those inputs."""
+        needs = self._needs()
+        order = [k for k in range(self.op.n_outputs) if k not in self.inplace] + \
+            [k for k in range(self.op.n_outputs) if k in self.inplace]
+        loops, cur, cur_ins = [], [], set()
+        for k in order:
+            k_ins = {i for kind, i in needs[self.op.out_refs[k][1]] if kind == 'in'} - scalar
+            fits = len(cur) < MAX_STORES and len(cur_ins | k_ins) + len(cur) + 1 <= MAX_ARRAYS
+            last_ones = k in self.inplace and cur and cur[-1] in self.inplace
+            if cur and not fits and not last_ones:
+                loops.append(cur)
+                cur, cur_ins = [], set()
+            cur.append(k)
+            cur_ins |= k_ins
+        return loops + [cur] if cur else loops
+
+    def _loop(self, group, scalar):
+        op = self.op
+        nd = len(self.loop_shape)
+        needs = self._needs()
+        want = set()
+        for k in group:
+            want |= needs[op.out_refs[k][1]]
+        lines, ind = [], '    '
         for d in range(nd):
             rng = 'numba.prange' if d == 0 and self.parallel else 'range'
             lines.append(f'{ind}for i{d} in {rng}({self.loop_shape[d]}):')
             ind += '    '
-        for i in used:
+        for i in sorted(i for kind, i in want if kind == 'in' and i not in scalar):
             idx = ', '.join(f'i{d}' if p == 'i' else '0'
                             for d, p in enumerate(self.in_patterns[i]))
             lines.append(f'{ind}a{i} = x{i}[{idx}]')
         avals = {}
         for opi, refs, attrs, j in op.body:
-            args = [f'a{i}' if k == 'in' else f't{i}' for k, i in refs]
             in_avals = [op.in_avals[i] if k == 'in' else avals[i] for k, i in refs]
-            out_aval = opi.infer(*in_avals, **attrs)
-            avals[j] = out_aval
+            avals[j] = out_aval = opi.infer(*in_avals, **attrs)
+            if ('t', j) not in want:
+                continue
+            args = [f'a{i}' if k == 'in' else f't{i}' for k, i in refs]
             if opi.name == 'broadcast_to':
                 expr = args[0]
             else:
                 expr = print_expr(NumbaPrinter, opi, args, in_avals, out_aval)
             lines.append(f'{ind}t{j} = numpy.{out_aval.dtype.name}({expr})')
         idx = ', '.join(f'i{d}' for d in range(nd))
-        for k, (_, j) in enumerate(op.out_refs):
-            lines.append(f'{ind}y{k}[{idx}] = t{j}')
-        return _PRELUDE + '\n'.join(lines) + '\n'
+        for k in group:
+            lines.append(f'{ind}y{k}[{idx}] = t{op.out_refs[k][1]}')
+        return lines
 
     # ---- compilation with an on-disk source cache ----
     def compile(self):
