@@ -20,6 +20,14 @@ def machine():
             'python': sys.version.split()[0], 'executable': sys.executable}
 
 
+def load_average():
+    """The 1, 5 and 15 minute load averages (other work on this shared machine)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
 def blas_threads():
     """Threads numpy's BLAS uses here: threadpoolctl's answer, else the environment,
     else the number of CPUs (OpenBLAS's own default)."""

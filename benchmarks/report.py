@@ -80,8 +80,13 @@ def model_table(name, model):
             f"{s['rounds_spread']:.2f} / {s['repeats_spread']:.2f}",
             f"{_num(s['rss_setup_mb'], '{:.0f}')} / {_num(s['rss_peak_mb'], '{:.0f}')}",
             _compile_text(s), _startup_text(s), _kernels_text(s['kernels']),
-            f"{s['losses'][-1]:.6f}", str(len(s['flags'])) + ' |']))
+            f"{s['losses'][-1]:.6f}", _flag_count(s) + ' |']))
     return '\n'.join(lines)
+
+
+def _flag_count(s):
+    n = len(s['flags']) + bool(s.get('fallbacks'))
+    return str(n) if n else '-'
 
 
 def _short(text, n=120):
@@ -136,10 +141,11 @@ def loss_lines(model):
 
 
 def flag_lines(model):
+    """One line per framework: how many rounds were noisy, and how badly."""
     out = []
     for fw, s in model['summary'].items():
-        for f in s.get('flags', []):
-            out.append(f'{fw}: {f}')
+        if s.get('flags'):
+            out.append(f'{fw}: ' + '; '.join(s['flags']))
         if s.get('fallbacks'):
             out.append(f"{fw}: {s['fallbacks']} eager fallback(s): "
                        + '; '.join(_short(b) for b in s.get('breaks', [])))
@@ -188,7 +194,9 @@ def machine_lines(meta):
     lines = ['## Machine and versions', '',
              f"- CPU: {m['cpu']}, {m['cores']} cores; OS: {m['os']}; Python {m['python']}",
              f"- threads: {meta['threads']} (numpy's BLAS, {meta['threads_source']}); "
-             'torch.set_num_threads is set to the same number']
+             'torch.set_num_threads is set to the same number',
+             f"- load average (1, 5, 15 min) at the start {meta['load_average']['start']}, "
+             f"at the end {meta['load_average']['end']} (other work on this shared machine)"]
     for fw, info in meta['frameworks'].items():
         text = '; '.join(f'{k} {v}' for k, v in info.items())
         lines.append(f'- {fw} ({meta["pythons"].get(fw, "-")}): {text}')
@@ -209,14 +217,18 @@ def method_lines(meta):
             'repeat within one round (flagged above 1.5x).',
             '- RSS: the worker after setup (current) and at the end (ru_maxrss peak).',
             '- compile cold / warm: chainfuse\'s own `stats["compile_time"]` (trace + '
-            'compile) in a fresh process with a fresh CHAINFUSE_CACHE_DIR, then in another '
-            'fresh process on the same cache.',
+            'compile) in a fresh process, then in another fresh process on the same kernel '
+            'cache (warm).',
             f"- startup: wall time of the first {s['check_steps']} steps minus as many steady "
             'steps (cold / warm process); for torch-compile and jax this is their '
-            'compile time (first calls), cold: '
-            + ('a fresh TorchInductor cache per model.' if s['fresh_inductor'] else
-               'TorchInductor cache as found on this machine (not necessarily cold).')
-            + ' Workers are started one after the other.',
+            'compile time (first calls). Workers are started one after the other.',
+            '- caches: ' + ('fresh CHAINFUSE_CACHE_DIR per (model, framework) and fresh '
+                            'TORCHINDUCTOR_CACHE_DIR per model, so the first process '
+                            'compiles cold; jax has no persistent cache by default.'
+                            if s['cold_caches'] else
+                            '--quick: persistent caches under ~/.cache/chainfuse-bench, as '
+                            'found (compiles after the first run are warm), no warm-cache '
+                            'process.'),
             '- launches / step: chainfuse compiled modes count plan steps (one per fused '
             'kernel or op) plus eager ops outside plans (the update of cf-compiled); '
             'cf-eager counts op applications (forward, backward, and the update\'s '
@@ -247,3 +259,10 @@ def write_atomic(path, text):
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+if __name__ == '__main__':      # python -m benchmarks.report results.json
+    import json
+    import sys
+    with open(sys.argv[1]) as f:
+        print(headline_table(json.load(f)))

@@ -117,6 +117,7 @@ def main(argv=None):
     pythons = Pythons(args.peers, threads)
     probe.warm_up()
     started, t0 = datetime.datetime.now().isoformat(timespec='seconds'), time.perf_counter()
+    load_start = machine.load_average()
     workdir = tempfile.mkdtemp(prefix='chainfuse-bench-')
     try:
         models = run_models(args, settings, pythons, workdir)
@@ -130,7 +131,8 @@ def main(argv=None):
             'settings': vars(settings), 'machine': machine.machine(), 'threads': threads,
             'threads_source': source, 'frameworks': framework_infos(models),
             'pythons': {fw: pythons.get(fw) for fw in args.frameworks},
-            'models_run': args.models, 'frameworks_run': args.frameworks}
+            'models_run': args.models, 'frameworks_run': args.frameworks,
+            'load_average': {'start': load_start, 'end': machine.load_average()}}
     results = {'meta': meta, 'models': models, 'probes': probe_totals(models)}
     print(report.console(results))
     if args.json:

@@ -3,7 +3,8 @@
 For one model the parent:
 
 1. starts one worker per framework (its own interpreter, a fresh chainfuse kernel
-   cache directory and a fresh TorchInductor cache: compilation here is cold),
+   cache directory and a fresh TorchInductor cache: compilation here is cold;
+   ``--quick`` uses persistent caches instead),
    one after the other: ``setup``, then ``check`` (the first steps from the
    initial weights, timed one by one: compilation happens here, and their losses
    are compared across frameworks);
@@ -38,13 +39,14 @@ class Settings:
     check_steps: int = 4
     max_measure_s: float = 2.0   # fewer repeats (not below 3) for slow steps
     warm_compile: bool = True    # the second, warm-cache process of cf-compiled/cf-step
-    fresh_inductor: bool = True  # a fresh TorchInductor cache per model (cold compile)
+    cold_caches: bool = True     # fresh kernel caches (else PERSISTENT_CACHE, as found)
     timeout_s: int = 900
 
 
 FULL = Settings()
 QUICK = Settings(rounds=2, repeats=3, repeat_s=0.06, warmup_s=0.2, warmup_steps=2,
-                 max_measure_s=0.5, warm_compile=False, fresh_inductor=False)
+                 max_measure_s=0.5, warm_compile=False, cold_caches=False)
+PERSISTENT_CACHE = os.path.join(os.path.expanduser('~'), '.cache', 'chainfuse-bench')
 
 
 class ModelRun:
@@ -59,12 +61,16 @@ class ModelRun:
 
     # ---- workers ----
     def env(self, fw):
+        """Cold: a fresh chainfuse cache per (model, framework) and a fresh TorchInductor
+        cache per model; else the persistent ones (compiles are then mostly warm)."""
         env = dict(os.environ)
         env['BENCH_THREADS'] = str(self.pythons.threads)
-        env['CHAINFUSE_CACHE_DIR'] = os.path.join(self.workdir, f'cf-{self.model}-{fw}')
-        if self.s.fresh_inductor:
-            env['TORCHINDUCTOR_CACHE_DIR'] = os.path.join(self.workdir,
-                                                          f'inductor-{self.model}')
+        if self.s.cold_caches:
+            env['CHAINFUSE_CACHE_DIR'] = os.path.join(self.workdir, f'cf-{self.model}-{fw}')
+            env['TORCHINDUCTOR_CACHE_DIR'] = os.path.join(self.workdir, f'ind-{self.model}')
+        else:
+            env['CHAINFUSE_CACHE_DIR'] = os.path.join(PERSISTENT_CACHE, 'chainfuse')
+            env['TORCHINDUCTOR_CACHE_DIR'] = os.path.join(PERSISTENT_CACHE, 'inductor')
         return env
 
     def spawn(self, fw, tag=''):

@@ -7,6 +7,7 @@
   rounds, slowest / fastest round median;
 - probes: a reading more than 1.5x the run's best reading of that probe flags the
   measurement next to it (python: the machine is slow; blas: BLAS is contended);
+  the flags of a framework are counted per kind over its rounds;
 - startup: wall time of the first steps minus as many steady steps (compilation);
 - losses: every framework's first-step losses against a reference framework.
 """
@@ -51,17 +52,20 @@ def is_tie(x):
 
 
 def flags(res, floor):
-    out = []
+    """Noise flags of one framework, one per kind: '<kind> in k/n rounds (up to x)'."""
+    kinds = {}
     for r in res['rounds']:
-        spread = max(r['times']) / min(r['times'])
-        if spread > SPREAD_FLAG:
-            out.append(f"round {r['round']}: repeats spread {spread:.1f}x")
+        seen = {'repeats spread': max(r['times']) / min(r['times'])}
         for name in ('python_ms', 'blas_ms'):
             worst = max(r['probe_before'][name], r['probe_after'][name])
-            if floor.get(name) and worst > PROBE_FLAG * floor[name]:
-                out.append(f"round {r['round']}: {name.split('_')[0]} probe "
-                           f'{worst / floor[name]:.1f}x its best')
-    return out
+            if floor.get(name):
+                seen[f"{name.split('_')[0]} probe slow"] = worst / floor[name]
+        for kind, x in seen.items():
+            if x > (SPREAD_FLAG if kind == 'repeats spread' else PROBE_FLAG):
+                kinds.setdefault(kind, []).append(x)
+    n = len(res['rounds'])
+    return [f'{kind} in {len(xs)}/{n} rounds (up to {max(xs):.1f}x)'
+            for kind, xs in kinds.items()]
 
 
 def startup(check, step_s):
