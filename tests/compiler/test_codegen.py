@@ -2,6 +2,8 @@
 kernel cache survives corruption; pass dumps; plans report their memory."""
 import os
 import shutil
+import subprocess
+import sys
 
 import numpy
 import pytest
@@ -104,3 +106,16 @@ def test_kernels_divide_by_zero_as_numpy_does():
         got = compiled.forward_plan(x, y)[0]
     assert compiled.forward_plan.kernels[0].fn is not None
     numpy.testing.assert_array_equal(got, want)
+
+
+def test_numba_linear_algebra_still_works_after_kernels_start_numba():
+    pytest.importorskip('scipy')
+    code = ('import numpy, numba\n'
+            'from chainfuse.compiler.codegen import cpu\n'
+            'cpu._start_numba()\n'
+            'dot = numba.njit(lambda a, b: numpy.dot(a, b))\n'
+            'import numba.np.arraymath as m\n'
+            'print(dot(numpy.ones((3, 3)), numpy.ones((3, 3))).sum(), m._HAVE_BLAS)\n')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ['27.0', 'True']

@@ -107,6 +107,43 @@ def numba_available():
         return False
 
 
+_numba_started = False
+
+
+def _start_numba():
+    """Initializes Numba's CPU target, skipping its import of SciPy's BLAS.
+
+    Numba's first compile or cache load builds its target context, which imports
+    ``numba.np.arraymath``; that module probes for BLAS by importing
+    ``scipy.linalg.cython_blas`` -- when SciPy is installed, 0.28 s of the 0.42 s the
+    first kernel of a process costs, for BLAS calls our kernels never make.  The probe
+    is made to fail during that import and its flag then set from whether SciPy is
+    installed; Numba's own linear algebra imports SciPy when it is first used, as
+    before.  If Numba's layout is not the one expected, nothing is changed.
+    """
+    global _numba_started
+    if _numba_started:
+        return
+    _numba_started = True
+    if 'numba.np.arraymath' in sys.modules:
+        return
+    import importlib.util
+    from numba.core.registry import cpu_target
+    blocked = 'scipy.linalg.cython_blas'
+    if blocked in sys.modules:
+        cpu_target.target_context.refresh()
+        return
+    has_scipy = importlib.util.find_spec('scipy') is not None
+    sys.modules[blocked] = None         # makes `import scipy.linalg.cython_blas` fail
+    try:
+        import numba.np.arraymath as arraymath
+    finally:
+        del sys.modules[blocked]
+    if hasattr(arraymath, '_HAVE_BLAS'):
+        arraymath._HAVE_BLAS = has_scipy
+    cpu_target.target_context.refresh()
+
+
 def _collapse(shape, patterns):
     """Merges adjacent dims that every input indexes alike ('i' or '0').
 
@@ -259,6 +296,7 @@ class CpuKernel:
             self.fallback_reason = 'numba is not installed'
             return self
         try:
+            _start_numba()
             module = _load_module(self.op.name, self.key, self.source)
             fn = getattr(module, self.op.name)
             fn.compile(self._numba_signature())  # now, not at the first call
