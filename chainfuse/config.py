@@ -37,10 +37,10 @@ class LocalConfig:
         object.__setattr__(self, '_local', threading.local())
 
     def __getattr__(self, name):
-        try:
-            return getattr(self._local, name)
-        except AttributeError:
-            return getattr(self._global, name)
+        local = self._local.__dict__     # this thread's settings (no exception when unset)
+        if name in local:
+            return local[name]
+        return getattr(self._global, name)
 
     def __setattr__(self, name, value):
         setattr(self._local, name, value)

@@ -116,6 +116,7 @@ class Op:
         self.retain_inputs = retain_inputs  # None: all
         self.retain_outputs = tuple(retain_outputs)
         self.attrs = dict(attrs or {})  # name -> default (REQUIRED: must be given)
+        self.checked = set()            # (input shapes/dtypes, attrs) `infer` accepted
         self.__doc__ = doc
 
     def bind_attrs(self, attrs):
