@@ -31,9 +31,14 @@ class WorkerProcess:
         self.log = open(log_path, 'w')
         env = dict(env)
         env['PYTHONPATH'] = os.pathsep.join(p for p in (ROOT, env.get('PYTHONPATH')) if p)
-        self.proc = subprocess.Popen([python, '-m', 'benchmarks.worker'], cwd=ROOT, env=env,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.log, text=True, bufsize=1)
+        try:
+            self.proc = subprocess.Popen([python, '-m', 'benchmarks.worker'], cwd=ROOT,
+                                         env=env, stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=self.log, text=True,
+                                         bufsize=1)
+        except OSError as e:
+            self.log.close()
+            raise WorkerFailed(f'cannot start {python}: {e}') from None
         self.replies = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 

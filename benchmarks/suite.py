@@ -44,7 +44,7 @@ class Settings:
 
 
 FULL = Settings()
-QUICK = Settings(rounds=2, repeats=3, repeat_s=0.06, warmup_s=0.2, warmup_steps=2,
+QUICK = Settings(rounds=2, repeats=3, repeat_s=0.06, warmup_s=0.2, warmup_steps=1,
                  max_measure_s=0.5, warm_compile=False, cold_caches=False)
 PERSISTENT_CACHE = os.path.join(os.path.expanduser('~'), '.cache', 'chainfuse-bench')
 
