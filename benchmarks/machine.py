@@ -20,6 +20,20 @@ def machine():
             'python': sys.version.split()[0], 'executable': sys.executable}
 
 
+def git_state(root):
+    """'<commit> (+N changed files under chainfuse/)' of the checkout, or None."""
+    import subprocess
+    try:
+        head = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=root, text=True,
+                              capture_output=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(['git', 'status', '--porcelain', '--', 'chainfuse'], cwd=root,
+                               text=True, capture_output=True, timeout=10).stdout.split('\n')
+    except (OSError, subprocess.SubprocessError):
+        return None
+    n = sum(1 for line in dirty if line.strip())
+    return f'{head} (+{n} changed files under chainfuse/)' if n else head
+
+
 def load_average():
     """The 1, 5 and 15 minute load averages (other work on this shared machine)."""
     try:

@@ -118,6 +118,7 @@ def main(argv=None):
     probe.warm_up()
     started, t0 = datetime.datetime.now().isoformat(timespec='seconds'), time.perf_counter()
     load_start = machine.load_average()
+    checkout = machine.git_state(os.path.dirname(HERE))
     workdir = tempfile.mkdtemp(prefix='chainfuse-bench-')
     try:
         models = run_models(args, settings, pythons, workdir)
@@ -132,7 +133,8 @@ def main(argv=None):
             'threads_source': source, 'frameworks': framework_infos(models),
             'pythons': {fw: pythons.get(fw) for fw in args.frameworks},
             'models_run': args.models, 'frameworks_run': args.frameworks,
-            'load_average': {'start': load_start, 'end': machine.load_average()}}
+            'load_average': {'start': load_start, 'end': machine.load_average()},
+            'checkout': checkout}
     results = {'meta': meta, 'models': models, 'probes': probe_totals(models)}
     print(report.console(results))
     if args.json:
