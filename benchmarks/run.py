@@ -23,7 +23,7 @@ import time
 if __package__ in (None, ''):     # python benchmarks/run.py
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks import adapters, machine, probe, report, specs, summary  # noqa: E402
+from benchmarks import adapters, machine, page, probe, report, specs, summary  # noqa: E402
 from benchmarks.suite import FULL, QUICK, ModelRun, Pythons  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -138,8 +138,8 @@ def main(argv=None):
     results = {'meta': meta, 'models': models, 'probes': probe_totals(models)}
     print(report.console(results))
     if args.json:
-        report.write_atomic(args.json, json.dumps(results, indent=1, default=str))
-    report.write_atomic(args.results, report.results_page(results))
+        page.write_atomic(args.json, json.dumps(results, indent=1, default=str))
+    page.write_atomic(args.results, page.results_page(results))
     print(f'wrote {args.results}' + (f' and {args.json}' if args.json else ''))
     return results
 
