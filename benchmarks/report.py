@@ -173,6 +173,8 @@ def flag_lines(model):
         if s.get('fallbacks'):
             out.append(f"{fw}: {s['fallbacks']} eager fallback(s): "
                        + '; '.join(_short(b) for b in s.get('breaks', [])))
+        for error in s.get('errors', []):
+            out.append(f'{fw}: {_short(error)}')
         if s.get('warm_error'):
             out.append(f"{fw}: warm-cache process failed: {_short(s['warm_error'])}")
     return out

@@ -136,7 +136,8 @@ def _summarize(fw, res, eager, floor):
          'losses': res['check']['losses'],
          'startup_s': startup(res['check'], step_s),
          'iters_per_repeat': res.get('iters'),
-         'flags': flags(res, floor)}
+         'flags': flags(res, floor),
+         'errors': [res[k] for k in ('kernels_error', 'stats_error') if k in res]}
     s.update(_compile_numbers(res, step_s))
     return s
 
