@@ -154,6 +154,7 @@ def fuse(graph, report=None):
     """Returns a graph whose elementwise groups are FusedOp nodes (see module doc)."""
     report = report if report is not None else FusionReport()
     members = _assign_groups(graph, report)
+    _sink(graph, members, report)
     group_nodes = {gid: ns for gid, ns in members.items() if len(ns) > 1}
     node_group = {n.id: gid for gid, ns in group_nodes.items() for n in ns}
     used_outside = _used_outside(graph, node_group)
@@ -174,6 +175,82 @@ def fuse(graph, report=None):
     rw.copy_outputs()
     rw.dst.fusion = report
     return rw.dst
+
+
+def _sink(graph, members, report):
+    """Moves a group's trailing ops into the group that consumes them, when that saves
+    the producing group stores.
+
+    The producer-driven grouping puts ``1 - tanh(c)**2`` into the forward kernel that
+    computes ``tanh(c)``, although only a backward kernel reads it: the forward kernel
+    then stores both.  A member whose only users sit in one other group of the same
+    shape is recomputed in that consumer instead, together with the members that feed
+    only it; what they read from their own group must be stored anyway, so the
+    producer stores less and the consumer reads a stored input in place of the result.
+    The consumer already runs after the producer, so no cycle can appear.  Repeated
+    until nothing moves."""
+    gid_of = {n.id: g for g, ns in members.items() for n in ns}
+    outputs = {v.id for v, _, _ in graph.outputs}
+    position = {n.id: i for i, n in enumerate(graph.nodes)}
+    moved = True
+    while moved:
+        moved = False
+        for g, nodes in list(members.items()):
+            for n in reversed(nodes if len(nodes) > 1 else ()):
+                target = _sink_target(n, g, gid_of, outputs, members)
+                tail = target is not None and _tail(n, g, gid_of, outputs)
+                if not tail:
+                    continue
+                for m in tail:
+                    nodes.remove(m)
+                    members[target].append(m)
+                    gid_of[m.id] = target
+                members[target].sort(key=lambda m: position[m.id])
+                report.decisions.append(
+                    f'{" ".join(f"{m.op.name}%{m.outputs[0].id}" for m in tail)}: '
+                    'computed in the kernel that reads them (fewer stores)')
+                moved = True
+                break
+
+
+def _sink_target(n, g, gid_of, outputs, members):
+    """The one other group of n's shape that reads n's result, or None."""
+    out = n.outputs[0]
+    if out.id in outputs or not out.users:
+        return None
+    targets = {gid_of.get(u.id) for u in out.users}
+    if len(targets) != 1:
+        return None
+    (h,) = targets
+    if h is None or h == g or members[h][0].outputs[0].shape != out.shape:
+        return None
+    return h
+
+
+def _tail(n, g, gid_of, outputs):
+    """n and the members of g that feed only it (recursively), when everything else
+    they read from g is stored anyway; None otherwise."""
+    tail, stack = [n], [n]
+    while stack:
+        m = stack.pop()
+        for v in m.inputs:
+            p = v.producer
+            if p is None or gid_of.get(p.id) != g or p in tail:
+                continue
+            stored = v.id in outputs or any(gid_of.get(u.id) != g and u not in tail
+                                            for u in v.users)
+            if stored:
+                continue
+            if all(u in tail for u in v.users) and len(p.outputs) == 1:
+                tail.append(p)
+                stack.append(p)
+            else:
+                return None
+    # a member pulled in must not be read by a member left behind
+    for m in tail[1:]:
+        if any(gid_of.get(u.id) == g and u not in tail for u in m.outputs[0].users):
+            return None
+    return tail
 
 
 def _used_outside(graph, node_group):
