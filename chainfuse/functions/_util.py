@@ -42,3 +42,12 @@ def prod(shape):
     for s in shape:
         n *= int(s)
     return n
+
+
+def value_range(a):
+    """(min, max) of an integer index array as Python ints, for bounds checks.  Read
+    through a plain ndarray view: while tracing, a numpy argument is a TracedArray,
+    whose own numpy computations are graph breaks (this check needs no graph)."""
+    if isinstance(a, numpy.ndarray):
+        a = numpy.asarray(a)
+    return int(a.min()), int(a.max())

@@ -38,8 +38,8 @@ DYNAMIC_KINDS = ('data', 'param', 'persistent', 'rng', 'hyper')
 class TracedArray(numpy.ndarray):
     """The array handed out for ``.array``/``.data`` of a traced Variable.
 
-    It holds the real values, so printing and shapes work; reshaping is recorded;
-    any other numpy computation on it, or a write into it, is a graph break.
+    It holds the real values, so printing and shapes work; reshaping and indexing are
+    recorded; any other numpy computation on it, or a write into it, is a graph break.
     Once the recorder has finished it behaves as a plain ndarray.
     """
 
@@ -88,8 +88,9 @@ class TracedArray(numpy.ndarray):
         return self._recorder.reshape_value(self, shape)
 
     def __getitem__(self, key):
-        if self._live():
-            self._break('indexing')
+        if self._live():          # recorded, as x[key] on the Variable would be
+            return self._recorder.getitem_value(self, key if isinstance(key, tuple)
+                                                else (key,))
         return numpy.ndarray.__getitem__(self.view(numpy.ndarray), key)
 
     def __setitem__(self, key, value):
@@ -361,9 +362,17 @@ class Recorder:
 
     def reshape_value(self, traced, shape):
         """Records ``traced.reshape(shape)`` as a reshape node; returns the new TracedArray."""
+        return self._derive(traced, lambda v: array_ops.reshape(v, shape=tuple(shape)))
+
+    def getitem_value(self, traced, key):
+        """Records ``traced[key]`` as `F.get_item` does; returns the new TracedArray."""
+        from chainfuse.functions.array.get_item import get_item
+        return self._derive(traced, lambda v: get_item(v, key))
+
+    def _derive(self, traced, fn):
         tmp = Variable(traced.view(numpy.ndarray), requires_grad=False)
         self._bind(tmp, traced._value, self._var_values)
-        y = array_ops.reshape(tmp, shape=tuple(shape))
+        y = fn(tmp)
         return self._traced_array(y._data, self._var_values[id(y)])
 
     # ---- other hooks ----

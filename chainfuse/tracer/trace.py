@@ -170,7 +170,7 @@ def trace(fn, *args, name=None, dynamic_batch=False, link=None, on_start=None,
         with rec, _capture_reports(rec):
             if on_start is not None:
                 on_start(rec)
-            _bind_arguments(rec, args, kwargs, names)
+            args, kwargs = _bind_arguments(rec, args, kwargs, names)
             out = call(*args, **kwargs)
             leaves, out_tree = flatten(out)
             if not leaves:
@@ -193,14 +193,21 @@ def _path_str(path):
 
 
 def _bind_arguments(rec, args, kwargs, names):
-    leaves, _ = flatten((args, kwargs))
+    """Makes every array argument a graph input; returns the arguments to call with,
+    numpy arrays replaced by TracedArray views (so indexing them is recorded and other
+    numpy computation on them is a graph break, never a baked constant)."""
+    leaves, tree = flatten((args, kwargs))
+    call_leaves = []
     for path, x in leaves:
-        if isinstance(x, Variable) or _is_array(x):
-            if isinstance(x, Variable) and x._data is None:
-                raise TraceError(f'argument {path} is a Variable without data')
-            top = names[path[1]] if path[0] == 0 else path[1]
-            rest = ''.join(f'[{p}]' for p in path[2:])
-            rec.add_input(x, 'data', f'{top}{rest}', ('arg', path))
+        if isinstance(x, Variable) and x._data is None:
+            raise TraceError(f'argument {path} is a Variable without data')
+        top = names[path[1]] if path[0] == 0 else path[1]
+        rest = ''.join(f'[{p}]' for p in path[2:])
+        v = rec.add_input(x, 'data', f'{top}{rest}', ('arg', path))
+        if type(x) is numpy.ndarray:
+            x = rec._traced_array(x, v)
+        call_leaves.append(x)
+    return unflatten(tree, call_leaves)
 
 
 class _capture_reports:

@@ -148,7 +148,7 @@ def test_verify_passes_for_a_faithful_model_and_catches_an_unfaithful_trace():
     def g(x):
         return F.sum(x * scale[0])   # a Python value baked into the trace
     cg = cf.compile(g, verify=3)
-    x = numpy.ones((2, 2), 'float32')
+    x = Variable(numpy.ones((2, 2), 'float32'))
     cg(x)
     scale[0] = 2.0
     with pytest.warns(RuntimeWarning, match='verify: .*result 0.*traced graph itself'):

@@ -90,3 +90,30 @@ def test_tracing_leaves_eager_results_unchanged():
     before = f(Variable(X)).array
     trace(f, Variable(X))
     assert f(Variable(X)).array == before
+
+
+def test_indexing_a_numpy_argument_is_recorded():
+    import warnings
+    import chainfuse as cf
+    import chainfuse.functions as F
+
+    def f(xs, h):
+        for s in range(xs.shape[1]):          # xs[:, s] as in a hand-written RNN
+            h = E.tanh(F.concat((xs[:, s], h), axis=1)[:, 1:] + h)
+        return R.sum(h)
+    cfn = cf.compile(f)
+    rng = numpy.random.default_rng(0)
+    h = numpy.zeros((2, 3), 'float32')
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')        # no graph break, no eager fallback
+        for _ in range(2):
+            xs = rng.standard_normal((2, 4, 1)).astype('float32')
+            numpy.testing.assert_allclose(cfn(xs, h).array, f(xs, h).array, rtol=1e-6)
+    assert cfn.stats['compiled_calls'] == 2 and not cfn.breaks
+
+
+def test_numpy_math_on_a_numpy_argument_breaks_instead_of_baking():
+    def f(x):
+        return R.sum(E.tanh(numpy.exp(x)))    # numpy, not a chainfuse op
+    with pytest.raises(GraphBreak, match='numpy.exp'):
+        trace(f, X)

@@ -19,7 +19,7 @@ import numpy
 
 from chainfuse import backend
 from chainfuse.core.variable import Variable
-from chainfuse.functions._util import is_array, prod
+from chainfuse.functions._util import is_array, prod, value_range
 from chainfuse.ops import array as A
 from chainfuse.ops import elementwise as E
 from chainfuse.ops.registry import OpTypeError
@@ -161,6 +161,9 @@ def _flat_index(arrays, dims):
 
 
 def _check_bounds(a, n):
-    if a.size and (int(a.min()) < -n or int(a.max()) >= n):
+    if not a.size:
+        return
+    low, high = value_range(a)
+    if low < -n or high >= n:
         raise IndexError(f'get_item: index out of bounds for an axis of length {n} '
-                         f'(indices range from {int(a.min())} to {int(a.max())})')
+                         f'(indices range from {low} to {high})')

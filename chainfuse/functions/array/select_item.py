@@ -1,5 +1,5 @@
 from chainfuse.core.variable import Variable
-from chainfuse.functions._util import array_module
+from chainfuse.functions._util import array_module, value_range
 from chainfuse.ops import array as A
 from chainfuse.ops import elementwise as E
 from chainfuse.ops.registry import OpTypeError
@@ -20,9 +20,11 @@ def select_item(x, t):
         raise OpTypeError('select_item', f't must have shape ({x.shape[0]},) to match x '
                                          f'{tuple(x.shape)}, got {tuple(t.shape)}')
     b, k = x.shape
-    if not isinstance(t, Variable) and t.size and (int(t.min()) < 0 or int(t.max()) >= k):
-        raise IndexError(f'select_item: t must lie in [0, {k}), got values from '
-                         f'{int(t.min())} to {int(t.max())}')
+    if not isinstance(t, Variable) and t.size:
+        low, high = value_range(t)
+        if low < 0 or high >= k:
+            raise IndexError(f'select_item: t must lie in [0, {k}), got values from '
+                             f'{low} to {high}')
     rows = array_module(x).arange(b, dtype=t.dtype) * t.dtype.type(k)
     flat = E.add(rows, t)
     return A.take(A.reshape(x, shape=(b * k,)), flat, axis=0)
