@@ -7,35 +7,19 @@
   forward, backward and update as one plan.
 """
 from benchmarks.adapters import cf_count
-from benchmarks.adapters.base import Adapter
-from benchmarks.adapters.chain_models import build, make_optimizer
+from benchmarks.adapters.chain_models import ChainAdapter
 
 
-class Eager(Adapter):
+class Eager(ChainAdapter):
     framework = 'cf-eager'
 
     def setup(self, spec, params, x, t):
         import chainfuse
         self.cf = chainfuse
-        self.model = self.prepare(build(chainfuse, spec, params))
-        self.opt = make_optimizer(chainfuse, spec)
-        self.opt.setup(self.model)
-        self.x, self.t = x, t
+        self.setup_chain(chainfuse, spec, params, x, t, self.prepare)
 
     def prepare(self, model):
         return model
-
-    def step(self):
-        self.opt.update(self.model, self.x, self.t)
-
-    def step_loss(self):
-        losses = []
-
-        def lossfun(x, t):
-            losses.append(self.model(x, t))
-            return losses[-1]
-        self.opt.update(lossfun, self.x, self.t)
-        return float(losses[0].array)
 
     def kernels(self):
         with cf_count.counting() as counts:

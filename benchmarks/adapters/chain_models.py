@@ -8,6 +8,7 @@ functions, same order of operations.
 """
 import numpy
 
+from benchmarks.adapters.base import Adapter
 from benchmarks.specs import GELU_A, GELU_C
 
 
@@ -114,3 +115,26 @@ def make_optimizer(ch, spec):
     if name == 'adagrad':
         return ch.optimizers.AdaGrad(**hp)
     raise ValueError(f'unknown optimizer {name!r}')
+
+
+class ChainAdapter(Adapter):
+    """An adapter for a framework with Chainer's API (`ch`, set by `setup`): the model
+    of `build`, its optimizer, and ``optimizer.update(model, x, t)`` as the step."""
+
+    def setup_chain(self, ch, spec, params, x, t, prepare=lambda model: model):
+        self.model = prepare(build(ch, spec, params))
+        self.opt = make_optimizer(ch, spec)
+        self.opt.setup(self.model)
+        self.x, self.t = x, t
+
+    def step(self):
+        self.opt.update(self.model, self.x, self.t)
+
+    def step_loss(self):
+        losses = []
+
+        def lossfun(x, t):
+            losses.append(self.model(x, t))
+            return losses[-1]
+        self.opt.update(lossfun, self.x, self.t)
+        return float(losses[0].array)

@@ -3,32 +3,16 @@
 It runs in Chainer's own virtualenv (``--peer-python chainer=PATH``), which has
 neither chainfuse nor torch; this module imports only Chainer and numpy.
 """
-from benchmarks.adapters.base import Adapter
-from benchmarks.adapters.chain_models import build, make_optimizer
+from benchmarks.adapters.chain_models import ChainAdapter
 
 
-class Chainer(Adapter):
+class Chainer(ChainAdapter):
     framework = 'chainer'
 
     def setup(self, spec, params, x, t):
         import chainer
         self.chainer = chainer
-        self.model = build(chainer, spec, params)
-        self.opt = make_optimizer(chainer, spec)
-        self.opt.setup(self.model)
-        self.x, self.t = x, t
-
-    def step(self):
-        self.opt.update(self.model, self.x, self.t)
-
-    def step_loss(self):
-        losses = []
-
-        def lossfun(x, t):
-            losses.append(self.model(x, t))
-            return losses[-1]
-        self.opt.update(lossfun, self.x, self.t)
-        return float(losses[0].array)
+        self.setup_chain(chainer, spec, params, x, t)
 
     def info(self):
         from benchmarks.machine import numpy_info

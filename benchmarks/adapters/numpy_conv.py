@@ -11,16 +11,11 @@ Chainer's argmax does.
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from benchmarks.adapters.numpy_layers import Weighted
 
-class Conv:
-    def __init__(self, W, b, need_gx=True):
-        self.W, self.b = W, b
-        self.gW, self.gb = np.empty_like(W), np.empty_like(b)
-        self.need_gx = need_gx
-        self.y = None
 
-    def params(self):
-        return [(self.W, self.gW), (self.b, self.gb)]
+class Conv(Weighted):
+    """A stride-1 unpadded convolution, W (out, in, k, k), by im2col (module doc)."""
 
     def _alloc(self, x):
         n, c, h, w = x.shape

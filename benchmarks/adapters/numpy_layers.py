@@ -12,8 +12,9 @@ import numpy as np
 from benchmarks.specs import GELU_A, GELU_C
 
 
-class Linear:
-    """``y = x W^T + b`` with W of shape (out, in), Chainer's layout."""
+class Weighted:
+    """A layer with a weight W and a bias b, their gradient buffers, and the output
+    buffer `y` allocated at the first call."""
 
     def __init__(self, W, b, need_gx=True):
         self.W, self.b = W, b
@@ -23,6 +24,10 @@ class Linear:
 
     def params(self):
         return [(self.W, self.gW), (self.b, self.gb)]
+
+
+class Linear(Weighted):
+    """``y = x W^T + b`` with W of shape (out, in), Chainer's layout."""
 
     def forward(self, x):
         if self.y is None:
