@@ -44,7 +44,7 @@ WRITES_OUT = frozenset({'matmul'})
 
 class Step:
     __slots__ = ('fn', 'op', 'ins', 'outs', 'frees', 'label', 'node', 'buffers', 'mode',
-                 'inplace', 'strided')
+                 'inplace')
 
     def __init__(self, fn, op, ins, outs, node, mode):
         self.fn = fn              # the callable (for a kernel: its CpuKernel, once built)
@@ -57,7 +57,6 @@ class Step:
         self.mode = mode          # 'kernel' (compiled), 'out' (impl with out=), 'call'
         self.buffers = None       # per output: ('buf', i), ('input', slot) or None (fresh)
         self.inplace = {}         # output index -> index of the input it overwrites
-        self.strided = set()      # indexes of inputs a kernel takes with any strides
 
 
 def _impl(op, xp, attrs):
@@ -113,20 +112,20 @@ class Plan:
         if fused and self.backend == 'numba':
             return Step(None, op, ins, outs, n, 'kernel')     # built after memory planning
         if fused:
-            self.kernels.append(self._kernel(op, blas, {}, (), "backend='numpy'"))
+            self.kernels.append(self._kernel(op, blas, {}, "backend='numpy'"))
             return Step(_impl(op, self.xp, {}), op, ins, outs, n, 'call')
         if op.name in WRITES_OUT:
             return Step(_impl(op, self.xp, n.attrs), op, ins, outs, n, 'out')
         return Step(_impl(op, self.xp, n.attrs), op, ins, outs, n, 'call')
 
     @staticmethod
-    def _kernel(op, blas, inplace, strided=(), fallback_reason=None):
+    def _kernel(op, blas, inplace, fallback_reason=None):
         size = 1
         for s in op.shape:
             size *= s
         # BLAS threads spin between calls; a kernel thread pool beside them only loses
         kernel = CpuKernel(op, parallel=not blas and size >= PARALLEL_MIN_SIZE,
-                           inplace=inplace, strided=strided)
+                           inplace=inplace)
         if fallback_reason is None:
             kernel.compile()
         else:
@@ -136,14 +135,10 @@ class Plan:
     def _build_kernels(self, blas):
         """Compiles each kernel for the memory plan's choices (which outputs overwrite
         which inputs); a kernel that fails to build runs as numpy calls."""
-        views = {s for step in self.steps if step.op.kind in (MOVEMENT, CONV, OTHER)
-                 for s in step.outs}
         for step in self.steps:
             if step.mode != 'kernel':
                 continue
-            step.strided = {j for j, s in enumerate(step.ins) if s in views}
-            kernel = self._kernel(step.op, blas, step.inplace, step.strided)
-            step.strided = kernel.strided
+            kernel = self._kernel(step.op, blas, step.inplace)
             self.kernels.append(kernel)
             if kernel.fn is not None:
                 step.fn = kernel
@@ -303,11 +298,8 @@ class Plan:
             return f'c{slot}'
         written = set(step.inplace.values())
         if step.mode == 'kernel':
-            # views (split columns, transposed convolution results) go in as they are
             ins = [contiguous(s) if j in written else
-                   names[s] if s in known_c else
-                   f'asarray({names[s]})' if j in step.strided else
-                   f"asarray({names[s]}, order='C')"
+                   names[s] if s in known_c else f"asarray({names[s]}, order='C')"
                    for j, s in enumerate(step.ins)]
         else:
             ins = [names[s] for s in step.ins]

@@ -177,24 +177,15 @@ class CpuKernel:
     falls back to numpy when the kernel did not build.
     """
 
-    def __init__(self, op, parallel=None, inplace=None, strided=()):
+    def __init__(self, op, parallel=None, inplace=None):
         self.op = op
         # output k -> input i: the output is written over that (dense) input, which is
         # then not a separate argument; LLVM vectorizes a loop that writes where it
         # reads, but not one whose output argument might overlap an input
         self.inplace = dict(inplace or {})
-        # inputs taken with any strides (views: split columns, transposed convolution
-        # results), indexed at their own rank instead of being copied first; the loop
-        # nest then keeps the group's rank (nothing can be reshaped)
-        self.strided = frozenset(strided) - set(self.inplace.values())
         shape = op.shape
         patterns = [_pattern(a, shape) for a in op.in_avals]
-        if self.strided:
-            self.loop_shape, self.in_patterns = tuple(shape) or (1,), patterns
-            if not shape:
-                self.in_patterns = [('0',) for _ in patterns]
-        else:
-            self.loop_shape, self.in_patterns = _collapse(shape, patterns)
+        self.loop_shape, self.in_patterns = _collapse(shape, patterns)
         size = 1
         for s in shape:
             size *= s
@@ -217,21 +208,18 @@ class CpuKernel:
         # (Python's ZeroDivisionError check also keeps LLVM from vectorizing the loop)
         lines = [f'@numba.njit(cache=True, nogil=True, error_model=\'numpy\''
                  f'{", parallel=True" if self.parallel else ""})',
-                 f'def {op.name}({", ".join(ins + outs)}):',
-                 f'    # layouts: {" ".join(self._layouts())}']
+                 f'def {op.name}({", ".join(ins + outs)}):']
         used = sorted({i for _, refs, _, _ in op.body for k, i in refs if k == 'in'} |
                       set(self.inplace.values()))
         scalar = {i for i in used if 'i' not in self.in_patterns[i]}
         for i in used:
-            view = f'in{i}' if i in self.strided else \
-                _view(f'in{i}', op.in_avals[i].shape, self.in_shapes[i])
-            lines.append(f'    x{i} = {view}')
+            lines.append(f'    x{i} = {_view(f"in{i}", op.in_avals[i].shape, self.in_shapes[i])}')
         for k in range(op.n_outputs):
             target = f'x{self.inplace[k]}' if k in self.inplace else \
                 _view(f'out{k}', op.shape, self.loop_shape)
             lines.append(f'    y{k} = {target}')
         for i in sorted(scalar):            # loop invariants: loaded once
-            lines.append(f'    a{i} = x{i}[{self._index(i, ["0"] * nd)}]')
+            lines.append(f'    a{i} = x{i}[{", ".join("0" * nd)}]')
         for group in self._loops(scalar):
             lines += self._loop(group, scalar)
         return _PRELUDE + '\n'.join(lines) + '\n'
@@ -267,14 +255,6 @@ class CpuKernel:
             cur_ins |= k_ins
         return loops + [cur] if cur else loops
 
-    def _index(self, i, idx):
-        """The subscript of input i for per-dimension loop indices `idx`: a strided
-        input keeps its own rank (its dimensions align with the trailing loop dims)."""
-        if i in self.strided:
-            idx = idx[len(idx) - self.op.in_avals[i].ndim:]
-            return ', '.join(idx) if idx else '()'
-        return ', '.join(idx)
-
     def _loop(self, group, scalar):
         op = self.op
         nd = len(self.loop_shape)
@@ -288,8 +268,9 @@ class CpuKernel:
             lines.append(f'{ind}for i{d} in {rng}({self.loop_shape[d]}):')
             ind += '    '
         for i in sorted(i for kind, i in want if kind == 'in' and i not in scalar):
-            idx = [f'i{d}' if p == 'i' else '0' for d, p in enumerate(self.in_patterns[i])]
-            lines.append(f'{ind}a{i} = x{i}[{self._index(i, idx)}]')
+            idx = ', '.join(f'i{d}' if p == 'i' else '0'
+                            for d, p in enumerate(self.in_patterns[i]))
+            lines.append(f'{ind}a{i} = x{i}[{idx}]')
         avals = {}
         for opi, refs, attrs, j in op.body:
             in_avals = [op.in_avals[i] if k == 'in' else avals[i] for k, i in refs]
@@ -318,9 +299,7 @@ class CpuKernel:
             _start_numba()
             module = _load_module(self.op.name, self.key, self.source)
             fn = getattr(module, self.op.name)
-            if fn._can_compile:     # else another plan built this very source already
-                fn.compile(self._numba_signature())  # now, not at the first call
-                fn.disable_compile()   # C-contiguous arrays are then taken as strided ones
+            fn.compile(self._numba_signature())  # now, not at the first call
             self.fn = fn
         except Exception as e:  # a kernel that fails to build falls back to numpy
             self.fallback_reason = f'{type(e).__name__}: {e}'
@@ -331,14 +310,8 @@ class CpuKernel:
     def _numba_signature(self):
         import numba
         outs = [a for k, a in enumerate(self.op.out_avals) if k not in self.inplace]
-        return tuple(numba.types.Array(numba.from_dtype(a.dtype), len(a.shape), layout)
-                     for a, layout in zip(self.op.in_avals + tuple(outs), self._layouts()))
-
-    def _layouts(self):
-        """Numba layout per argument: 'A' (any strides) for strided inputs, else 'C'."""
-        n_out = self.op.n_outputs - len(self.inplace)
-        return ['A' if i in self.strided else 'C'
-                for i in range(len(self.op.in_avals))] + ['C'] * n_out
+        return tuple(numba.types.Array(numba.from_dtype(a.dtype), len(a.shape), 'C')
+                     for a in self.op.in_avals + tuple(outs))
 
     def __call__(self, *arrays, out=None):
         """Runs the kernel on `arrays`; returns its outputs (`out`, or new arrays; an
@@ -347,8 +320,7 @@ class CpuKernel:
         if self.fn is None:
             res = op.impl(numpy, *arrays)
             return res if isinstance(res, tuple) else (res,)
-        arrays = [numpy.asarray(a) if i in self.strided else numpy.asarray(a, order='C')
-                  for i, a in enumerate(arrays)]
+        arrays = [numpy.asarray(a, order='C') for a in arrays]
         if out is None:
             out = tuple(numpy.empty(a.shape, a.dtype) for a in op.out_avals)
         out = tuple(arrays[self.inplace[k]] if k in self.inplace else o
