@@ -228,7 +228,6 @@ class Plan:
         self.donated = donate
         self.peak_bytes = peak
         self.buffer_bytes = sum(a.nbytes for a in self.buffer_avals)
-        self._buffers = None
 
     def _donations(self, root, root_last):
         """Output slot -> input slot: new values of state inputs that a kernel may write
@@ -346,7 +345,6 @@ class Plan:
         code = compile(self.source, f'<plan {self.graph.name}>', 'exec')
         exec(code, ns)
         self._run = ns['run']
-        self._buffers = [ns[f'b{b}'] for b in range(len(self.buffer_avals))]
 
     # ---- execution ----
     def __call__(self, *arrays):
@@ -356,9 +354,6 @@ class Plan:
         if self._run is None:
             self._build()
         return self._run(*arrays)
-
-    def _aval(self, slot):
-        return self._slot_avals[slot]
 
     @functools.cached_property
     def _slot_avals(self):
