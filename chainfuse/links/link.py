@@ -67,6 +67,30 @@ def _bump():
     _structure[0] += 1
 
 
+# Every write of a Link attribute counts here (and is reported to the tracer's hook
+# while a call is traced): a compiled call's attribute guards hold while it stays.
+_attr_writes = [0]
+_write_hook = None
+
+
+def attr_writes():
+    """How many Link attribute writes (and deletions) this process has made."""
+    return _attr_writes[0]
+
+
+def note_attr_write():
+    """Counts a write made directly into a Link's ``__dict__``."""
+    _attr_writes[0] += 1
+
+
+def set_write_hook(hook):
+    """Installs ``hook(link, name, value)``, called before every attribute write (the
+    tracer's); returns the previous one."""
+    global _write_hook
+    old, _write_hook = _write_hook, hook
+    return old
+
+
 def _check_mode(mode):
     if mode not in _COPY_MODES:
         raise ValueError(f"the 'mode' argument should be either 'init', 'copy', or "
@@ -138,6 +162,9 @@ class Link:
             self._within_init_scope = old
 
     def __setattr__(self, name, value):
+        _attr_writes[0] += 1
+        if _write_hook is not None:
+            _write_hook(self, name, value)
         if self.within_init_scope and isinstance(value, Parameter):
             value.name = name
             if self._device != backend.CPU:
@@ -150,6 +177,9 @@ class Link:
         super().__setattr__(name, value)
 
     def __delattr__(self, name):
+        _attr_writes[0] += 1
+        if _write_hook is not None:
+            _write_hook(self, name, None)
         self._params.discard(name)
         self._persistent.discard(name)
         _bump()
@@ -176,6 +206,7 @@ class Link:
         if _is_array(value):
             value = self._device.send(value)
         self.__dict__[name] = value
+        note_attr_write()
 
     def register_persistent(self, name):
         """Registers the existing attribute `name` as a persistent value."""
@@ -230,6 +261,7 @@ class Link:
             if _is_array(d[name]):
                 d[name] = device.send(d[name])
         d['_device'] = device
+        note_attr_write()
 
     def _check_input_device(self, x):
         """Raises a clear error when the input `x` is not on this link's device."""
@@ -310,6 +342,7 @@ class Link:
                     _copy_array_into(dst[name], src[name])
                 else:
                     dst[name] = copy_module.deepcopy(src[name])
+                    note_attr_write()
         src_children = dict(link._named_children())
         for name, child in self._named_children():
             child.copyparams(src_children[name], copy_persistent)
@@ -426,6 +459,7 @@ class Link:
                 _copy_array_into(value, new)
             else:
                 d[name] = self._device.send(new) if _is_array(new) else new
+                note_attr_write()
         for name, child in self._named_children():
             child.serialize(serializer[name])
 

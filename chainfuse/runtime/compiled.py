@@ -26,11 +26,18 @@ from chainfuse.core.function_node import FunctionNode
 from chainfuse.core.variable import Variable
 from chainfuse.links import link as link_module
 from chainfuse.tracer.errors import GraphBreak
-from chainfuse.tracer.guards import TraceCache, leaf_at, signature, unflatten
+from chainfuse.tracer.guards import Eager, TraceCache, leaf_at, signature, unflatten
 from chainfuse.tracer.trace import trace
 from chainfuse.compiler.pipeline import compile_inference, compile_training
 
-EAGER = 'eager'
+
+def warn_at(message, location):
+    """Warns with `location` (``file:line`` of the user's code) as the warning's origin."""
+    filename, _, line = (location or '').rpartition(':')
+    if filename and line.isdigit():
+        warnings.warn_explicit(message, RuntimeWarning, filename, int(line))
+    else:
+        warnings.warn(message, RuntimeWarning, stacklevel=4)
 
 
 def report_stats(state, entry):
@@ -40,7 +47,7 @@ def report_stats(state, entry):
     if not reporter._reporters():
         return
     kernels = 0
-    if entry is not None and entry != EAGER:
+    if entry is not None and not isinstance(entry, Eager):
         plans = getattr(entry, 'plans', None) or ()
         kernels = sum(len(p.kernels) for p in plans)
     reporter.report({'compile/time': state.stats['compile_time'],
@@ -86,9 +93,10 @@ class CompiledFunction(FunctionNode):
                 args.append(self.fwd_inputs[k])
             else:
                 args.append(gys[entry.grad_seed_results[k]])
+        # saved values stay with the node (as eager nodes keep their inputs), so a second
+        # backward() through the same graph accumulates again, as it does eagerly
         grads = entry.compiled.backward_plan(*args)
         by_input = dict(zip(entry.grad_input_index, grads))
-        self.saved = None  # a compiled backward runs once, like retain_graph=False
         return tuple(None if by_input.get(i) is None else Variable(by_input[i],
                                                                      requires_grad=False)
                      for i in target_input_indexes)
@@ -104,6 +112,7 @@ class Entry:
         self.reason = reason
         self.compile_seconds = compile_seconds
         self.calls = 0
+        self.guards = tr.guards
         self.plans = ([compiled.forward_plan, compiled.backward_plan] if training
                       else [compiled.plan])
         g = tr.graph
@@ -135,7 +144,7 @@ class CompiledCallable:
     """The compiler state of one compiled function or Link method."""
 
     def __init__(self, fn, link=None, fallback='eager', dynamic_batch=False, recompute='auto',
-                 verify=0, backend='auto', max_retraces=8):
+                 verify=0, backend='auto', max_retraces=8, allow_side_effects=False):
         if fallback not in ('eager', 'raise'):
             raise ValueError(f"fallback must be 'eager' or 'raise', got {fallback!r}")
         self.fn = fn
@@ -145,6 +154,7 @@ class CompiledCallable:
         self.recompute = recompute
         self.verify = verify
         self.backend = backend
+        self.allow_side_effects = allow_side_effects
         self.cache = TraceCache(max_retraces)
         self._structure = link_module.structure_version()
         self._stale = None
@@ -162,13 +172,13 @@ class CompiledCallable:
         if self.link is not None and self._structure != link_module.structure_version():
             self._drop_stale_traces()
         sig = signature(args, kwargs)
-        entry = self.cache.lookup(sig)
+        entry, why = self.cache.lookup(sig)
         if entry is None:
-            entry = self._compile(sig, args, kwargs)
+            entry = self._compile(sig, args, kwargs, why)
         else:
             self.cache.note_hit(sig)
         report_stats(self, entry)
-        if entry == EAGER:
+        if isinstance(entry, Eager):
             return self._eager(args, kwargs)
         return self._run(entry, args, kwargs)
 
@@ -181,33 +191,35 @@ class CompiledCallable:
         ones), so the next call retraces."""
         self._structure = link_module.structure_version()
         current = self._param_ids()
-        for sig, entry in list(self.cache.entries.items()):
-            if entry != EAGER and entry.param_ids != current:
-                del self.cache.entries[sig]
-                self._stale = "the model's parameters changed since it was traced"
+
+        def stale(entry):
+            if isinstance(entry, Eager) or entry.param_ids == current:
+                return False
+            self._stale = "the model's parameters changed since it was traced"
+            return True
+        self.cache.remove_if(stale)
 
     def _eager(self, args, kwargs):
         self.stats['eager_calls'] += 1
         return self.fn(*args, **kwargs)
 
-    def _compile(self, sig, args, kwargs):
-        reason = self.cache.miss_reason(sig)
+    def _compile(self, sig, args, kwargs, why=None):
+        reason = why or self.cache.miss_reason(sig)
         if self._stale is not None:
             reason, self._stale = self._stale, None
 
         if not self.cache.can_trace():
-            self._fall_back(sig, f'more than {self.cache.max_retraces} retraces ({reason})',
-                            None)
-            return EAGER
+            return self._fall_back(sig, f'more than {self.cache.max_retraces} retraces '
+                                   f'({reason})', None)
         t0 = time.perf_counter()
         try:
             tr = trace(self.fn, *args, link=self.link, dynamic_batch=self.dynamic_batch,
-                       name=self._name(), **kwargs)
+                       name=self._name(), allow_side_effects=self.allow_side_effects,
+                       **kwargs)
         except GraphBreak as e:
             if self.fallback == 'raise':
                 raise
-            self._fall_back(sig, e.reason, e.location)
-            return EAGER
+            return self._fall_back(sig, e.reason, e.location, e.guards)
         training = config.enable_backprop and any(v.requires_grad
                                                   for v in tr.graph.runtime_inputs)
         if training:
@@ -223,16 +235,23 @@ class CompiledCallable:
         self.cache.add(sig, entry, reason)
         return entry
 
-    def _fall_back(self, sig, reason, location):
+    def _fall_back(self, sig, reason, location, guards=None, replacing=None):
+        """Runs this signature (under `guards`) eagerly from now on, warning once per
+        reason with the user's line as the warning's origin."""
         self.stats['fallbacks'] += 1
         self.breaks.append((reason, location))
-        self.cache.add(sig, EAGER, f'eager fallback: {reason}')
+        marker = Eager(f'eager fallback: {reason}', guards)
+        if replacing is not None:
+            self.cache.replace(replacing, marker)
+        else:
+            self.cache.add(sig, marker, marker.reason)
         key = (reason, location)
         if key not in self._warned:
             self._warned.add(key)
             where = f' at {location}' if location else ''
-            warnings.warn(f'chainfuse.compile({self._name()}): running eagerly for this '
-                          f'signature: {reason}{where}', RuntimeWarning, stacklevel=4)
+            warn_at(f'chainfuse.compile({self._name()}): running eagerly for this '
+                    f'signature: {reason}{where}', location)
+        return marker
 
     def _name(self):
         if self.link is not None:
@@ -260,12 +279,11 @@ class CompiledCallable:
         except verify.Divergence as e:
             _restore_persistents(persistents)
             cf_random.set_state(rng_state)
-            sig = next(s for s, v in self.cache.entries.items() if v is entry)
-            self.cache.entries[sig] = EAGER
-            self._fall_back(sig, f'verify: compiled and eager results differ: {e}', None)
+            self._fall_back(None, f'verify: compiled and eager results differ: {e}', None,
+                            replacing=entry)
             return self._eager(args, kwargs)
         _restore_persistents(after)
-        return unflatten(entry.trace.out_tree, list(results))
+        return entry.trace.finish_call(list(results))
 
     def _run_plan(self, entry, args, kwargs, keep=False):
         self.stats['compiled_calls'] += 1
@@ -285,7 +303,7 @@ class CompiledCallable:
         tr.write_back(reports, states)
         if keep:
             return results, reports
-        return unflatten(tr.out_tree, list(results))
+        return tr.finish_call(list(results))
 
     @staticmethod
     def _node_inputs(tr, arrays, args, kwargs):
@@ -294,6 +312,8 @@ class CompiledCallable:
         for src, a in zip(tr.sources, arrays):
             if src[0] == 'param':
                 out.append(src[1])
+            elif src[0] == 'attr':
+                out.append(src[1].__dict__[src[2]])
             elif src[0] == 'arg':
                 x = leaf_at(args, kwargs, src[1])
                 out.append(x if isinstance(x, Variable) else a)
@@ -304,19 +324,27 @@ class CompiledCallable:
     # ---- introspection ----
     @property
     def entries(self):
-        return [e for e in self.cache.entries.values() if e != EAGER]
+        return self.cache.entries
 
 
 def compile(target, *, fallback='eager', dynamic_batch=False, recompute='auto', verify=0,
-            backend='auto', max_retraces=8):
+            backend='auto', max_retraces=8, allow_side_effects=False):
     """Compiles a Link (in place: the same object is returned, so its parameters, paths
-    and serialization are unchanged) or a function (a wrapper is returned)."""
+    and serialization are unchanged) or a function (a wrapper is returned).
+
+    A compiled call returns what the eager call would have returned, or runs eagerly
+    and warns why: Python state the forward reads is guarded (a change retraces),
+    Variables it assigns to Link attributes are assigned after every replay, and other
+    side effects (``self.n += 1``, ``print``, numpy's or Python's random generators)
+    are graph breaks.  ``allow_side_effects=True`` accepts such effects happening only
+    while the call is traced."""
     if dynamic_batch:
         raise NotImplementedError(
             'compile(dynamic_batch=True) is not implemented yet: every batch size gets its '
             'own trace (the last partial batch of an epoch retraces once)')
     options = dict(fallback=fallback, dynamic_batch=dynamic_batch, recompute=recompute,
-                   verify=verify, backend=backend, max_retraces=max_retraces)
+                   verify=verify, backend=backend, max_retraces=max_retraces,
+                   allow_side_effects=allow_side_effects)
     if hasattr(target, 'namedparams'):
         return _compile_link(target, options)
     if not callable(target):

@@ -10,7 +10,7 @@ of that call is compiled (running the call once).
 import os
 
 from chainfuse.compiler.codegen.cuda import CudaKernelSource
-from chainfuse.runtime.compiled import EAGER, CompiledCallable
+from chainfuse.runtime.compiled import CompiledCallable
 from chainfuse.tracer.dot import dump_dot, graph_to_dot, graphs_to_dot
 from chainfuse.utils import atomic_write
 
@@ -32,48 +32,77 @@ def _state(compiled):
 
 
 class Explanation:
-    def __init__(self, state):
-        self.state = state
+    """The report `explain` returns: a summary first, then each trace; generated kernel
+    source only with ``source=True``."""
 
-    def __str__(self):
+    def __init__(self, state, source=False):
+        self.state = state
+        self.source = source
+
+    def summary(self):
         s = self.state
+        entries = s.cache.entries
+        kernels = sum(len(p.kernels) for e in entries for p in e.plans)
+        peak = max([p.peak_bytes for e in entries for p in e.plans] + [0])
         lines = [f'chainfuse.compile({s._name()}): {len(s.cache.misses)} trace(s), '
-                 f'{s.cache.retraces} retrace(s), {s.stats["fallbacks"]} eager fallback(s)',
+                 f'{s.cache.retraces} retrace(s), {s.stats["fallbacks"]} eager fallback(s), '
+                 f'{kernels} fused kernel(s), peak plan memory {peak} bytes',
                  f'calls: {s.stats["calls"]} ({s.stats["compiled_calls"]} compiled, '
                  f'{s.stats["eager_calls"]} eager); compile time '
                  f'{s.stats["compile_time"]:.3f} s']
+        for k, reason in enumerate(s.cache.misses):
+            lines.append(f'trace {k}: {reason}')
         for reason, loc in s.breaks:
             lines.append(f'graph break: {reason}' + (f' at {loc}' if loc else ''))
-        for k, (sig, entry) in enumerate(s.cache.entries.items()):
-            if entry == EAGER:
-                continue
+        return lines
+
+    def __str__(self):
+        s = self.state
+        lines = self.summary()
+        for k, entry in enumerate(s.cache.entries):
             lines.append('')
             kind = {True: 'training', False: 'inference'}.get(
                 getattr(entry, 'training', None), 'whole training step')
             lines.append(f'== trace {k}: {entry.reason} ({kind}, {entry.calls} call(s), '
                          f'compiled in {entry.compile_seconds:.3f} s)')
+            guards = entry.trace.guards
+            if guards is not None and len(guards):
+                lines.append('guarded Python state:')
+                lines.append(guards.describe())
             lines.append(str(entry.trace.graph).rstrip())
             lines.append(str(entry.compiled.report))
             for plan in entry.plans:
                 lines.append(str(plan))
-                for kernel in plan.kernels:
-                    lines.append(f'-- {kernel.op.name}: generated CPU source '
-                                 f'(Numba{", fallback: " + kernel.fallback_reason if kernel.fallback_reason else ""})')
-                    src = kernel.source
-                    lines.append(src[src.index('@numba.njit(cache=True'):].rstrip())
-                    lines.append(f'-- {kernel.op.name}: CUDA ElementwiseKernel')
-                    lines.append(str(CudaKernelSource(kernel.op)))
+                if self.source:
+                    lines += _kernel_sources(plan)
+        if not self.source and s.cache.entries:
+            lines.append('')
+            lines.append('(generated kernel source: chainfuse.explain(model, source=True))')
         return '\n'.join(lines)
 
     __repr__ = __str__
 
 
-def explain(compiled, *args, **kwargs):
-    """A printable report of what `compiled` traced, fused and planned (module doc)."""
+def _kernel_sources(plan):
+    lines = []
+    for kernel in plan.kernels:
+        reason = kernel.fallback_reason
+        lines.append(f'-- {kernel.op.name}: generated CPU source '
+                     f'(Numba{", fallback: " + reason if reason else ""})')
+        src = kernel.source
+        lines.append(src[src.index('@numba.njit(cache=True'):].rstrip())
+        lines.append(f'-- {kernel.op.name}: CUDA ElementwiseKernel')
+        lines.append(str(CudaKernelSource(kernel.op)))
+    return lines
+
+
+def explain(compiled, *args, source=False, **kwargs):
+    """A printable report of what `compiled` traced, fused and planned (module doc);
+    ``source=True`` adds every kernel's generated source."""
     state = _state(compiled)
     if args or kwargs:
         compiled(*args, **kwargs)
-    return Explanation(state)
+    return Explanation(state, source)
 
 
 def _plan_part(title, plan):
@@ -99,7 +128,7 @@ def plan_dot(plan):
 def latest_entry(compiled):
     """The compiled entry used last (the trace behind the latest call), or None."""
     state = _state(compiled)
-    entries = [e for e in state.cache.entries.values() if e != EAGER]
+    entries = state.cache.entries
     return entries[-1] if entries else None
 
 
@@ -123,7 +152,7 @@ def dump(compiled, directory):
     state = _state(compiled)
     os.makedirs(directory, exist_ok=True)
     written = []
-    for k, entry in enumerate(e for e in state.cache.entries.values() if e != EAGER):
+    for k, entry in enumerate(state.cache.entries):
         base = os.path.join(directory, f'trace{k}')
         atomic_write(base + '.txt', str(entry.trace.graph))
         written.append(dump_dot(entry.trace.graph, base + '.dot'))
@@ -137,5 +166,5 @@ def dump(compiled, directory):
         # the pipeline once more with dumps on: NN-<stage>-<pass>.txt/.dot per pass
         recompile = compile_training if training else compile_inference
         recompile(entry.trace.graph, dump_dir=os.path.join(directory, f'trace{k}-passes'))
-    atomic_write(os.path.join(directory, 'explain.txt'), str(Explanation(state)))
+    atomic_write(os.path.join(directory, 'explain.txt'), str(Explanation(state, source=True)))
     return written

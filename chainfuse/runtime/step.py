@@ -30,12 +30,10 @@ from chainfuse.core import function_node
 from chainfuse.core.variable import Variable
 from chainfuse.links import link as link_module
 from chainfuse.compiler.pipeline import compile_inference
-from chainfuse.runtime.compiled import report_stats
+from chainfuse.runtime.compiled import report_stats, warn_at
 from chainfuse.tracer.errors import GraphBreak
-from chainfuse.tracer.guards import TraceCache, describe_change, signature, unflatten
+from chainfuse.tracer.guards import Eager, TraceCache, describe_change, signature
 from chainfuse.tracer.trace import trace
-
-EAGER = 'eager'
 TRACEABLE_HOOKS = ('WeightDecay', 'Lasso', 'GradientClipping', 'GradientHardClipping')
 
 
@@ -52,6 +50,7 @@ class StepEntry:
         self.reason = reason
         self.compile_seconds = seconds
         self.calls = 0
+        self.guards = tr.guards
         self.plan = compiled.plan
         self.plans = [compiled.plan]
         g = compiled.plan.graph
@@ -65,13 +64,14 @@ class CompiledStep:
     """Calls ``step(*args)`` = one optimizer update on ``lossfun(*args)``; returns the loss."""
 
     def __init__(self, optimizer, lossfun=None, *, fallback='eager', backend='auto',
-                 max_retraces=8):
+                 max_retraces=8, allow_side_effects=False):
         if optimizer.target is None:
             raise RuntimeError('compile_step: call optimizer.setup(link) first')
         self.optimizer = optimizer
         self.lossfun = lossfun if lossfun is not None else optimizer.target
         self.fallback = fallback
         self.backend = backend
+        self.allow_side_effects = allow_side_effects
         self.cache = TraceCache(max_retraces)
         self._params_version = None
         self._param_list = []
@@ -146,27 +146,31 @@ class CompiledStep:
                 return self._eager(args, kwargs)
             return self._fall_back(None, why, args, kwargs)
         sig = (signature(args, kwargs), key)
-        entry = self.cache.lookup(sig)
+        entry, why = self.cache.lookup(sig)
         if entry is None:
-            entry = self._compile(sig, args, kwargs)
+            entry = self._compile(sig, args, kwargs, why)
         else:
             self.cache.note_hit(sig)
         report_stats(self, entry)
-        if entry == EAGER:
+        if isinstance(entry, Eager):
             return self._eager(args, kwargs)
         return self._run(entry, params, args, kwargs)
 
-    def _fall_back(self, sig, reason, args, kwargs, location=None):
+    def _fall_back(self, sig, reason, args, kwargs, location=None, guards=None):
         self.stats['fallbacks'] += 1
         self.breaks.append((reason, location))
+        marker = Eager(f'eager fallback: {reason}', guards)
         if sig is not None:
-            self.cache.add(sig, EAGER, f'eager fallback: {reason}')
+            self.cache.add(sig, marker, marker.reason)
         if (reason, location) not in self._warned:
             self._warned.add((reason, location))
             where = f' at {location}' if location else ''
-            warnings.warn(f'compiled training step: running eagerly: {reason}{where}',
-                          RuntimeWarning, stacklevel=3)
-        return self._eager(args, kwargs) if sig is None else EAGER
+            message = f'compiled training step: running eagerly: {reason}{where}'
+            if location:
+                warn_at(message, location)
+            else:
+                warnings.warn(message, RuntimeWarning, stacklevel=3)
+        return self._eager(args, kwargs) if sig is None else marker
 
     def _miss_reason(self, sig):
         last = self.cache._last_sig
@@ -174,8 +178,8 @@ class CompiledStep:
             return describe_change(None if last is None else last[0], sig[0])
         return 'the optimizer or the model changed (parameters, update rules or hooks)'
 
-    def _compile(self, sig, args, kwargs):
-        reason = self._miss_reason(sig)
+    def _compile(self, sig, args, kwargs, why=None):
+        reason = why or self._miss_reason(sig)
         if not self.cache.can_trace():
             return self._fall_back(sig, f'more than {self.cache.max_retraces} retraces',
                                    args, kwargs)
@@ -185,7 +189,7 @@ class CompiledStep:
         except GraphBreak as e:
             if self.fallback == 'raise':
                 raise
-            return self._fall_back(sig, e.reason, args, kwargs, e.location)
+            return self._fall_back(sig, e.reason, args, kwargs, e.location, e.guards)
         compiled = compile_inference(tr.graph, backend=self.backend)
         seconds = time.perf_counter() - t0
         self.stats['compile_time'] += seconds
@@ -220,7 +224,7 @@ class CompiledStep:
         try:
             tr = trace(self._body, *args, link=link, name=f'{type(link).__name__}_step',
                        on_start=register, outputs_after=self._grad_outputs(params),
-                       **kwargs)
+                       allow_side_effects=self.allow_side_effects, **kwargs)
         finally:
             for p, data, grad in saved:
                 p._data[...] = data
@@ -257,12 +261,12 @@ class CompiledStep:
         tr.write_back([outs[i] for i in index['report']], [outs[i] for i in index['state']])
         for p, i in zip(entry.grad_params, index['grad']):
             p._grad_var = Variable(outs[i], requires_grad=False)
-        return unflatten(tr.out_tree, [Variable(outs[i], requires_grad=False)
-                                       for i in index['result']])
+        return tr.finish_call([Variable(outs[i], requires_grad=False)
+                               for i in index['result']])
 
     @property
     def entries(self):
-        return [e for e in self.cache.entries.values() if e != EAGER]
+        return self.cache.entries
 
     def _name(self):
         return f'step of {type(self.optimizer.target).__name__}'

@@ -27,11 +27,23 @@ def _close(a, b, dtype):
     return numpy.allclose(backend.to_cpu(a), backend.to_cpu(b), rtol=rtol, atol=atol)
 
 
+def _copy_link(link):
+    """A deep copy of `link` whose attribute Variables are detached leaves (the graphs
+    of earlier calls they hang from are not copied)."""
+    memo = {}
+    for sub in link.links():
+        for value in vars(sub).values():
+            if isinstance(value, Variable) and value.creator is not None:
+                memo[id(value)] = Variable(value._data.copy(),
+                                           requires_grad=value.requires_grad)
+    return copy.deepcopy(link, memo)
+
+
 def _eager_reference(state, args, kwargs, rng_state):
     """Runs the original call on a deep copy of the link with the same random keys;
     returns (result arrays, reported arrays by key, gradients by parameter path)."""
     from chainfuse import reporter
-    link = copy.deepcopy(state.link) if state.link is not None else None
+    link = _copy_link(state.link) if state.link is not None else None
     if link is not None:
         link.cleargrads()  # the copy must not start from the gradients the model holds
     fn = state.fn if link is None else type(state.fn)(state.fn.func, link)
@@ -81,7 +93,9 @@ def check(state, entry, args, kwargs, rng_state, results, reports):
 
 def _compiled_grads(entry, y):
     node = y.creator
-    gys = [numpy.ones(a.shape, a.dtype) for a in entry.result_avals]
+    # as the eager reference: ones into the first result, nothing into the others
+    gys = [(numpy.ones if i == 0 else numpy.zeros)(a.shape, a.dtype)
+           for i, a in enumerate(entry.result_avals)]
     args = [node.saved[k] if kind == 'saved' else node.fwd_inputs[k] if kind == 'input'
             else gys[entry.grad_seed_results[k]]
             for kind, k in entry.compiled.partition.bwd_sources]

@@ -1,8 +1,19 @@
 """Errors of the tracer, and how it finds the user's source line."""
 import os
 import sys
+import sysconfig
+
+import numpy
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# frames in these folders are library code, never "the user's line"
+_PATHS = sysconfig.get_paths()
+_OWN_DIRS = tuple(os.path.abspath(d) + os.sep for d in (
+    _PACKAGE_DIR, os.path.dirname(os.path.abspath(numpy.__file__))))
+# the standard library and installed packages (site-packages lies below stdlib)
+_STD_DIRS = tuple(os.path.abspath(_PATHS[k]) + os.sep
+                  for k in ('stdlib', 'platstdlib', 'purelib', 'platlib'))
+_USER_FILES = {}
 
 
 class TraceError(Exception):
@@ -19,19 +30,33 @@ class GraphBreak(Exception):
     def __init__(self, reason, location=None):
         self.reason = reason
         self.location = location or user_location()
+        self.guards = None      # the Python state the trace had read when it broke
         super().__init__(f'{reason} (at {self.location})')
 
 
-def _is_library_frame(filename):
-    return os.path.abspath(filename).startswith(_PACKAGE_DIR + os.sep)
+def is_user_file(filename):
+    """True for the user's own code: not chainfuse, numpy, the standard library or an
+    installed package (``<string>`` and other pseudo files count as the user's, except
+    Python's frozen modules)."""
+    known = _USER_FILES.get(filename)
+    if known is None:
+        if filename.startswith('<frozen'):
+            known = False
+        elif filename.startswith('<'):
+            known = True
+        else:
+            path = os.path.abspath(filename)
+            known = not path.startswith(_OWN_DIRS + _STD_DIRS)
+        _USER_FILES[filename] = known
+    return known
 
 
 def user_location(depth=1):
-    """``file:line`` of the innermost frame outside the chainfuse package."""
+    """``file:line`` of the innermost frame of user code (see `is_user_file`)."""
     frame = sys._getframe(depth)
     while frame is not None:
         filename = frame.f_code.co_filename
-        if not _is_library_frame(filename) and not filename.startswith('<frozen'):
+        if is_user_file(filename):
             return f'{filename}:{frame.f_lineno}'
         frame = frame.f_back
     return '<unknown>'

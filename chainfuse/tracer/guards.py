@@ -60,9 +60,22 @@ def unflatten(tree, leaves):
 
 
 def _static(value):
+    """The key of a non-array argument: equal for values a call cannot tell apart, so
+    ``1`` and ``True``, or ``0.0`` and ``-0.0``, are different keys."""
+    t = type(value)
+    if t is float:
+        return ('float', value.hex())
+    if t in (bool, int, str, bytes, type(None)):
+        return (t.__name__, value)
+    if t in (tuple, list):
+        return (t.__name__, tuple(_static(v) for v in value))
+    if t is dict:
+        return ('dict', tuple((_static(k), _static(v)) for k, v in value.items()))
+    if isinstance(value, numpy.generic):
+        return ('np', value.dtype.str, value.tobytes())
     try:
         hash(value)
-        return value
+        return (t.__qualname__, value)
     except TypeError:
         return ('unhashable', type(value).__name__, id(value))
 
@@ -146,17 +159,33 @@ def describe_change(old, new, names=None):
 
 
 class TraceCache:
-    """Traces of one function keyed by signature, with a retrace budget."""
+    """Traces of one function keyed by signature, with a retrace budget.
+
+    A signature may hold several entries, each valid under its own `Guards` (the
+    Python state it read); `lookup` returns the first whose guards hold.  An entry
+    is a compiled entry or an `Eager` marker (that state made the call fall back).
+    """
 
     def __init__(self, max_retraces=8):
         self.max_retraces = max_retraces
-        self.entries = {}
+        self.buckets = {}      # signature -> [entry, ...], oldest first
         self.misses = []       # (reason) per trace made
         self.given_up = False
         self._last_sig = None
 
     def lookup(self, sig):
-        return self.entries.get(sig)
+        """(entry, None) for the first entry of `sig` whose guards hold, else (None,
+        why the newest entry's guards failed, or None when `sig` has no entry)."""
+        bucket = self.buckets.get(sig)
+        if not bucket:
+            return None, None
+        why = None
+        for entry in bucket:
+            guards = entry.guards
+            why = None if guards is None else guards.check()
+            if why is None:
+                return entry, None
+        return None, why
 
     def miss_reason(self, sig, names=None):
         closest = self._last_sig
@@ -167,14 +196,41 @@ class TraceCache:
 
     def add(self, sig, entry, reason):
         self.misses.append(reason)
-        self.entries[sig] = entry
+        self.buckets.setdefault(sig, []).append(entry)
         self._last_sig = sig
         if len(self.misses) > self.max_retraces:
             self.given_up = True
 
+    def replace(self, old, new):
+        """Puts `new` where `old` was (a compiled entry that verify found unfaithful)."""
+        for bucket in self.buckets.values():
+            for i, e in enumerate(bucket):
+                if e is old:
+                    bucket[i] = new
+
+    def remove_if(self, predicate):
+        for sig in list(self.buckets):
+            self.buckets[sig] = [e for e in self.buckets[sig] if not predicate(e)]
+
     def note_hit(self, sig):
         self._last_sig = sig
+
+    def all_entries(self):
+        return [e for bucket in self.buckets.values() for e in bucket]
+
+    @property
+    def entries(self):
+        """The compiled entries (eager markers left out), oldest first."""
+        return [e for e in self.all_entries() if not isinstance(e, Eager)]
 
     @property
     def retraces(self):
         return max(0, len(self.misses) - 1)
+
+
+class Eager:
+    """A cache entry saying: under these guards, this signature runs eagerly."""
+
+    def __init__(self, reason, guards=None):
+        self.reason = reason
+        self.guards = guards

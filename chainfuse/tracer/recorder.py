@@ -20,6 +20,8 @@ fine: it returns a `TracedArray`, whose ``reshape``, ``shape`` and ``len`` are
 followed (so ``x.data.reshape(len(x.data), 1, 28, 28)`` fed back into the model
 traces correctly).
 """
+import sys
+
 import numpy
 
 from chainfuse import backend
@@ -29,57 +31,73 @@ from chainfuse.core.variable import Parameter, Variable
 from chainfuse.ops import array as array_ops
 from chainfuse.ops.registry import Aval
 from chainfuse import random as cf_random
-from chainfuse.tracer.errors import GraphBreak, TraceError, user_location
+from chainfuse.tracer.errors import GraphBreak, TraceError, is_user_file, user_location
 from chainfuse.tracer.ir import Graph
 
 DYNAMIC_KINDS = ('data', 'param', 'persistent', 'rng', 'hyper')
 
 
 class TracedArray(numpy.ndarray):
-    """The array handed out for ``.array``/``.data`` of a traced Variable.
+    """The array handed out for ``.array``/``.data`` of a traced Variable, for numpy
+    arguments, and for numpy arrays read from Link attributes.
 
-    It holds the real values, so printing and shapes work; reshaping and indexing are
-    recorded; any other numpy computation on it, or a write into it, is a graph break.
-    Once the recorder has finished it behaves as a plain ndarray.
+    It holds the real values, so printing and shapes work.  What numpy does with it is
+    recorded as graph ops where the registry has the op: indexing, ``reshape``/
+    ``ravel``/``flatten``/``squeeze``, ``.T``/``transpose``, ``astype``, ``copy`` (and
+    ``np.asarray``/``np.array`` of it), the elementwise ufuncs (``a > 0``, ``a * 2``,
+    ``np.exp(a)``), ``sum``/``mean``/``max``/``min``, ``np.where``.  Anything else —
+    another numpy function or method, a Python value read from it, a write into it,
+    pickling — is a graph break naming the user's line, never a baked constant.  An
+    array numpy derives from it in a way the tracer does not follow is *tainted*: any
+    later use of it breaks the same way.  Once the recorder has finished it behaves as
+    a plain ndarray.
     """
 
     _recorder = None
     _value = None
 
     def __array_finalize__(self, obj):
-        self._recorder = None
+        rec = getattr(obj, '_recorder', None)
+        # derived by numpy from a live traced array without being recorded: tainted
+        self._recorder = rec if rec is not None and rec.active else None
         self._value = None
 
     def _live(self):
         rec = self._recorder
         return rec is not None and rec.active
 
+    def _val(self, what):
+        if self._value is None:
+            raise GraphBreak(f'{what}: the array was derived from a traced value by a numpy '
+                             'operation the tracer does not follow, so its values would be '
+                             'frozen; compute it with chainfuse functions (F.*) instead')
+        return self._value
+
     def _break(self, what):
-        raise GraphBreak(f'{what} on the array of a traced value (read through .array/.data) '
-                         'is computed outside the graph; use chainfuse functions (F.*) on the '
-                         'Variable instead')
+        numpy_break(what)
+
+    def _plain(self):
+        return numpy.ndarray.view(self, numpy.ndarray)
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        if self._live():
-            self._break(f'numpy.{ufunc.__name__}' + ('' if method == '__call__' else
-                                                     f'.{method}'))
-        inputs = tuple(i.view(numpy.ndarray) if isinstance(i, TracedArray) else i
-                       for i in inputs)
+        rec = _live_recorder(inputs, kwargs.get('out', ()))
+        if rec is not None:
+            return rec.record_ufunc(ufunc, method, inputs, kwargs)
+        inputs = _plain(inputs)
         if 'out' in kwargs:
-            kwargs['out'] = tuple(o.view(numpy.ndarray) if isinstance(o, TracedArray) else o
-                                  for o in kwargs['out'])
+            kwargs['out'] = _plain(kwargs['out'])
         return getattr(ufunc, method)(*inputs, **kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
-        if self._live():
-            self._break(f'numpy.{func.__name__}')
-        args = _plain(args)
-        kwargs = _plain(kwargs)
-        return func(*args, **kwargs)
+        rec = _live_recorder(args, kwargs.values())
+        if rec is not None:
+            return rec.record_function(func, args, kwargs)
+        return func(*_plain(args), **_plain(kwargs))
 
+    # ---- recorded methods ----
     def reshape(self, *shape, order='C'):
         if not self._live():
-            return numpy.ndarray.reshape(self.view(numpy.ndarray), *shape, order=order)
+            return self._plain().reshape(*shape, order=order)
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = shape[0]
         if order != 'C':
@@ -87,23 +105,90 @@ class TracedArray(numpy.ndarray):
         shape = array_ops.resolve_shape(shape, self.size)
         return self._recorder.reshape_value(self, shape)
 
+    def ravel(self, order='C'):
+        return self.reshape(-1, order=order) if self._live() else self._plain().ravel(order)
+
+    def flatten(self, order='C'):
+        return self.reshape(-1, order=order) if self._live() else self._plain().flatten(order)
+
+    def squeeze(self, axis=None):
+        if not self._live():
+            return self._plain().squeeze(axis)
+        return self._recorder.derive(lambda v: _functions().squeeze(v, axis), self)
+
+    def transpose(self, *axes):
+        if not self._live():
+            return self._plain().transpose(*axes)
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+            axes = axes[0]
+        axes = tuple(range(self.ndim))[::-1] if not axes else tuple(axes)
+        return self._recorder.derive(lambda v: _functions().transpose(v, axes), self)
+
+    @property
+    def T(self):
+        return self.transpose()
+
+    def astype(self, dtype, order='K', casting='unsafe', subok=True, copy=True):
+        if not self._live():
+            return self._plain().astype(dtype, order, casting, subok, copy)
+        if numpy.dtype(dtype) == self.dtype:
+            return self
+        return self._recorder.derive(lambda v: _functions().cast(v, dtype), self)
+
+    def copy(self, order='C'):
+        # in the graph a copy is the same value: writes into either are graph breaks
+        return self if self._live() else self._plain().copy(order)
+
+    def __copy__(self):
+        return self.copy()
+
+    def __deepcopy__(self, memo):
+        return self.copy()
+
+    def sum(self, axis=None, dtype=None, out=None, keepdims=False, **kw):
+        return self._reduce('sum', numpy.sum, axis, dtype, out, keepdims, kw)
+
+    def mean(self, axis=None, dtype=None, out=None, keepdims=False, **kw):
+        return self._reduce('mean', numpy.mean, axis, dtype, out, keepdims, kw)
+
+    def max(self, axis=None, out=None, keepdims=False, **kw):
+        return self._reduce('max', numpy.max, axis, None, out, keepdims, kw)
+
+    def min(self, axis=None, out=None, keepdims=False, **kw):
+        return self._reduce('min', numpy.min, axis, None, out, keepdims, kw)
+
+    def _reduce(self, name, fn, axis, dtype, out, keepdims, kw):
+        if not self._live():
+            extra = {} if dtype is None else {'dtype': dtype}
+            return fn(self._plain(), axis=axis, out=out, keepdims=keepdims, **extra, **kw)
+        if dtype is not None or out is not None or kw:
+            self._break(f'.{name}() with dtype/out/initial/where')
+        return self._recorder.record_function(fn, (self,), {'axis': axis,
+                                                              'keepdims': keepdims})
+
+    def view(self, *args, **kwargs):
+        if self._live() and not _library_caller():
+            self._break('.view()')
+        return numpy.ndarray.view(self._plain(), *args, **kwargs)
+
     def __getitem__(self, key):
         if self._live():          # recorded, as x[key] on the Variable would be
             return self._recorder.getitem_value(self, key if isinstance(key, tuple)
                                                 else (key,))
-        return numpy.ndarray.__getitem__(self.view(numpy.ndarray), key)
+        return numpy.ndarray.__getitem__(self._plain(), key)
 
     def __setitem__(self, key, value):
         if self._live():
             raise GraphBreak('an in-place write into the array of a traced value (read '
                              'through .array/.data) would not be replayed; compute the new '
                              'value with chainfuse functions instead')
-        numpy.ndarray.__setitem__(self.view(numpy.ndarray), key, value)
+        numpy.ndarray.__setitem__(self._plain(), key, value)
 
+    # ---- Python values read from it ----
     def _concrete(self, how):
         if self._live():
-            self._recorder.concretize_value(self._value, how)
-        return self.view(numpy.ndarray)
+            self._recorder.concretize_value(self._val(how), how)
+        return self._plain()
 
     def __bool__(self):
         return bool(self._concrete('bool()'))
@@ -114,8 +199,14 @@ class TracedArray(numpy.ndarray):
     def __int__(self):
         return int(self._concrete('int()'))
 
+    def __complex__(self):
+        return complex(self._concrete('complex()'))
+
     def __index__(self):
         return int(self._concrete('int()'))
+
+    def __format__(self, spec):
+        return format(self._concrete('format()'), spec)
 
     def item(self, *args):
         return self._concrete('.item()').item(*args)
@@ -126,31 +217,171 @@ class TracedArray(numpy.ndarray):
     def __iter__(self):
         return iter(self._concrete('iteration'))
 
-    def astype(self, dtype, *args, **kwargs):
+    def __reduce_ex__(self, protocol):
         if self._live():
-            self._break('.astype()')
-        return self.view(numpy.ndarray).astype(dtype, *args, **kwargs)
+            self._break('pickling')
+        return self._plain().__reduce_ex__(protocol)
 
-    def copy(self, order='C'):
-        if self._live():
-            self._break('.copy()')
-        return self.view(numpy.ndarray).copy(order)
+    def __reduce__(self):
+        return self.__reduce_ex__(2)
 
     def __repr__(self):
-        return repr(self.view(numpy.ndarray))
+        return repr(self._plain())
 
     def __str__(self):
-        return str(self.view(numpy.ndarray))
+        return str(self._plain())
+
+
+def numpy_break(what):
+    raise GraphBreak(f'{what} on the array of a traced value (read through .array/.data, a '
+                     'numpy argument or a Link attribute) would be computed outside the graph '
+                     'and frozen; use chainfuse functions (F.*) on the Variable instead')
+
+
+def _is_array(x):
+    return isinstance(x, numpy.ndarray) or backend.is_cupy_array(x)
+
+
+def _breaking(name):
+    method = getattr(numpy.ndarray, name)
+
+    def call(self, *args, **kwargs):
+        if self._live():
+            self._break(f'.{name}()')
+        return method(self._plain(), *args, **kwargs)
+    call.__name__ = name
+    return call
+
+
+# every other ndarray method computes outside the graph: a break while recording
+for _name in dir(numpy.ndarray):
+    if not _name.startswith('_') and _name not in TracedArray.__dict__ and \
+            callable(getattr(numpy.ndarray, _name)):
+        setattr(TracedArray, _name, _breaking(_name))
+for _name in ('data', 'ctypes', 'base', 'flat'):
+    setattr(TracedArray, _name, property(
+        lambda self, _n=_name: self._break(f'.{_n}') if self._live() else
+        getattr(self._plain(), _n)))
+del _name
+
+
+def _functions():
+    from chainfuse import functions
+    return functions
+
+
+def _library_caller():
+    """True when the code calling into numpy is chainfuse's own (which unwraps traced
+    arrays on purpose, e.g. for bounds checks)."""
+    return not is_user_file(sys._getframe(2).f_code.co_filename)
+
+
+def _live_recorder(*groups):
+    for group in groups:
+        for x in group:
+            if isinstance(x, TracedArray) and x._live():
+                return x._recorder
+            if isinstance(x, (list, tuple)):
+                rec = _live_recorder(x)
+                if rec is not None:
+                    return rec
+    return None
 
 
 def _plain(obj):
     if isinstance(obj, TracedArray):
-        return obj.view(numpy.ndarray)
+        return numpy.ndarray.view(obj, numpy.ndarray)
     if isinstance(obj, (list, tuple)):
         return type(obj)(_plain(o) for o in obj)
     if isinstance(obj, dict):
         return {k: _plain(v) for k, v in obj.items()}
     return obj
+
+
+# numpy ufuncs recorded as registry ops (same semantics, same result dtype)
+_UFUNC_OPS = {
+    'add': 'add', 'subtract': 'sub', 'multiply': 'mul', 'true_divide': 'div',
+    'divide': 'div', 'negative': 'neg', 'power': 'pow', 'exp': 'exp', 'log': 'log',
+    'log2': 'log2', 'log10': 'log10', 'log1p': 'log1p', 'expm1': 'expm1', 'sqrt': 'sqrt',
+    'sin': 'sin', 'cos': 'cos', 'tan': 'tan', 'tanh': 'tanh', 'sign': 'sign',
+    'absolute': 'abs', 'floor': 'floor', 'ceil': 'ceil', 'maximum': 'maximum',
+    'minimum': 'minimum', 'greater': 'greater', 'greater_equal': 'greater_equal',
+    'less': 'less', 'less_equal': 'less_equal', 'equal': 'equal', 'not_equal': 'not_equal',
+    'logical_not': 'logical_not',
+}
+
+
+def _function_rules():
+    F = _functions()
+
+    def reduction(fn):
+        def rule(a, axis=None, keepdims=False, **kw):
+            if kw:
+                return None
+            return lambda v: fn(v, axis=axis, keepdims=keepdims)
+        return rule
+    return {
+        'where': lambda c, a, b: (lambda *v: F.where(*v)),
+        'transpose': lambda a, axes=None: (lambda v: F.transpose(v, axes)),
+        'reshape': lambda a, shape, order='C': None if order != 'C' else
+        (lambda v: F.reshape(v, tuple(array_ops.resolve_shape(
+            shape if isinstance(shape, (tuple, list)) else (shape,), v.size)))),
+        'ravel': lambda a, order='C': None if order != 'C' else (lambda v: F.reshape(v, (-1,))),
+        'squeeze': lambda a, axis=None: (lambda v: F.squeeze(v, axis)),
+        'copy': lambda a, order='K', subok=False: (lambda v: v),
+        'sum': reduction(F.sum), 'mean': reduction(F.mean), 'max': reduction(F.max),
+        'amax': reduction(F.max), 'min': reduction(F.min), 'amin': reduction(F.min),
+    }
+
+
+_RULES = []
+
+
+def function_rule(func, args, kwargs):
+    if not _RULES:
+        _RULES.append(_function_rules())
+    rule = _RULES[0].get(func.__name__)
+    if rule is None:
+        return None
+    try:
+        return rule(*args, **kwargs)
+    except TypeError:
+        return None
+
+
+def _conversion(original):
+    """`numpy.asarray`-like functions while tracing: a traced array (or Variable) stays
+    traced (a dtype change is a recorded cast) instead of becoming a baked constant."""
+    def convert(a, *args, **kwargs):
+        rec = None
+        if isinstance(a, TracedArray) and a._live():
+            rec = a._recorder
+        elif isinstance(a, Variable) and function_node.get_recorder() is not None:
+            rec = function_node.get_recorder()
+        if rec is None or _library_caller():
+            return original(a, *args, **kwargs)
+        return rec.convert(a, original.__name__, args, kwargs)
+    convert.__name__ = original.__name__
+    convert.__wrapped__ = original
+    return convert
+
+
+_CONVERSIONS = ('asarray', 'array', 'ascontiguousarray', 'asfortranarray')
+
+
+class numpy_conversions:
+    """Installs the `_conversion` wrappers of numpy's array constructors for a trace."""
+
+    def __enter__(self):
+        self.saved = {name: getattr(numpy, name) for name in _CONVERSIONS}
+        for name, fn in self.saved.items():
+            setattr(numpy, name, _conversion(fn))
+        return self
+
+    def __exit__(self, *exc):
+        for name, fn in self.saved.items():
+            setattr(numpy, name, fn)
+        return False
 
 
 def _root_base(a):
@@ -244,11 +475,11 @@ class Recorder:
         if v is not None:
             return v
         if isinstance(a, TracedArray) and a._recorder is self:
-            return a._value
+            return a._val(what)
         base = _root_base(a)
         if base is not a and (id(base) in self._array_values or isinstance(base, TracedArray)):
             src = self._array_values.get(id(base)) or base._value
-            if a.shape == src.shape and a.dtype == src.dtype and \
+            if src is not None and a.shape == src.shape and a.dtype == src.dtype and \
                     a.__array_interface__['data'][0] == base.__array_interface__['data'][0]:
                 return src
             raise GraphBreak(f'{what} is an array derived from a traced value by numpy '
@@ -266,6 +497,39 @@ class Recorder:
             kind, name, source, getter = ext
             return self.add_input(a, kind, name, source)
         return None
+
+    def array_value(self, a):
+        """The Value of a traced array, or None for an array unknown to the trace."""
+        if isinstance(a, TracedArray) and a._recorder is self:
+            return a._value
+        return self._array_values.get(id(a))
+
+    # ---- Python-side state (see tracer.python_state) ----
+    def bind_attr_variable(self, link, name, var, where):
+        """A Variable read from a Link attribute before the call wrote it: a graph input
+        read from the attribute at every call (LSTM's state), gradients flowing back."""
+        if id(var) in self._var_values or var._data is None:
+            return
+        v = self.value_of_array(var._data, where) if var._data is not None else None
+        if v is not None:
+            self.bind_variable(var, v)
+            return
+        self.add_input(var, 'data', f'attr:{where}', ('attr', link, name))
+
+    def bind_attr_array(self, link, name, array, where):
+        """A numpy array read from a Link attribute: a graph input read at every call,
+        handed to the code as a TracedArray (numpy computation on it is recorded or
+        breaks, never baked)."""
+        v = self.value_of_array(array, where)
+        if v is None:
+            v = self.add_input(array, 'persistent', where, ('persistent', link, name))
+        return self._traced_array(array, v)
+
+    def add_attr_output(self, value, where):
+        """Adds `value` as a result output standing for the Link attribute `where`;
+        returns its index among the graph's result outputs."""
+        self.graph.add_output(value, 'result', f'attr:{where}')
+        return len(self.graph.outputs_of('result')) - 1
 
     def value_of(self, x, what, lifted=False):
         if isinstance(x, Variable):
@@ -300,8 +564,7 @@ class Recorder:
         """Ops compute on plain arrays: TracedArrays are unwrapped before `forward`."""
         if not any(isinstance(a, TracedArray) for a in arrays):
             return arrays
-        return tuple(a.view(numpy.ndarray) if isinstance(a, TracedArray) else a
-                     for a in arrays)
+        return tuple(_plain(a) for a in arrays)
 
     def record(self, node, inputs, outputs):
         loc = user_location(2)
@@ -323,7 +586,7 @@ class Recorder:
         for y in outputs:
             v = self._array_values.get(id(y._data))
             if v is None and isinstance(y._data, TracedArray) and y._data._recorder is self:
-                v = y._data._value
+                v = y._data._val(node.label)
             if v is None:
                 raise GraphBreak(f'{node.label} is not a registry op and computed its outputs '
                                  'outside chainfuse ops, so it cannot be traced; build it from '
@@ -362,18 +625,68 @@ class Recorder:
 
     def reshape_value(self, traced, shape):
         """Records ``traced.reshape(shape)`` as a reshape node; returns the new TracedArray."""
-        return self._derive(traced, lambda v: array_ops.reshape(v, shape=tuple(shape)))
+        return self.derive(lambda v: array_ops.reshape(v, shape=tuple(shape)), traced)
 
     def getitem_value(self, traced, key):
         """Records ``traced[key]`` as `F.get_item` does; returns the new TracedArray."""
         from chainfuse.functions.array.get_item import get_item
-        return self._derive(traced, lambda v: get_item(v, key))
+        return self.derive(lambda v: get_item(v, key), traced)
 
-    def _derive(self, traced, fn):
-        tmp = Variable(traced.view(numpy.ndarray), requires_grad=False)
-        self._bind(tmp, traced._value, self._var_values)
-        y = fn(tmp)
+    def derive(self, fn, *operands, expect=None):
+        """Applies `fn` (chainfuse functions) to `operands` — traced arrays become
+        Variables bound to their Values, anything else is passed as is — and returns
+        the result as a TracedArray.  With `expect` (what numpy computes), a result of
+        another dtype or shape is a graph break instead of a silent difference."""
+        args = []
+        for x in operands:
+            if isinstance(x, TracedArray) and x._live():
+                tmp = Variable(x._plain(), requires_grad=False)
+                self._bind(tmp, x._val('numpy on a traced array'), self._var_values)
+                args.append(tmp)
+            else:
+                args.append(x)
+        y = fn(*args)
+        if not isinstance(y, Variable):
+            y = args[0] if y is None else y
+        if expect is not None:
+            e = numpy.asarray(expect)
+            if e.dtype != y.dtype or e.shape != y.shape:
+                raise GraphBreak(f'numpy computes {e.dtype}{list(e.shape)} here but the '
+                                 f'graph op gives {y.dtype}{list(y.shape)}; use chainfuse '
+                                 'functions (F.*) with explicit casts instead')
         return self._traced_array(y._data, self._var_values[id(y)])
+
+    def record_ufunc(self, ufunc, method, inputs, kwargs):
+        """A numpy ufunc applied to traced arrays: the registry op when there is one."""
+        from chainfuse.ops.registry import OPS
+        name = _UFUNC_OPS.get(ufunc.__name__)
+        if method != '__call__' or kwargs or name is None:
+            what = f'numpy.{ufunc.__name__}' + ('' if method == '__call__' else f'.{method}')
+            numpy_break(what)
+        expect = ufunc(*_plain(inputs))
+        return self.derive(lambda *v: OPS[name](*v), *inputs, expect=expect)
+
+    def record_function(self, func, args, kwargs):
+        """A numpy function (``__array_function__``) on traced arrays: recorded where a
+        chainfuse function does the same, else a graph break."""
+        arrays = [a for a in args if isinstance(a, TracedArray) or _is_array(a)]
+        rule = function_rule(func, args, kwargs)
+        if rule is None or len(arrays) != len(args) and func.__name__ != 'where':
+            numpy_break(f'numpy.{func.__name__}')
+        expect = func(*_plain(args), **_plain(kwargs))
+        return self.derive(rule, *args[:len(args)], expect=expect)
+
+    def convert(self, a, name, args, kwargs):
+        """``numpy.asarray(a, dtype)`` and friends of a traced array or Variable."""
+        if isinstance(a, Variable):
+            a = self.on_concretize(a, '.array')
+            if not isinstance(a, TracedArray):
+                return getattr(numpy, name).__wrapped__(a, *args, **kwargs)
+        dtype = args[0] if args else kwargs.pop('dtype', None)
+        rest = [k for k, v in kwargs.items() if v is not None and k not in ('order', 'copy')]
+        if len(args) > 1 or rest:
+            a._break(f'numpy.{name} with {", ".join(rest) or "extra arguments"}')
+        return a.astype(dtype) if dtype is not None else a
 
     # ---- other hooks ----
     def on_key(self, key):

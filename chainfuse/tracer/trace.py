@@ -15,9 +15,10 @@ import numpy
 from chainfuse import backend
 from chainfuse import random as cf_random
 from chainfuse.core.variable import Variable
-from chainfuse.tracer.errors import TraceError
+from chainfuse.tracer.errors import GraphBreak, TraceError
 from chainfuse.tracer.guards import flatten, leaf_at, signature, unflatten
-from chainfuse.tracer.recorder import Recorder
+from chainfuse.tracer.python_state import Watcher
+from chainfuse.tracer.recorder import Recorder, numpy_conversions
 
 
 def _is_array(x):
@@ -79,7 +80,8 @@ def _restore_persistents(saved):
 class Trace:
     """A recorded call: its `graph`, how to feed it, and how to give back its results."""
 
-    def __init__(self, graph, recorder, out_tree, sig, link):
+    def __init__(self, graph, recorder, out_tree, sig, link, n_returned=None, guards=None,
+                 effects=()):
         self.graph = graph
         self.sources = [recorder.input_sources[v.id] for v in graph.runtime_inputs]
         self.states = recorder.states
@@ -88,6 +90,10 @@ class Trace:
         self.signature = sig
         self.link = link
         self.n_results = len(graph.outputs_of('result'))
+        # results past the returned ones stand for Link attributes (see python_state)
+        self.n_returned = self.n_results if n_returned is None else n_returned
+        self.guards = guards
+        self.effects = list(effects)
         self._hyper_dtypes = {i: v.dtype for i, v in enumerate(graph.runtime_inputs)
                               if v.kind == 'hyper'}
 
@@ -110,6 +116,8 @@ class Trace:
                 arrays.append(getattr(src[1], src[2]))
             elif kind == 'rng':
                 arrays.append(cf_random.next_key())
+            elif kind == 'attr':
+                arrays.append(_attr(src[1], src[2])._data)
             elif kind == 'optstate':
                 arrays.append(src[1].state[src[2]])
             elif kind == 'hyper':
@@ -139,16 +147,38 @@ class Trace:
             for (observer, key, _), a in zip(self.reports, reports):
                 reporter.report({key: Variable(a, requires_grad=False)}, observer)
 
+    def finish_call(self, results):
+        """Assigns the Link attributes the call sets (`effects`) from the result Variables
+        and returns what the call returns."""
+        if self.effects:
+            written = set()
+            for link, name, kind, payload in self.effects:
+                if kind == 'result':
+                    value = results[payload]
+                elif kind == 'array':
+                    value = results[payload]._data
+                else:
+                    value = payload() if callable(payload) else payload
+                setattr(link, name, value)
+                written.add((id(link), name))
+            if self.guards is not None:
+                self.guards.after_effects(written)
+        return unflatten(self.out_tree, results[:self.n_returned])
+
     def replay(self, *args, **kwargs):
         """Runs the graph with the reference interpreter on new arguments."""
         out = self.graph.run(*self.gather_inputs(args, kwargs))
         results, reports, states = self.split_outputs(out)
         self.write_back(reports, states)
-        return unflatten(self.out_tree, [Variable(a, requires_grad=False) for a in results])
+        return self.finish_call([Variable(a, requires_grad=False) for a in results])
+
+
+def _attr(link, name):
+    return link.__dict__[name]
 
 
 def trace(fn, *args, name=None, dynamic_batch=False, link=None, on_start=None,
-          outputs_after=None, **kwargs):
+          outputs_after=None, allow_side_effects=False, **kwargs):
     """Records what ``fn(*args, **kwargs)`` does into a Graph; returns a `Trace`.
 
     `fn` is a Link (its parameters and persistents become named inputs) or a function
@@ -156,6 +186,9 @@ def trace(fn, *args, name=None, dynamic_batch=False, link=None, on_start=None,
     the call cannot be recorded faithfully and `TraceError` for unsupported arguments
     or results.  `on_start(recorder)` and `outputs_after(recorder)` let a caller register
     extra state before the call and add outputs after it (the compiled training step).
+    The Python state the call reads becomes the trace's `guards`, the Link attributes
+    it sets its `effects` (see `chainfuse.tracer.python_state`); the call leaves no
+    trace on the model either way.  A GraphBreak carries the guards read up to it.
     """
     call, found = _callable_and_link(fn)
     link = link if link is not None else found
@@ -163,11 +196,12 @@ def trace(fn, *args, name=None, dynamic_batch=False, link=None, on_start=None,
         name = type(link).__name__ if link is not None else getattr(fn, '__name__', 'fn')
     sig = signature(args, kwargs)
     rec = Recorder(name, link, dynamic_batch=dynamic_batch)
+    watcher = Watcher(rec, link, call, allow_side_effects)
     rng_state = cf_random.get_state()
     saved = _snapshot_persistents(link)
     names = _arg_names(call, len(args))
     try:
-        with rec, _capture_reports(rec):
+        with rec, _capture_reports(rec), numpy_conversions(), watcher:
             if on_start is not None:
                 on_start(rec)
             args, kwargs = _bind_arguments(rec, args, kwargs, names)
@@ -179,13 +213,20 @@ def trace(fn, *args, name=None, dynamic_batch=False, link=None, on_start=None,
             values = [rec.check_output(y, path) for path, y in leaves]
             for (path, _), v in zip(leaves, values):
                 rec.graph.add_output(v, 'result', _path_str(path))
+            n_returned = len(values)
+            effects = watcher.finish(leaves)
             if outputs_after is not None:
                 outputs_after(rec)
+    except GraphBreak as e:
+        watcher.undo()
+        e.guards = watcher.guards()
+        raise
     finally:
+        watcher.restore()
         cf_random.set_state(rng_state)
         _restore_persistents(saved)
     rec.graph.verify()
-    return Trace(rec.graph, rec, out_tree, sig, link)
+    return Trace(rec.graph, rec, out_tree, sig, link, n_returned, watcher.guards(), effects)
 
 
 def _path_str(path):

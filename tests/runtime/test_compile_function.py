@@ -1,5 +1,6 @@
 """chainfuse.compile on plain functions: results and gradients equal eager, guards,
 fallback, eager switch, explain."""
+import os
 import warnings
 
 import numpy
@@ -146,11 +147,23 @@ def test_verify_passes_for_a_faithful_model_and_catches_an_unfaithful_trace():
     scale = [1.0]
 
     def g(x):
-        return F.sum(x * scale[0])   # a Python value baked into the trace
+        return F.sum(x * scale[0])   # a Python value read through a closure: guarded
     cg = cf.compile(g, verify=3)
     x = Variable(numpy.ones((2, 2), 'float32'))
     cg(x)
     scale[0] = 2.0
-    with pytest.warns(RuntimeWarning, match='verify: .*result 0.*traced graph itself'):
-        y = cg(x)
+    assert float(cg(x).array) == 8.0
+    assert 'closure variable scale changed' in cg.cache.misses[-1]
+
+    def h(x):
+        return F.sum(x * float(os.environ['CF_VERIFY_SCALE']))   # read where no guard sees
+    ch = cf.compile(h, verify=3)
+    os.environ['CF_VERIFY_SCALE'] = '1.0'
+    try:
+        ch(x)
+        os.environ['CF_VERIFY_SCALE'] = '2.0'
+        with pytest.warns(RuntimeWarning, match='verify: .*result 0.*traced graph itself'):
+            y = ch(x)
+    finally:
+        del os.environ['CF_VERIFY_SCALE']
     assert float(y.array) == 8.0      # the eager result

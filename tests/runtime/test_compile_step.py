@@ -120,7 +120,9 @@ def test_explain_and_dump_a_compiled_step(tmp_path):
     for x, t in _data(3):
         step(x, t)
     text = str(cf.explain(step))
-    assert 'whole training step' in text and 'fused_' in text and 'ElementwiseKernel' in text
+    assert 'whole training step' in text and 'fused_' in text
+    assert 'ElementwiseKernel' not in text and 'source=True' in text   # source on request
+    assert 'ElementwiseKernel' in str(cf.explain(step, source=True))
     written = cf.dump(step, str(tmp_path))
     assert any(p.endswith('-plan-plan.dot') or p.endswith('plan.dot') for p in written)
     passes = sorted(p.name for p in (tmp_path / 'trace0-passes').iterdir())

@@ -37,9 +37,16 @@ def test_if_on_traced_value_names_the_line():
     assert e.value.location.endswith(f':{line}')
 
 
-def test_numpy_on_data_of_traced_value_breaks():
-    with pytest.raises(GraphBreak, match='numpy.multiply'):
-        trace(lambda x: E.tanh(x.data * 2), Variable(X))
+def test_numpy_ufuncs_on_data_of_traced_value_are_recorded():
+    tr = trace(lambda x: E.tanh(x.data * 2), Variable(X))
+    assert [n.op.name for n in tr.graph.nodes] == ['mul', 'tanh']
+    other = X[::-1].copy()
+    assert numpy.allclose(tr.replay(Variable(other)).array, numpy.tanh(other * 2))
+
+
+def test_numpy_functions_without_an_op_break():
+    with pytest.raises(GraphBreak, match='numpy.cumprod'):
+        trace(lambda x: E.tanh(numpy.cumprod(x.data)), Variable(X))
 
 
 def test_inplace_write_breaks():
@@ -112,8 +119,15 @@ def test_indexing_a_numpy_argument_is_recorded():
     assert cfn.stats['compiled_calls'] == 2 and not cfn.breaks
 
 
-def test_numpy_math_on_a_numpy_argument_breaks_instead_of_baking():
+def test_numpy_math_on_a_numpy_argument_is_recorded_instead_of_baked():
     def f(x):
-        return R.sum(E.tanh(numpy.exp(x)))    # numpy, not a chainfuse op
-    with pytest.raises(GraphBreak, match='numpy.exp'):
-        trace(f, X)
+        return R.sum(E.tanh(numpy.exp(x)))    # numpy's exp: recorded as the exp op
+    tr = trace(f, X)
+    assert [n.op.name for n in tr.graph.nodes] == ['exp', 'tanh', 'sum']
+    other = X * 0.5
+    assert numpy.allclose(tr.replay(other).array, numpy.tanh(numpy.exp(other)).sum())
+
+
+def test_numpy_reductions_without_a_rule_break_instead_of_baking():
+    with pytest.raises(GraphBreak, match='numpy.prod'):
+        trace(lambda x: E.tanh(R.sum(x) * numpy.prod(x)), X)

@@ -1,0 +1,627 @@
+"""The Python-side state a trace depends on: guarded, replayed, or refused.
+
+A trace records the ops a call applies, but the call also reads and writes Python
+state the graph cannot hold.  While a call is traced a `Watcher` is installed and
+sees, through hooks that cost nothing once tracing is over:
+
+- every attribute read of a Link (``Link.__getattribute__`` exists only while a trace
+  runs) and every attribute write (`Link.__setattr__` reports it);
+- every ``config.<name>`` read;
+- every Python function the call runs (a profile function): the module globals its
+  code reads and assigns, and calls whose effects a replay would not repeat:
+  ``print``, ``open``, writes to files, ``logging``, and random generators other
+  than chainfuse's own (numpy's, Python's ``random``).
+
+When the trace ends, what it saw becomes:
+
+- `Guards`, checked before every replay: each Link attribute, global, closure cell and
+  config entry the call read must still have the value it had (by `guard_key`:
+  type and value for scalars, strings and tuples; shape and dtype for Variables and
+  arrays, which are fed to the graph as inputs; identity for functions, classes and
+  Links).  A failing guard retraces, and its message is the retrace reason
+  (``attribute /predictor/scale changed 2.0 -> 3.0``).  Link attribute guards are
+  skipped while no Link attribute has been written since they last held
+  (`attr_writes`), so the common call costs a counter comparison;
+- *effects*, replayed after every run: a Variable (or traced array) assigned to a
+  Link attribute becomes an extra graph output assigned again after each replay
+  (``self.loss``, LSTM's ``self.h``); a constant assigned without reading the old
+  value (``self.y = None``) is assigned again;
+- a `GraphBreak` for everything else: a non-Variable attribute computed from its own
+  old value (``self.n += 1``), an object or container changed in place, an assigned
+  global, and the calls listed above, each named with the user's line.  The break
+  is raised where the effect happens, before it happens, so the eager run that
+  follows performs it exactly once.
+
+Variables read from Link attributes before the call writes them (LSTM state carried
+from the previous call) become graph inputs, so their values are read at every call
+and gradients flow back through them into the call that produced them.
+"""
+import builtins
+import copy
+import dis
+import io
+import logging
+import random as pyrandom
+import sys
+import threading
+
+import numpy
+
+from chainfuse import backend
+from chainfuse.config import LocalConfig, config
+from chainfuse.core.variable import Parameter, Variable
+from chainfuse.links import link as link_module
+from chainfuse.tracer.errors import GraphBreak, is_user_file, user_location
+
+
+class _Missing:
+    def __repr__(self):
+        return '<unset>'
+
+
+MISSING = _Missing()
+
+# bookkeeping of Link itself, never state of the model's computation
+_INTERNAL = frozenset({'_params', '_persistent', '_children', '_within_init_scope',
+                       '_device', 'name', '_chainfuse_compiled', '_chainfuse_static',
+                       'within_init_scope'})
+# config entries that are part of every signature already
+_SIGNATURE_CONFIG = frozenset({'train', 'enable_backprop', 'compile'})
+_SIMPLE = (type(None), bool, int, float, complex, str, bytes, _Missing)
+_IDENTITY = (type, type(len), type(_Missing.__repr__), type(sys), type(numpy.add),
+             link_module.Link, Parameter)
+
+
+def attr_writes():
+    """How many Link attribute writes have happened in this process."""
+    return link_module.attr_writes()
+
+
+# ---- guard keys ----
+
+def guard_key(value):
+    """``(key, volatile)``: a trace made while a name held `value` is valid while it
+    holds a value of equal key.  Volatile keys can change without an attribute write
+    (a list appended to, a plain object's attribute set)."""
+    t = type(value)
+    if t is float:
+        return ('float', value.hex()), False      # -0.0 != 0.0, nan == nan
+    if t in _SIMPLE:
+        return (t, value), False                  # True and 1 differ by type
+    if isinstance(value, numpy.generic):
+        return ('np', value.dtype.str, value.tobytes()), False
+    if isinstance(value, numpy.dtype):
+        return ('dtype', value.str), False
+    if t is tuple or t is frozenset:
+        keys = [guard_key(v) for v in value]
+        return (t, tuple(k for k, _ in keys)), any(v for _, v in keys)
+    if t in (list, dict, set):
+        items = value.items() if t is dict else value
+        if t is dict:
+            keys = [(guard_key(k)[0], guard_key(v)) for k, v in items]
+            return (t, id(value), tuple((k, v[0]) for k, v in keys)), True
+        keys = [guard_key(v) for v in items]
+        return (t, id(value), tuple(k for k, _ in keys)), True
+    if isinstance(value, Parameter) or isinstance(value, _IDENTITY):
+        return ('id', id(value)), False
+    if isinstance(value, Variable):
+        data = value._data
+        aval = None if data is None else (data.shape, data.dtype.str)
+        return ('var', aval, value.requires_grad), False
+    if isinstance(value, numpy.ndarray) or backend.is_cupy_array(value):
+        return ('array', value.shape, value.dtype.str), False
+    bound = getattr(value, '__self__', None)
+    if bound is not None and hasattr(value, '__func__'):
+        return ('method', id(bound), id(value.__func__)), False
+    state = getattr(value, '__dict__', None)
+    if state is None or callable(value) and not state:
+        return ('id', id(value)), False
+    simple = tuple((k, guard_key(v)[0]) for k, v in sorted(state.items())
+                   if type(v) in _SIMPLE or type(v) is tuple)
+    return ('obj', id(value), simple), True
+
+
+def describe(value):
+    """A short description of a value for retrace reasons and errors."""
+    if isinstance(value, Variable):
+        data = value._data
+        return 'a Variable' if data is None else \
+            f'a Variable of shape {data.shape} ({data.dtype})'
+    if isinstance(value, numpy.ndarray) or backend.is_cupy_array(value):
+        return f'an array of shape {value.shape} ({value.dtype})'
+    if type(value) in _SIMPLE or isinstance(value, (tuple, numpy.generic, numpy.dtype)):
+        text = repr(value)
+        return text if len(text) <= 60 else text[:57] + '...'
+    return f'{type(value).__name__} object'
+
+
+def _lookup(link, name):
+    d = link.__dict__
+    if name in d:
+        return d[name]
+    return getattr(type(link), name, MISSING)
+
+
+class Guards:
+    """The Python-side conditions of one trace (see the module docstring)."""
+
+    def __init__(self, attrs=(), globals_=(), cells=(), configs=()):
+        self.attrs = list(attrs)        # (link, name, key, value, where)
+        self.globals = list(globals_)   # (dict, name, key, value, where, volatile)
+        self.cells = list(cells)        # (cell, key, value, where, volatile)
+        self.configs = list(configs)    # (name, key, value)
+        self.volatile = False
+        self.validated_at = None
+        self.watched = set()            # (id(link), name) of every guarded attribute
+
+    def finalize(self, volatile):
+        self.volatile = volatile
+        self.watched = {(id(link), name) for link, name, _, _, _ in self.attrs}
+        return self
+
+    def __len__(self):
+        return len(self.attrs) + len(self.globals) + len(self.cells) + len(self.configs)
+
+    def check(self):
+        """None while every guard holds; else the reason the first one does not."""
+        for name, key, value in self.configs:
+            now = getattr(config, name, MISSING)
+            if now is not value and guard_key(now)[0] != key:
+                return f'config.{name} changed {describe(value)} -> {describe(now)}'
+        writes = link_module.attr_writes()
+        if self.volatile or self.validated_at != writes:
+            for link, name, key, value, where in self.attrs:
+                now = _lookup(link, name)
+                if guard_key(now)[0] != key:
+                    return f'attribute {where} changed {describe(value)} -> {describe(now)}'
+            self.validated_at = writes
+        for d, name, key, value, where, volatile in self.globals:
+            now = d.get(name, MISSING)
+            if (volatile or now is not value) and guard_key(now)[0] != key:
+                return f'global {where} changed {describe(value)} -> {describe(now)}'
+        for cell, key, value, where, volatile in self.cells:
+            now = cell.cell_contents
+            if (volatile or now is not value) and guard_key(now)[0] != key:
+                return f'closure variable {where} changed {describe(value)} -> ' \
+                       f'{describe(now)}'
+        return None
+
+    def after_effects(self, written):
+        """The replay just assigned the attributes `written` ((id(link), name) pairs):
+        if this trace reads none of them its attribute guards still hold."""
+        if self.validated_at is not None and not (self.watched & written):
+            self.validated_at = link_module.attr_writes()
+
+    def describe(self):
+        lines = [f'  attribute {w} = {describe(v)}' for _, _, _, v, w in self.attrs]
+        lines += [f'  global {w} = {describe(v)}' for _, _, _, v, w, _ in self.globals]
+        lines += [f'  closure {w} = {describe(v)}' for _, _, v, w, _ in self.cells]
+        lines += [f'  config.{n} = {describe(v)}' for n, _, v in self.configs]
+        return '\n'.join(lines)
+
+
+# ---- what the watcher records ----
+
+class _Read:
+    __slots__ = ('link', 'name', 'value', 'key', 'volatile', 'where', 'handed', 'loc')
+
+    def __init__(self, link, name, value, where, handed, loc):
+        self.link, self.name, self.value, self.where = link, name, value, where
+        self.key, self.volatile = guard_key(value)
+        self.handed = handed
+        self.loc = loc
+
+
+class _Write:
+    __slots__ = ('link', 'name', 'old', 'value', 'loc', 'where')
+
+    def __init__(self, link, name, old, value, loc, where):
+        self.link, self.name, self.old, self.value = link, name, old, value
+        self.loc, self.where = loc, where
+
+
+_CODE_NAMES = {}
+
+
+def _global_names(code):
+    """(names loaded, names stored) as globals by `code` and the code nested in it."""
+    names = _CODE_NAMES.get(code)
+    if names is None:
+        loads, stores = set(), set()
+        for ins in dis.get_instructions(code):
+            if ins.opname == 'LOAD_GLOBAL':
+                loads.add(ins.argval)
+            elif ins.opname in ('STORE_GLOBAL', 'DELETE_GLOBAL'):
+                stores.add(ins.argval)
+        names = _CODE_NAMES[code] = (frozenset(loads), frozenset(stores))
+    return names
+
+
+_EFFECT_FILES = {logging.__file__: 'logging', pyrandom.__file__: "Python's random module"}
+_RANDOM_TYPES = (pyrandom.Random, numpy.random.RandomState, numpy.random.Generator,
+                 numpy.random.BitGenerator)
+
+
+def _effect_of_builtin(fn):
+    """What calling the builtin `fn` would do that a replay cannot repeat, or None."""
+    if fn is builtins.print:
+        return 'print()'
+    if fn is builtins.open or fn is builtins.input:
+        return f'{fn.__name__}()'
+    owner = getattr(fn, '__self__', None)
+    if owner is None:
+        return None
+    if isinstance(owner, _RANDOM_TYPES):
+        return (f'{type(owner).__name__}.{fn.__name__}() (a random generator outside '
+                'chainfuse: its numbers would be the same at every replay; use F.dropout, '
+                'chainfuse.functions random ops or chainfuse.random instead)')
+    if isinstance(owner, io.IOBase) and fn.__name__ in ('write', 'writelines'):
+        return 'writing to a file or stream'
+    return None
+
+
+_active = None
+
+
+def active():
+    """The watcher of the trace running in this thread, or None."""
+    w = _active
+    if w is not None and w.thread == threading.get_ident():
+        return w
+    return None
+
+
+def _watched_getattribute(self, name):
+    value = object.__getattribute__(self, name)
+    w = _active
+    if w is not None and w.thread == threading.get_ident() and name[:2] != '__':
+        return w.on_read(self, name, value)
+    return value
+
+
+class Watcher:
+    """Installed for the duration of one trace (see the module docstring)."""
+
+    def __init__(self, recorder, link, fn, allow_side_effects=False):
+        self.rec = recorder
+        self.allow = allow_side_effects
+        self.thread = threading.get_ident()
+        self.paths = {}
+        if link is not None and hasattr(link, 'namedlinks'):
+            self.paths = {id(sub): path.rstrip('/') for path, sub in link.namedlinks()}
+        self.reads = {}
+        self.writes = {}
+        self.globals = {}        # (id(dict), name) -> [dict, name, value, key, volatile]
+        self.stores = {}         # (id(dict), name) -> [dict, name, value before]
+        self.configs = {}
+        self.codes = set()
+        self.broken = None
+        self.accepted = set()      # (id(link), name) of effects allow_side_effects accepted
+        self.snapshots = {}        # id(object) -> (object, copy): restored on a break
+        self.generators = {}       # id(generator) -> (generator, state, where)
+        self.cells = self._cells(fn)
+        self._saved = None
+
+    # ---- install / uninstall ----
+    def __enter__(self):
+        global _active
+        for gen, where in ((pyrandom._inst, "Python's random module"),
+                           (numpy.random.mtrand._rand, "numpy's global random generator")):
+            self.generators[id(gen)] = (gen, _rng_state(gen), where)
+        self._saved = (_active, link_module.set_write_hook(self.on_write),
+                       LocalConfig.__dict__.get('__getattr__'), sys.getprofile())
+        _active = self
+        link_module.Link.__getattribute__ = _watched_getattribute
+        original = self._saved[2]
+
+        def watched_config(cfg, name, _original=original):
+            value = _original(cfg, name)
+            w = _active
+            if w is not None and w.thread == threading.get_ident():
+                w.on_config(name, value)
+            return value
+        LocalConfig.__getattr__ = watched_config
+        sys.setprofile(self._profile)
+        return self
+
+    def __exit__(self, *exc):
+        global _active
+        sys.setprofile(self._saved[3])
+        del link_module.Link.__getattribute__
+        LocalConfig.__getattr__ = self._saved[2]
+        link_module.set_write_hook(self._saved[1])
+        _active = self._saved[0]
+        return False
+
+    # ---- hooks ----
+    def _where(self, link, name):
+        path = self.paths.get(id(link))
+        if path is None:
+            return f'{type(link).__name__}.{name}'
+        return f'{path}/{name}' if path else f'/{name}'
+
+    def on_read(self, link, name, value):
+        if name in _INTERNAL:
+            return value
+        k = (id(link), name)
+        if k in self.writes:
+            return value        # written by this call: the new value, not an input
+        r = self.reads.get(k)
+        if r is not None:
+            return r.handed
+        d = object.__getattribute__(link, '__dict__')
+        if name not in d and (callable(value) or _is_descriptor(type(link), name)):
+            return value        # methods and properties are code, not state
+        if isinstance(value, link_module.Link) or isinstance(value, Parameter):
+            return value        # structure: guarded by the link structure version
+        where = self._where(link, name)
+        handed = value
+        if isinstance(value, Variable):
+            self.rec.bind_attr_variable(link, name, value, where)
+        elif _is_array(value) and name not in d.get('_persistent', ()):
+            handed = self.rec.bind_attr_array(link, name, value, where)
+        r = self.reads[k] = _Read(link, name, value, where, handed, user_location(3))
+        self._remember(value, where, r.volatile)
+        return handed
+
+    def _remember(self, value, where, volatile):
+        """Keeps what is needed to undo an in-place change of `value` (a container, a
+        plain object, a random generator) if the trace breaks."""
+        if isinstance(value, _RANDOM_TYPES):
+            self.generators.setdefault(id(value), (value, _rng_state(value), where))
+        elif volatile and id(value) not in self.snapshots:
+            self.snapshots[id(value)] = (value, _shallow_copy(value))
+
+    def on_write(self, link, name, value):
+        if self.thread != threading.get_ident() or name in _INTERNAL:
+            return
+        k = (id(link), name)
+        loc = user_location(3)
+        w = self.writes.get(k)
+        if w is None:
+            w = self.writes[k] = _Write(link, name, link.__dict__.get(name, MISSING), value,
+                                        loc, self._where(link, name))
+        else:
+            w.value, w.loc = value, loc
+        r = self.reads.get(k)
+        if r is not None and not _traced_value(value) and value is not r.value and \
+                guard_key(value)[0] != r.key:
+            if self.allow:
+                self.accepted.add(k)    # a trace-time-only effect, knowingly
+                return
+            self._raise(f'the forward sets {w.where} to {describe(value)} computed from its '
+                        'previous value; a replay would not repeat this Python-side effect '
+                        '(keep counters outside the compiled call, or pass '
+                        'allow_side_effects=True to accept it happening at trace time '
+                        'only)', loc)
+
+    def on_config(self, name, value):
+        if name not in _SIGNATURE_CONFIG and name not in self.configs:
+            self.configs[name] = value
+
+    def _profile(self, frame, event, arg):
+        if event == 'call':
+            code = frame.f_code
+            if code not in self.codes:
+                self.codes.add(code)
+                if is_user_file(code.co_filename):
+                    self._watch_globals(frame, code)
+            what = _EFFECT_FILES.get(code.co_filename)
+            if what is not None and not self.allow and frame.f_back is not None and \
+                    is_user_file(frame.f_back.f_code.co_filename):
+                self._raise(f'{what} ({code.co_name}) in a compiled call would run only '
+                            'when it is traced', _frame_loc(frame.f_back))
+        elif event == 'c_call' and not self.allow:
+            what = _effect_of_builtin(arg)
+            if what is not None and is_user_file(frame.f_code.co_filename):
+                self._raise(f'{what} in a compiled call would run only when it is traced',
+                            _frame_loc(frame))
+
+    def _raise(self, reason, loc):
+        e = GraphBreak(reason, loc)
+        if self.broken is None:
+            self.broken = e
+        raise e
+
+    def _watch_globals(self, frame, code):
+        d = frame.f_globals
+        loads, stores = _global_names(code)
+        module = d.get('__name__', '?')
+        for name in loads:
+            k = (id(d), name)
+            if k not in self.globals:
+                value = d.get(name, MISSING)
+                key, volatile = guard_key(value)
+                self.globals[k] = (d, name, key, value, f'{module}.{name}', volatile)
+                self._remember(value, f'{module}.{name}', volatile)
+        for name in stores:
+            self.stores.setdefault((id(d), name), (d, name, d.get(name, MISSING),
+                                                   f'{module}.{name}',
+                                                   _frame_loc(frame)))
+
+    @staticmethod
+    def _cells(fn):
+        """The closure cells of the traced function (a partial's or method's function)."""
+        target = getattr(fn, 'func', fn)
+        target = getattr(target, '__func__', target)
+        code = getattr(target, '__code__', None)
+        closure = getattr(target, '__closure__', None) or ()
+        if code is None:
+            return []
+        out = []
+        for name, cell in zip(code.co_freevars, closure):
+            try:
+                value = cell.cell_contents
+            except ValueError:
+                continue
+            if isinstance(value, link_module.Link):
+                continue
+            key, volatile = guard_key(value)
+            out.append((cell, key, value, name, volatile))
+        return out
+
+    # ---- the end of the trace ----
+    def finish(self, leaves):
+        """Checks what the call did to Python state and returns the effects to replay:
+        ``[(link, name, kind, payload)]`` with kind ``'result'`` (payload: index of
+        the result output) or ``'const'`` (payload: the value, or a function giving
+        it).  Raises GraphBreak for effects that cannot be replayed."""
+        if self.broken is not None:
+            raise self.broken       # a hook's break that the user's code swallowed
+        self._check_side_effects()
+        returned = {id(y): i for i, (_, y) in enumerate(leaves)}
+        return [e for e in (self._effect(w, returned) for w in self.writes.values())
+                if e is not None]
+
+    def _check_side_effects(self):
+        if self.allow:
+            return
+        for r in self.reads.values():
+            if r.volatile and guard_key(_lookup(r.link, r.name))[0] != r.key and \
+                    (id(r.link), r.name) not in self.writes:
+                raise GraphBreak(f'the forward changed {r.where} ({describe(r.value)}) in '
+                                 'place; a replay would not repeat it', r.loc or user_location())
+        for d, name, before, where, loc in self.stores.values():
+            now = d.get(name, MISSING)
+            if now is not before:
+                raise GraphBreak(f'the forward assigns the global {where}; a replay would '
+                                 'not repeat this side effect', loc)
+        for d, name, key, value, where, volatile in self.globals.values():
+            if volatile and guard_key(d.get(name, MISSING))[0] != key:
+                raise GraphBreak(f'the forward changed the global {where} in place; a '
+                                 'replay would not repeat it')
+        for gen, state, where in self.generators.values():
+            if not _rng_equal(_rng_state(gen), state):
+                raise GraphBreak(f'the forward drew numbers from {where} (a random generator '
+                                 'outside chainfuse): a replay would draw the same numbers '
+                                 'again; use F.dropout or chainfuse.random instead')
+
+    def undo(self):
+        """After a break: puts back what the traced call changed in place (containers,
+        objects, random generators), so the eager run that follows does it once."""
+        for obj, saved in self.snapshots.values():
+            _restore_copy(obj, saved)
+        for gen, state, _ in self.generators.values():
+            _set_rng_state(gen, state)
+
+    def _effect(self, w, returned):
+        v = w.value
+        if v is w.old or (id(w.link), w.name) in self.accepted:
+            return None
+        if isinstance(v, Variable):
+            if id(v) in returned:
+                return (w.link, w.name, 'result', returned[id(v)])
+            value = self.rec._var_values.get(id(v))
+            if value is not None:
+                return (w.link, w.name, 'result', self.rec.add_attr_output(value, w.where))
+            if v.creator is None and not v.requires_grad and v._data is not None:
+                data = v._data.copy()
+                return (w.link, w.name, 'const',
+                        lambda data=data: Variable(data.copy(), requires_grad=False))
+            return self._refuse(w, 'a Variable computed outside the traced call')
+        if _is_array(v):
+            value = self.rec.array_value(v)
+            if value is not None:
+                return (w.link, w.name, 'array', self.rec.add_attr_output(value, w.where))
+            data = v.copy()
+            return (w.link, w.name, 'const', lambda data=data: data.copy())
+        if _replayable_value(v):
+            return (w.link, w.name, 'const', v)
+        return self._refuse(w, describe(v))
+
+    def _refuse(self, w, what):
+        if self.allow:
+            return None
+        raise GraphBreak(f'the forward stores {what} in {w.where}; a replay cannot repeat '
+                         'this assignment', w.loc)
+
+    def restore(self):
+        """Undoes the attribute writes the traced call made (the compiled run redoes
+        them; an eager fallback starts from the state the caller left)."""
+        for w in reversed(list(self.writes.values())):
+            if self.allow and not isinstance(w.value, Variable) and not _is_array(w.value):
+                continue        # accepted as a trace-time-only effect
+            d = w.link.__dict__
+            if w.old is MISSING:
+                d.pop(w.name, None)
+            else:
+                d[w.name] = w.old
+        if self.writes:
+            link_module.note_attr_write()
+
+    def guards(self):
+        attrs = [(r.link, r.name, r.key, r.value, r.where) for k, r in self.reads.items()
+                 if k not in self.accepted]
+        globals_ = list(self.globals.values())
+        configs = [(n, guard_key(v)[0], v) for n, v in self.configs.items()]
+        g = Guards(attrs, globals_, self.cells, configs)
+        volatile = any(r.volatile for r in self.reads.values())
+        return g.finalize(volatile)
+
+
+def _is_array(x):
+    return isinstance(x, numpy.ndarray) or backend.is_cupy_array(x)
+
+
+def _traced_value(v):
+    return isinstance(v, Variable) or _is_array(v)
+
+
+def _rng_state(gen):
+    if isinstance(gen, pyrandom.Random):
+        return gen.getstate()
+    if isinstance(gen, numpy.random.RandomState):
+        return gen.get_state()
+    bits = gen.bit_generator if isinstance(gen, numpy.random.Generator) else gen
+    return copy.deepcopy(bits.state)
+
+
+def _set_rng_state(gen, state):
+    if isinstance(gen, pyrandom.Random):
+        gen.setstate(state)
+    elif isinstance(gen, numpy.random.RandomState):
+        gen.set_state(state)
+    else:
+        bits = gen.bit_generator if isinstance(gen, numpy.random.Generator) else gen
+        bits.state = state
+
+
+def _rng_equal(a, b):
+    if isinstance(a, tuple) and len(a) == 5 and isinstance(a[1], numpy.ndarray):
+        return a[0] == b[0] and a[2:] == b[2:] and numpy.array_equal(a[1], b[1])
+    return a == b
+
+
+def _shallow_copy(value):
+    if isinstance(value, (list, dict, set)):
+        return copy.copy(value)
+    return dict(getattr(value, '__dict__', {}))
+
+
+def _restore_copy(obj, saved):
+    if isinstance(obj, list):
+        obj[:] = saved
+    elif isinstance(obj, (dict, set)):
+        obj.clear()
+        obj.update(saved)
+    elif hasattr(obj, '__dict__'):
+        obj.__dict__.clear()
+        obj.__dict__.update(saved)
+
+
+def _replayable_value(v):
+    key, volatile = guard_key(v)
+    return not volatile and key[0] in (type(None), bool, int, float, complex, str, bytes,
+                                       'float', 'np', 'dtype', tuple, frozenset)
+
+
+def _is_descriptor(cls, name):
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            attr = klass.__dict__[name]
+            return hasattr(type(attr), '__get__') and not isinstance(attr, _SIMPLE)
+    return False
+
+
+def _frame_loc(frame):
+    return f'{frame.f_code.co_filename}:{frame.f_lineno}'
