@@ -32,14 +32,16 @@ def get_generator():
     return _generator
 
 
-key_hook = None  # set by the tracer: called with each key drawn while it records
+key_hook = None  # set by the tracer: hook(key, state before the draw) for each key drawn
 
 
 def next_key():
     """A fresh key (uint64 array of shape (2,)) for a counter-based random op."""
+    hook = key_hook
+    before = None if hook is None else get_state()
     key = _generator.integers(0, 2 ** 63, size=2, dtype=numpy.uint64)
-    if key_hook is not None:
-        key_hook(key)
+    if hook is not None:
+        hook(key, before)
     return key
 
 

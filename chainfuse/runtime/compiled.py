@@ -267,7 +267,9 @@ class CompiledCallable:
         from chainfuse import random as cf_random
         from chainfuse.runtime import verify
         from chainfuse.tracer.trace import _restore_persistents, _snapshot_persistents
-        rng_state = cf_random.get_state()
+        tr = entry.trace
+        # the first run after tracing uses the keys the trace drew (see Trace)
+        rng_state = tr.rng_before_keys if tr.pending_keys else cf_random.get_state()
         persistents = _snapshot_persistents(self.link)
         after = None
         out = self._run_plan(entry, args, kwargs, keep=True)

@@ -44,6 +44,8 @@ def is_user_file(filename):
             known = False
         elif filename.startswith('<'):
             known = True
+        elif os.sep not in filename:
+            known = False       # generated code (namedtuple's __new__ and the like)
         else:
             path = os.path.abspath(filename)
             known = not path.startswith(_OWN_DIRS + _STD_DIRS)

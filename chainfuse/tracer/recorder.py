@@ -411,6 +411,8 @@ class Recorder:
         self.states = []          # (getter of the target array, Value)
         self._external = {}       # id(array) -> (kind, name, source, getter): see register
         self.hypers = []          # (source, key) per 'hyper' input, in input order
+        self.keys = []            # the random keys the traced call drew, in order
+        self.first_key_state = None   # the generator's state before the first of them
         self._index_link()
 
     # ---- install / uninstall ----
@@ -689,7 +691,10 @@ class Recorder:
         return a.astype(dtype) if dtype is not None else a
 
     # ---- other hooks ----
-    def on_key(self, key):
+    def on_key(self, key, before=None):
+        if not self.keys:
+            self.first_key_state = before
+        self.keys.append(key)
         self.add_input(key, 'rng', f'rng{len(self.graph.inputs_of("rng"))}', ('rng',))
 
     def register_state(self, array, kind, name, source, getter):

@@ -94,6 +94,11 @@ class Trace:
         self.n_returned = self.n_results if n_returned is None else n_returned
         self.guards = guards
         self.effects = list(effects)
+        # the traced call drew its random keys (and lazy initializers their numbers) from
+        # chainfuse's generator as the eager call would; the first run uses those keys,
+        # so the generator goes on exactly as in eager mode
+        self.pending_keys = list(recorder.keys) or None
+        self.rng_before_keys = recorder.first_key_state
         self._hyper_dtypes = {i: v.dtype for i, v in enumerate(graph.runtime_inputs)
                               if v.kind == 'hyper'}
 
@@ -103,6 +108,8 @@ class Trace:
     def gather_inputs(self, args, kwargs):
         """The arrays to feed `graph.runtime_inputs` for a call with these arguments."""
         arrays = []
+        pending, self.pending_keys = self.pending_keys, None
+        keys = iter(pending) if pending else None
         for src in self.sources:
             kind = src[0]
             if kind == 'arg':
@@ -115,7 +122,7 @@ class Trace:
             elif kind == 'persistent':
                 arrays.append(getattr(src[1], src[2]))
             elif kind == 'rng':
-                arrays.append(cf_random.next_key())
+                arrays.append(next(keys) if keys is not None else cf_random.next_key())
             elif kind == 'attr':
                 arrays.append(_attr(src[1], src[2])._data)
             elif kind == 'optstate':
@@ -220,10 +227,13 @@ def trace(fn, *args, name=None, dynamic_batch=False, link=None, on_start=None,
     except GraphBreak as e:
         watcher.undo()
         e.guards = watcher.guards()
+        cf_random.set_state(rng_state)
+        raise
+    except BaseException:
+        cf_random.set_state(rng_state)
         raise
     finally:
         watcher.restore()
-        cf_random.set_state(rng_state)
         _restore_persistents(saved)
     rec.graph.verify()
     return Trace(rec.graph, rec, out_tree, sig, link, n_returned, watcher.guards(), effects)

@@ -59,3 +59,27 @@ def test_seed_program_with_one_added_compile_line(tmp_path, monkeypatch, capsys)
     for key in ('main/loss', 'validation/main/accuracy'):
         assert log_c[-1][key] == pytest.approx(log_e[-1][key], rel=1e-4, abs=1e-4)
     assert os.path.exists(os.path.join(comp_out, 'cg.dot'))
+
+
+@pytest.mark.parametrize('target', ['model', 'classifier_model'])
+def test_seed_program_compiled_logs_the_eager_loss_every_iteration(tmp_path, monkeypatch,
+                                                                  target):
+    source = open(PROGRAM).read()
+    per_iteration = source.replace('extensions.LogReport()',
+                                   "extensions.LogReport(trigger=(1, 'iteration'))")
+    line = 'optimizer.setup(classifier_model)\n'
+    assert line in per_iteration
+    eager_program, compiled_program = tmp_path / 'eager.py', tmp_path / 'compiled.py'
+    eager_program.write_text(per_iteration)
+    compiled_program.write_text(per_iteration.replace(
+        line, f'chainer.compile({target}, fallback="raise")\n' + line))
+    logs = []
+    for name, program in (('eager', eager_program), ('compiled', compiled_program)):
+        out = str(tmp_path / name)
+        _run(monkeypatch, ['--epoch', '2', '--unit', '50', '--out', out], str(program))
+        logs.append(json.load(open(os.path.join(out, 'log'))))
+    eager, compiled = logs
+    assert len(eager) == len(compiled) > 20
+    for e, c in zip(eager, compiled):
+        for key in ('main/loss', 'main/accuracy'):
+            assert c[key] == pytest.approx(e[key], rel=1e-5, abs=1e-6), (e['iteration'], key)
