@@ -230,6 +230,7 @@ class CompiledCallable:
         seconds = time.perf_counter() - t0
         self.stats['compile_time'] += seconds
         entry = Entry(tr, compiled, training, reason, seconds)
+        entry.first_keys = tr.take_trace_keys()      # this very call runs it next
         if self.link is not None:
             entry.param_ids = self._param_ids()
         self.cache.add(sig, entry, reason)
@@ -269,7 +270,7 @@ class CompiledCallable:
         from chainfuse.tracer.trace import _restore_persistents, _snapshot_persistents
         tr = entry.trace
         # the first run after tracing uses the keys the trace drew (see Trace)
-        rng_state = tr.rng_before_keys if tr.pending_keys else cf_random.get_state()
+        rng_state = tr.rng_before_keys if entry.first_keys else cf_random.get_state()
         persistents = _snapshot_persistents(self.link)
         after = None
         out = self._run_plan(entry, args, kwargs, keep=True)
@@ -291,7 +292,8 @@ class CompiledCallable:
         self.stats['compiled_calls'] += 1
         entry.calls += 1
         tr = entry.trace
-        arrays = tr.gather_inputs(args, kwargs)
+        keys, entry.first_keys = entry.first_keys, None
+        arrays = tr.gather_inputs(args, kwargs, keys)
         if entry.training:
             node = CompiledFunction(entry)
             inputs = self._node_inputs(tr, arrays, args, kwargs)

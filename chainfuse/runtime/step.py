@@ -194,6 +194,7 @@ class CompiledStep:
         seconds = time.perf_counter() - t0
         self.stats['compile_time'] += seconds
         entry = StepEntry(tr, compiled, reason, seconds)
+        entry.first_keys = tr.take_trace_keys()      # this very call runs it next
         self.cache.add(sig, entry, reason)
         return entry
 
@@ -256,7 +257,8 @@ class CompiledStep:
             if rule is not None and rule.enabled:
                 rule.t += 1
         tr = entry.trace
-        outs = entry.plan(*tr.gather_inputs(args, kwargs))
+        keys, entry.first_keys = entry.first_keys, None
+        outs = entry.plan(*tr.gather_inputs(args, kwargs, keys))
         index = entry.index
         tr.write_back([outs[i] for i in index['report']], [outs[i] for i in index['state']])
         for p, i in zip(entry.grad_params, index['grad']):

@@ -95,9 +95,10 @@ class Trace:
         self.guards = guards
         self.effects = list(effects)
         # the traced call drew its random keys (and lazy initializers their numbers) from
-        # chainfuse's generator as the eager call would; the first run uses those keys,
-        # so the generator goes on exactly as in eager mode
-        self.pending_keys = list(recorder.keys) or None
+        # chainfuse's generator as the eager call would: a run of the same call right
+        # after the trace takes those keys (`take_trace_keys`), so the generator goes on
+        # exactly as in eager mode
+        self._trace_keys = list(recorder.keys) or None
         self.rng_before_keys = recorder.first_key_state
         self._hyper_dtypes = {i: v.dtype for i, v in enumerate(graph.runtime_inputs)
                               if v.kind == 'hyper'}
@@ -105,11 +106,16 @@ class Trace:
     def __str__(self):
         return str(self.graph)
 
-    def gather_inputs(self, args, kwargs):
-        """The arrays to feed `graph.runtime_inputs` for a call with these arguments."""
+    def take_trace_keys(self):
+        """The keys the traced call drew (once; None afterwards or if it drew none)."""
+        keys, self._trace_keys = self._trace_keys, None
+        return keys
+
+    def gather_inputs(self, args, kwargs, keys=None):
+        """The arrays to feed `graph.runtime_inputs` for a call with these arguments;
+        random keys are drawn fresh unless `keys` gives them."""
         arrays = []
-        pending, self.pending_keys = self.pending_keys, None
-        keys = iter(pending) if pending else None
+        keys = iter(keys) if keys else None
         for src in self.sources:
             kind = src[0]
             if kind == 'arg':
