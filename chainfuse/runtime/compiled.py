@@ -277,8 +277,10 @@ class CompiledCallable:
         results, reports = out
         try:
             after = _snapshot_persistents(self.link)
+            states_after = verify.persistent_arrays(self.link)
             _restore_persistents(persistents)   # the eager copy starts from the same state
-            verify.check(self, entry, args, kwargs, rng_state, results, reports)
+            verify.check(self, entry, args, kwargs, rng_state, results, reports,
+                         states_after)
         except verify.Divergence as e:
             _restore_persistents(persistents)
             cf_random.set_state(rng_state)

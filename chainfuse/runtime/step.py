@@ -64,11 +64,16 @@ class CompiledStep:
     """Calls ``step(*args)`` = one optimizer update on ``lossfun(*args)``; returns the loss."""
 
     def __init__(self, optimizer, lossfun=None, *, fallback='eager', backend='auto',
-                 max_retraces=8, allow_side_effects=False):
+                 max_retraces=8, allow_side_effects=False, verify=0):
         if optimizer.target is None:
             raise RuntimeError('compile_step: call optimizer.setup(link) first')
         self.optimizer = optimizer
         self.lossfun = lossfun if lossfun is not None else optimizer.target
+        if verify and not _rebindable(self.lossfun, optimizer.target):
+            raise ValueError('compile_step(verify=N) runs the step again on a copy of the '
+                             'model, so lossfun must be the optimizer\'s target (the '
+                             'default) or one of its methods')
+        self.verify = verify
         self.fallback = fallback
         self.backend = backend
         self.allow_side_effects = allow_side_effects
@@ -82,15 +87,7 @@ class CompiledStep:
 
     # ---- the eager step (also the body that is traced) ----
     def _body(self, *args, **kwargs):
-        opt = self.optimizer
-        loss = self.lossfun(*args, **kwargs)
-        if opt._use_cleargrads:
-            opt.target.cleargrads()
-        else:
-            opt.target.zerograds()
-        loss.backward(loss_scale=opt._loss_scale)
-        opt._step(list(opt.target.params()))
-        return loss
+        return _eager_step(self.optimizer, self.lossfun, args, kwargs)
 
     def _eager(self, args, kwargs):
         self.stats['eager_calls'] += 1
@@ -248,6 +245,39 @@ class CompiledStep:
         return add
 
     def _run(self, entry, params, args, kwargs):
+        if entry.calls < self.verify:
+            return self._run_verified(entry, params, args, kwargs)
+        return self._run_plan(entry, params, args, kwargs)
+
+    def _run_verified(self, entry, params, args, kwargs):
+        """Runs the plan, then the eager step on a copy of the model and optimizer made
+        before it from the same random keys, and compares the loss, every parameter and
+        every optimizer state; on a difference the step is undone, this signature falls
+        back to eager and a warning names what differed."""
+        from chainfuse import random as cf_random
+        rng_state = entry.trace.rng_before_keys if entry.first_keys else \
+            cf_random.get_state()
+        snapshot = _snapshot(self.optimizer)
+        ref_opt, ref_lossfun = _copy_step(self.optimizer, self.lossfun)
+        loss = self._run_plan(entry, params, args, kwargs)
+        after = cf_random.get_state()
+        cf_random.set_state(rng_state)
+        try:
+            ref_loss = _eager_step(ref_opt, ref_lossfun, args, kwargs)
+        finally:
+            cf_random.set_state(after)
+        problems = _step_problems(loss, ref_loss, self.optimizer, ref_opt)
+        if not problems:
+            return loss
+        _restore(snapshot)
+        cf_random.set_state(rng_state)
+        self.stats['compiled_calls'] -= 1
+        marker = Eager('eager fallback: verify', entry.guards)
+        self.cache.replace(entry, marker)
+        return self._fall_back(None, 'verify: compiled and eager steps differ: ' +
+                               ', '.join(problems), args, kwargs)
+
+    def _run_plan(self, entry, params, args, kwargs):
         self.stats['compiled_calls'] += 1
         entry.calls += 1
         opt = self.optimizer
@@ -272,6 +302,79 @@ class CompiledStep:
 
     def _name(self):
         return f'step of {type(self.optimizer.target).__name__}'
+
+
+def _eager_step(opt, lossfun, args, kwargs):
+    loss = lossfun(*args, **kwargs)
+    if opt._use_cleargrads:
+        opt.target.cleargrads()
+    else:
+        opt.target.zerograds()
+    loss.backward(loss_scale=opt._loss_scale)
+    opt._step(list(opt.target.params()))
+    return loss
+
+
+def _rebindable(lossfun, target):
+    return lossfun is target or getattr(lossfun, '__self__', None) is target
+
+
+def _copy_step(optimizer, lossfun):
+    """Deep copies of the optimizer and its target (graphs of earlier calls detached),
+    and `lossfun` bound to the copy."""
+    import copy
+    from chainfuse.runtime.verify import _copy_link
+    target = optimizer.target
+    ref_target = _copy_link(target)
+    memo = {id(target): ref_target}
+    ref_opt = copy.deepcopy(optimizer, memo)
+    ref_params = dict(ref_target.namedparams())
+    for path, p in target.namedparams():
+        # a copied Parameter drops its update rule: copy it (and its state) along, its
+        # hyperparameters linked to the copied optimizer's through the shared memo
+        ref_params[path].update_rule = copy.deepcopy(p.update_rule, memo)
+    if lossfun is target:
+        return ref_opt, ref_target
+    return ref_opt, getattr(ref_target, lossfun.__name__)
+
+
+def _snapshot(optimizer):
+    params = list(optimizer.target.params())
+    return (optimizer, optimizer.t,
+            [(p, None if p._data is None else p._data.copy(), p._grad_var) for p in params],
+            [(p.update_rule, {k: a.copy() for k, a in p.update_rule.state.items()},
+              p.update_rule.t) for p in params
+             if p.update_rule is not None and p.update_rule.state is not None])
+
+
+def _restore(snapshot):
+    optimizer, t, params, rules = snapshot
+    optimizer.t = t
+    for p, data, grad in params:
+        if data is not None:
+            p._data[...] = data
+        p._grad_var = grad
+    for rule, state, rule_t in rules:
+        for k, a in state.items():
+            rule.state[k][...] = a
+        rule.t = rule_t
+
+
+def _step_problems(loss, ref_loss, optimizer, ref_opt):
+    from chainfuse.runtime.verify import _close
+    problems = []
+    if not _close(loss.array, ref_loss.array, ref_loss.dtype):
+        problems.append(f'loss {float(loss.array):.6g} vs eager {float(ref_loss.array):.6g}')
+    ref_params = dict(ref_opt.target.namedparams())
+    for path, p in optimizer.target.namedparams():
+        q = ref_params[path]
+        if p._data is not None and not _close(p._data, q._data, q._data.dtype):
+            problems.append(f'parameter {path}')
+        rule, ref_rule = p.update_rule, q.update_rule
+        for key, a in ((rule.state or {}).items() if rule is not None else ()):
+            if not _close(a, ref_rule.state[key], a.dtype):
+                problems.append(f'optimizer state {path}/{key}')
+    return problems
 
 
 def compile_step(optimizer, lossfun=None, **options):

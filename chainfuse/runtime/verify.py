@@ -1,11 +1,16 @@
 """``compile(..., verify=N)``: for the first N compiled calls of each signature, also run
 the call eagerly on a copy of the model (same parameters, state and random keys) and
-compare results, reported values and gradients.
+compare results, reported values, gradients, the persistent state it leaves (running
+statistics) and the Link attributes it sets (``self.loss``, LSTM's ``self.h``).
 
-On a mismatch the report says which outputs diverged and whether the reference
-interpreter (the traced graph run op by op) agrees with eager — a trace that does not
-describe the call — or with the plan — a compiler bug; then the signature falls back
-to eager and a warning names the first diverging output.
+On a mismatch the report names what diverged and the first node at fault.  The call
+is recorded once more, eagerly, and compared with the reference interpreter running
+the trace node by node on the same inputs: the first node whose op differs (the call
+took another path) or whose output differs (a value baked into the trace, with the
+constant it read) is named with its op, shape, source line and largest error.  When
+the trace agrees with eager everywhere the plan is at fault (a compiler bug), and the
+first plan output that differs is named with the step that computes it.  Then the
+signature falls back to eager and a warning carries the report.
 """
 import copy
 
@@ -16,6 +21,7 @@ from chainfuse import random as cf_random
 from chainfuse.config import no_backprop_mode
 from chainfuse.core.variable import Variable
 from chainfuse.tracer.guards import flatten
+from chainfuse.tracer.interpreter import run_graph
 
 
 class Divergence(Exception):
@@ -68,13 +74,47 @@ def _eager_reference(state, args, kwargs, rng_state):
         y.grad = y.xp.ones_like(y.array)
         y.backward()
         grads = {path: p.grad for path, p in link.namedparams() if p.grad is not None}
-    return [y.array for y in leaves], reported, grads
+    return [y.array for y in leaves], reported, grads, link
 
 
-def check(state, entry, args, kwargs, rng_state, results, reports):
-    """Raises Divergence with a description when the compiled call differs from eager."""
-    ref, ref_reports, ref_grads = _eager_reference(state, args, kwargs, rng_state)
+def _state_problems(entry, results, link, ref_link, states_after):
+    """The Link attributes the call sets and the persistent state it leaves, compiled
+    against the eager copy."""
+    if link is None or ref_link is None:
+        return []
     problems = []
+    paths = {id(sub): path for path, sub in link.namedlinks()}
+    ref_links = dict(ref_link.namedlinks())
+    for sub, name, kind, payload in entry.trace.effects:
+        path = paths.get(id(sub))
+        if path is None or kind not in ('result', 'array'):
+            continue
+        want = getattr(ref_links[path], name, None)
+        want = want.array if isinstance(want, Variable) else want
+        got = results[payload].array
+        if want is None or want.shape != got.shape or not _close(got, want, got.dtype):
+            problems.append(f'attribute {path.rstrip("/")}/{name}')
+    if states_after is not None:
+        ref_states = dict(ref_link.namedpersistents())
+        for path, value in states_after.items():
+            want = ref_states.get(path)
+            if want is not None and not _close(value, want, value.dtype):
+                problems.append(f'state {path}')
+    return problems
+
+
+def persistent_arrays(link):
+    """{path: copy of the array} of the persistent arrays under `link`."""
+    if link is None:
+        return {}
+    return {path: backend.to_cpu(v).copy() for path, v in link.namedpersistents()
+            if isinstance(v, numpy.ndarray) or backend.is_cupy_array(v)}
+
+
+def check(state, entry, args, kwargs, rng_state, results, reports, states_after=None):
+    """Raises Divergence with a description when the compiled call differs from eager."""
+    ref, ref_reports, ref_grads, ref_link = _eager_reference(state, args, kwargs, rng_state)
+    problems = _state_problems(entry, results, state.link, ref_link, states_after)
     for i, (got, want) in enumerate(zip(results, ref)):
         if not _close(got.array, want, want.dtype):
             problems.append(f'result {i}')
@@ -88,7 +128,7 @@ def check(state, entry, args, kwargs, rng_state, results, reports):
                 problems.append(f'gradient of {path}')
     if problems:
         raise Divergence(', '.join(problems) + _interpreter_verdict(entry, args, kwargs,
-                                                                      rng_state, ref))
+                                                                      rng_state, ref, state))
 
 
 def _compiled_grads(entry, y):
@@ -103,18 +143,70 @@ def _compiled_grads(entry, y):
     return dict(zip(names, entry.compiled.backward_plan(*args)))
 
 
-def _interpreter_verdict(entry, args, kwargs, rng_state, ref):
+def _interpreter_verdict(entry, args, kwargs, rng_state, ref, state=None):
     saved = cf_random.get_state()
     cf_random.set_state(rng_state)
     try:
         with no_backprop_mode():
             arrays = entry.trace.gather_inputs(args, kwargs)
-        outs = entry.trace.graph.run(*arrays)
+        seen = []
+        outs = run_graph(entry.trace.graph, arrays, on_node=lambda n, o: seen.append(o))
     finally:
         cf_random.set_state(saved)
     results = [a for (_, k, _), a in zip(entry.trace.graph.outputs, outs) if k == 'result']
     if all(_close(a, b, b.dtype) for a, b in zip(results, ref)):
         return ('; the traced graph run by the interpreter agrees with eager, so the '
-                'compiled plan diverges (a compiler bug: please report it)')
+                'compiled plan diverges (a compiler bug: please report it)' +
+                _plan_culprit(entry, arrays, outs))
+    culprit = _first_diverging_node(state, entry, args, kwargs, rng_state, seen) \
+        if state is not None else ''
     return ('; the traced graph itself disagrees with eager: the call does something the '
-            'trace does not record')
+            'trace does not record' + culprit)
+
+
+def _first_diverging_node(state, entry, args, kwargs, rng_state, seen):
+    """Records the call again, eagerly, keeping every node's outputs, and names the
+    first node of the trace that differs from it."""
+    from chainfuse.tracer.trace import trace
+    link = _copy_link(state.link) if state.link is not None else None
+    fn = state.fn if link is None else type(state.fn)(state.fn.func, link)
+    saved = cf_random.get_state()
+    cf_random.set_state(rng_state)
+    try:
+        again = trace(fn, *args, link=link, keep_values=True, **kwargs)
+    except Exception as e:          # the eager call itself cannot be recorded now
+        return f'; recording the call again failed: {type(e).__name__}: {e}'
+    finally:
+        cf_random.set_state(saved)
+    old, new = entry.trace.graph.nodes, again.graph.nodes
+    for i, (a, b) in enumerate(zip(old, new)):
+        if a.op.name != b.op.name or a.attrs.keys() != b.attrs.keys() or \
+                any(repr(a.attrs[k]) != repr(b.attrs[k]) for k in a.attrs):
+            return (f'; first diverging node: #{i} {a.format()} (at {a.loc}) where this '
+                    f'call applies {b.op.name} (at {b.loc}): the call took another path, '
+                    'decided by something the guards do not see')
+        for j, (x, y) in enumerate(zip(seen[i], again.node_values[i])):
+            if x.shape != y.shape or not _close(x, y, y.dtype):
+                err = 'shape' if x.shape != y.shape else \
+                    f'{float(numpy.max(numpy.abs(backend.to_cpu(x) - backend.to_cpu(y)))):.3g}'
+                consts = [f'%{v.id}' for v in a.inputs if v.kind == 'const']
+                hint = (f'; it reads the constant(s) {", ".join(consts)} captured at trace '
+                        'time') if consts else ''
+                return (f'; first diverging node: #{i} {a.format()} (at {a.loc}), output '
+                        f'{j} of shape {tuple(y.shape)}, max error {err}{hint}')
+    if len(old) != len(new):
+        return (f'; the trace has {len(old)} nodes where this call applies {len(new)}: '
+                'the call took another path')
+    return ''
+
+
+def _plan_culprit(entry, arrays, reference_outs):
+    plans = [entry.compiled.plan] if not entry.training else []
+    for plan in plans:
+        outs = plan(*arrays)
+        for (v, kind, name), got, want in zip(plan.graph.outputs, outs, reference_outs):
+            if not _close(got, want, want.dtype):
+                step = next((st for st in plan.steps if plan.slot_of[v.id] in st.outs), None)
+                where = f' computed by step {step.label} ({step.node.loc})' if step else ''
+                return f'; first diverging plan output: {kind} {name}{where}'
+    return ''

@@ -27,8 +27,9 @@ def last_uses(graph):
     return frees
 
 
-def run_graph(graph, arrays, xp=None, frees=None):
-    """Runs `graph` on `arrays` (one per runtime input); returns the output arrays."""
+def run_graph(graph, arrays, xp=None, frees=None, on_node=None):
+    """Runs `graph` on `arrays` (one per runtime input); returns the output arrays.
+    ``on_node(node, outputs)`` sees every node's output arrays as they are computed."""
     inputs = graph.runtime_inputs
     if len(arrays) != len(inputs):
         raise TypeError(f'graph {graph.name} takes {len(inputs)} inputs '
@@ -58,6 +59,8 @@ def run_graph(graph, arrays, xp=None, frees=None):
             out = (out,)
         for v, a in zip(n.outputs, out):
             env[v.id] = xp.asarray(a) if isinstance(a, numpy.generic) else a
+        if on_node is not None:
+            on_node(n, [env[v.id] for v in n.outputs])
         for vid in frees[i]:
             env.pop(vid, None)
     return [env[v.id] for v, _, _ in graph.outputs]

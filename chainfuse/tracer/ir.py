@@ -100,6 +100,16 @@ def _fmt_attr(v):
     return repr(v)
 
 
+def _const_text(v):
+    """`` = value`` for a small constant input (its value is part of the graph)."""
+    if v.kind != 'const' or v.const is None or v.aval.size > 8:
+        return ''
+    import numpy
+    a = numpy.asarray(v.const)
+    text = numpy.array2string(a, separator=',', threshold=8) if a.ndim else repr(a.item())
+    return f' = {text}'
+
+
 class Graph:
     """A typed SSA graph.  Build it with `add_input` / `add_node` / `add_output`."""
 
@@ -168,7 +178,7 @@ class Graph:
         width = max([len(f'%{v.id}:{v.aval}') for v in self.inputs] + [0])
         for v in self.inputs:
             head = f'%{v.id}:{v.aval}'
-            lines.append(f'  in  {head:<{width}}  {v.kind:<10} {v.name}')
+            lines.append(f'  in  {head:<{width}}  {v.kind:<10} {v.name}{_const_text(v)}')
         for n in self.nodes:
             lines.append(f'  {n}')
         for v, kind, name in self.outputs:

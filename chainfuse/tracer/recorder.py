@@ -411,6 +411,7 @@ class Recorder:
         self.states = []          # (getter of the target array, Value)
         self._external = {}       # id(array) -> (kind, name, source, getter): see register
         self.hypers = []          # (source, key) per 'hyper' input, in input order
+        self.node_values = None   # when a list: every node's output arrays (verify)
         self.keys = []            # the random keys the traced call drew, in order
         self.first_key_state = None   # the generator's state before the first of them
         self._index_link()
@@ -583,6 +584,8 @@ class Recorder:
             self.bind_variable(y, v)
             if dynamic:
                 self._dynamic.add(v.id)
+        if self.node_values is not None:
+            self.node_values.append([_plain(y._data) for y in outputs])
 
     def _record_opaque(self, node, outputs, loc):
         for y in outputs:

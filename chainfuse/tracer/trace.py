@@ -191,7 +191,7 @@ def _attr(link, name):
 
 
 def trace(fn, *args, name=None, dynamic_batch=False, link=None, on_start=None,
-          outputs_after=None, allow_side_effects=False, **kwargs):
+          outputs_after=None, allow_side_effects=False, keep_values=False, **kwargs):
     """Records what ``fn(*args, **kwargs)`` does into a Graph; returns a `Trace`.
 
     `fn` is a Link (its parameters and persistents become named inputs) or a function
@@ -209,6 +209,7 @@ def trace(fn, *args, name=None, dynamic_batch=False, link=None, on_start=None,
         name = type(link).__name__ if link is not None else getattr(fn, '__name__', 'fn')
     sig = signature(args, kwargs)
     rec = Recorder(name, link, dynamic_batch=dynamic_batch)
+    rec.node_values = [] if keep_values else None     # every node's outputs (verify)
     watcher = Watcher(rec, link, call, allow_side_effects)
     rng_state = cf_random.get_state()
     saved = _snapshot_persistents(link)
@@ -242,7 +243,9 @@ def trace(fn, *args, name=None, dynamic_batch=False, link=None, on_start=None,
         watcher.restore()
         _restore_persistents(saved)
     rec.graph.verify()
-    return Trace(rec.graph, rec, out_tree, sig, link, n_returned, watcher.guards(), effects)
+    tr = Trace(rec.graph, rec, out_tree, sig, link, n_returned, watcher.guards(), effects)
+    tr.node_values = rec.node_values
+    return tr
 
 
 def _path_str(path):

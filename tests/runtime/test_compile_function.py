@@ -167,3 +167,55 @@ def test_verify_passes_for_a_faithful_model_and_catches_an_unfaithful_trace():
     finally:
         del os.environ['CF_VERIFY_SCALE']
     assert float(y.array) == 8.0      # the eager result
+
+
+def test_verify_names_the_first_diverging_node_and_the_constant_it_read():
+    import chainfuse.functions as F
+
+    def h(x):
+        y = F.tanh(x)
+        return F.sum(y * float(os.environ['CF_VERIFY_SCALE']))   # MUL_LINE
+    ch = cf.compile(h, verify=3)
+    x = Variable(numpy.ones((2, 2), 'float32'))
+    os.environ['CF_VERIFY_SCALE'] = '1.0'
+    try:
+        ch(x)
+        os.environ['CF_VERIFY_SCALE'] = '2.0'
+        with pytest.warns(RuntimeWarning) as record:
+            ch(x)
+    finally:
+        del os.environ['CF_VERIFY_SCALE']
+    message = str(record[0].message)
+    line = next(i + 1 for i, t in enumerate(open(__file__).read().splitlines())
+                if 'MUL_LINE' in t and 'F.sum' in t)
+    assert 'first diverging node: #1' in message and '= mul(' in message
+    assert f'test_compile_function.py:{line}' in message and 'constant' in message
+
+
+def test_verify_catches_wrong_state_handling():
+    import chainfuse.links as L
+    model = cf.compile(L.LSTM(3, 4), verify=3)
+    x = numpy.ones((2, 3), 'float32')
+    model(x)
+    model(x)          # traces the call with state
+    entry = model._chainfuse_compiled.entries[-1]
+    entry.calls = 0   # verify it again, with its state outputs swapped
+    (h, c) = sorted(entry.trace.effects, key=lambda e: e[1], reverse=True)[:2]
+    entry.trace.effects = [h[:3] + (c[3],), c[:3] + (h[3],)]
+    with pytest.warns(RuntimeWarning, match=r'verify: .*attribute /(h|c)'):
+        model(x)
+
+
+def test_verify_blames_the_plan_for_a_compiler_bug():
+    import chainfuse.functions as F
+    cg = cf.compile(lambda x: F.tanh(x) * 2, verify=3)
+    x = numpy.ones((2, 2), 'float32')
+    with cf.no_backprop_mode():
+        cg(x)
+        plan = cg.entries[0].compiled.plan
+        plan._build()
+        good = plan._run
+        plan._run = lambda *a: [o + 1 for o in good(*a)]     # a wrong kernel
+        with pytest.warns(RuntimeWarning, match='compiler bug.*first diverging plan output'):
+            y = cg(x)
+    assert numpy.allclose(y.array, numpy.tanh(x) * 2)

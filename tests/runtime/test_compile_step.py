@@ -1,4 +1,6 @@
 """compile_step: forward + backward + hooks + update as one plan, equal to eager steps."""
+import warnings
+
 import numpy
 import pytest
 
@@ -166,3 +168,33 @@ def test_resizing_the_model_after_compiling_retraces():
     step(x, t)
     assert len(step.cache.misses) == 2 and 'changed' in step.cache.misses[1]
     assert not numpy.array_equal(m2.b.array, numpy.ones(5, 'float32'))
+
+
+def test_verify_passes_for_a_faithful_step_and_catches_a_wrong_plan():
+    (m1, m2), (o1, o2) = _pair(optimizers.Adam, True)
+    step = cf.compile_step(o2, verify=3)
+    data = _data(5)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        for x, t in data[:3]:
+            o1.update(m1, x, t)
+            step(x, t)
+    assert step.stats['fallbacks'] == 0 and step.stats['compiled_calls'] == 2
+
+    entry = step.entries[0]
+    entry.calls = 0                                  # verify again, with a wrong plan
+    good = entry.plan._run
+    entry.plan._run = lambda *a: [numpy.array(o * 1.01, o.dtype) for o in good(*a)]
+    with pytest.warns(RuntimeWarning, match='verify: compiled and eager steps differ'):
+        loss = step(*data[3])
+    o1.update(m1, *data[3])
+    assert step.stats['fallbacks'] == 1
+    # the step was undone and run eagerly: the model equals the eager twin's
+    for (n, p1), (_, p2) in zip(sorted(m1.namedparams()), sorted(m2.namedparams())):
+        numpy.testing.assert_allclose(p2.array, p1.array, rtol=1e-5, err_msg=n)
+
+
+def test_verify_needs_a_rebindable_lossfun():
+    (_, m2), (_, o2) = _pair(optimizers.SGD, True)
+    with pytest.raises(ValueError, match='lossfun'):
+        cf.compile_step(o2, lambda x, t: m2(x, t), verify=1)
