@@ -73,6 +73,11 @@ def _static(value):
         return ('dict', tuple((_static(k), _static(v)) for k, v in value.items()))
     if isinstance(value, numpy.generic):
         return ('np', value.dtype.str, value.tobytes())
+    if getattr(value, '__dict__', None):
+        # a plain object (a config namespace...): its identity and simple attributes, so
+        # changing one of them between calls retraces (Links, functions: identity)
+        from chainfuse.tracer.python_state import guard_key
+        return guard_key(value)[0]
     try:
         hash(value)
         return (t.__qualname__, value)

@@ -327,7 +327,8 @@ class Watcher:
     def __exit__(self, *exc):
         global _active
         sys.setprofile(self._saved[3])
-        del link_module.Link.__getattribute__
+        if self._saved[0] is None:      # the outermost watcher removes the hook
+            del link_module.Link.__getattribute__
         LocalConfig.__getattr__ = self._saved[2]
         link_module.set_write_hook(self._saved[1])
         _active = self._saved[0]

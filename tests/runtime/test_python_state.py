@@ -36,8 +36,8 @@ class Net(cf.Chain):
         self.offset = numpy.zeros(5, 'float32')
         self.n = 0
 
-    def forward(self, x):
-        return self.body(self, x)
+    def forward(self, x, *rest):
+        return self.body(self, x, *rest)
 
 
 def _pair(body, **options):
@@ -505,3 +505,12 @@ def test_batch_normalization_finetune_matches_eager():
     assert eager.N == compiled.N == len(XS)
     assert numpy.allclose(eager.avg_mean, compiled.avg_mean)
     assert numpy.allclose(eager.avg_var, compiled.avg_var)
+
+
+def test_a_plain_object_argument_changed_between_calls_retraces():
+    import types
+    eager, compiled = _pair(lambda m, x, opts: m.l(x) * opts.scale, fallback='raise')
+    opts = types.SimpleNamespace(scale=1.0)
+    for i, x in enumerate(XS):
+        opts.scale = 1.0 + i
+        _same(eager(x, opts), compiled(x, opts))
