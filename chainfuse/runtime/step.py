@@ -201,10 +201,7 @@ class CompiledStep:
         opt = self.optimizer
         link = opt.target
         params = list(link.namedparams())
-        saved = [(p, p._data.copy(), p._grad_var) for _, p in params]
-        states = [(p.update_rule, {k: a.copy() for k, a in p.update_rule.state.items()},
-                   p.update_rule.t) for _, p in params if p.update_rule is not None]
-        opt_t = opt.t
+        saved = _snapshot(opt)
         param_of = {}
 
         def register(rec):
@@ -224,14 +221,7 @@ class CompiledStep:
                        on_start=register, outputs_after=self._grad_outputs(params),
                        allow_side_effects=self.allow_side_effects, **kwargs)
         finally:
-            for p, data, grad in saved:
-                p._data[...] = data
-                p._grad_var = grad
-            for rule, st, t in states:
-                for k, a in st.items():
-                    rule.state[k][...] = a
-                rule.t = t
-            opt.t = opt_t
+            _restore(saved)
         tr.param_of = param_of
         return tr
 
@@ -339,6 +329,7 @@ def _copy_step(optimizer, lossfun):
 
 
 def _snapshot(optimizer):
+    """What a step changes: the step counters, parameters, grads and optimizer state."""
     params = list(optimizer.target.params())
     return (optimizer, optimizer.t,
             [(p, None if p._data is None else p._data.copy(), p._grad_var) for p in params],
