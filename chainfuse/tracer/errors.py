@@ -39,17 +39,17 @@ def is_user_file(filename):
     installed package (``<string>`` and other pseudo files count as the user's, except
     Python's frozen modules)."""
     known = _USER_FILES.get(filename)
-    if known is None:
-        if filename.startswith('<frozen'):
-            known = False
-        elif filename.startswith('<'):
-            known = True
-        elif os.sep not in filename:
-            known = False       # generated code (namedtuple's __new__ and the like)
-        else:
-            path = os.path.abspath(filename)
-            known = not path.startswith(_OWN_DIRS + _STD_DIRS)
-        _USER_FILES[filename] = known
+    if known is not None:
+        return known
+    if filename.startswith('<frozen'):
+        known = False
+    elif filename.startswith('<'):
+        known = True
+    elif os.sep not in filename:
+        known = False       # generated code (namedtuple's __new__ and the like)
+    else:
+        known = not os.path.abspath(filename).startswith(_OWN_DIRS + _STD_DIRS)
+    _USER_FILES[filename] = known
     return known
 
 

@@ -401,7 +401,14 @@ class Watcher:
             self.configs[name] = value
 
     def _profile(self, frame, event, arg):
-        if event == 'call':
+        # called for every Python and C call while tracing: the cheap tests come first
+        if event == 'c_call':
+            if not self.allow and is_user_file(frame.f_code.co_filename):
+                what = _effect_of_builtin(arg)
+                if what is not None:
+                    self._raise(f'{what} in a compiled call would run only when it is '
+                                'traced', _frame_loc(frame))
+        elif event == 'call':
             code = frame.f_code
             if code not in self.codes:
                 self.codes.add(code)
@@ -412,11 +419,6 @@ class Watcher:
                     is_user_file(frame.f_back.f_code.co_filename):
                 self._raise(f'{what} ({code.co_name}) in a compiled call would run only '
                             'when it is traced', _frame_loc(frame.f_back))
-        elif event == 'c_call' and not self.allow:
-            what = _effect_of_builtin(arg)
-            if what is not None and is_user_file(frame.f_code.co_filename):
-                self._raise(f'{what} in a compiled call would run only when it is traced',
-                            _frame_loc(frame))
 
     def _raise(self, reason, loc):
         e = GraphBreak(reason, loc)
