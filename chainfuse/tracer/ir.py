@@ -23,8 +23,6 @@ persistent input, written back after each run).  The compiler adds ``grad`` inpu
 (cotangents) and outputs (gradients), and ``saved`` outputs/inputs (what a forward
 plan keeps for its backward plan).
 """
-import networkx
-
 from chainfuse.ops.registry import Aval, OPS
 
 INPUT_KINDS = ('data', 'param', 'persistent', 'rng', 'const', 'grad', 'saved', 'hyper')
@@ -248,6 +246,7 @@ class Graph:
     def to_networkx(self):
         """A DiGraph with one vertex per node (``n<id>``) and per input (``in<id>``);
         edges carry the value id and aval."""
+        import networkx         # imported here: it costs ~0.2 s and only this needs it
         g = networkx.DiGraph(name=self.name)
         for v in self.inputs:
             g.add_node(f'in{v.id}', kind=v.kind, name=v.name, aval=str(v.aval))

@@ -38,9 +38,8 @@ and gradients flow back through them into the call that produced them.
 """
 import builtins
 import copy
-import dis
+import importlib.util
 import io
-import logging
 import random as pyrandom
 import sys
 import threading
@@ -227,6 +226,7 @@ def _global_names(code):
     """(names loaded, names stored) as globals by `code` and the code nested in it."""
     names = _CODE_NAMES.get(code)
     if names is None:
+        import dis
         loads, stores = set(), set()
         for ins in dis.get_instructions(code):
             if ins.opname == 'LOAD_GLOBAL':
@@ -237,7 +237,9 @@ def _global_names(code):
     return names
 
 
-_EFFECT_FILES = {logging.__file__: 'logging', pyrandom.__file__: "Python's random module"}
+# calls into these modules from the user's code are effects (found without importing them)
+_EFFECT_FILES = {importlib.util.find_spec('logging').origin: 'logging',
+                 pyrandom.__file__: "Python's random module"}
 _RANDOM_TYPES = (pyrandom.Random, numpy.random.RandomState, numpy.random.Generator,
                  numpy.random.BitGenerator)
 
