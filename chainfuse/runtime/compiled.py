@@ -26,7 +26,7 @@ from chainfuse.core.function_node import FunctionNode
 from chainfuse.core.variable import Variable
 from chainfuse.links import link as link_module
 from chainfuse.tracer.errors import GraphBreak
-from chainfuse.tracer.guards import Eager, TraceCache, leaf_at, signature, unflatten
+from chainfuse.tracer.guards import Eager, TraceCache, leaf_at, signature
 from chainfuse.tracer.trace import trace
 from chainfuse.compiler.pipeline import compile_inference, compile_training
 

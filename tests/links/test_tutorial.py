@@ -11,10 +11,6 @@ import chainfuse.links as L
 from chainfuse import Variable
 from chainfuse.links import Chain, ChainList
 
-needs_linear = pytest.mark.skipif(not hasattr(F, 'linear'), reason='F.linear not available yet')
-needs_classifier = pytest.mark.skipif(
-    not all(hasattr(F, n) for n in ('linear', 'relu', 'softmax_cross_entropy', 'accuracy')),
-    reason='F.linear / softmax_cross_entropy / accuracy not available yet')
 DATA = os.path.join(os.path.dirname(__file__), '..', 'data', 'chainer7', 'mlp_trace.npz')
 
 
@@ -64,7 +60,6 @@ def test_linear_parameters():
     np.testing.assert_array_equal(f.b.data, np.array([0., 0.], dtype=np.float32))
 
 
-@needs_linear
 def test_linear_call_and_lazy_input_size():
     f = L.Linear(3, 2)
     x = Variable(np.array([[1, 2, 3], [4, 5, 6]], dtype=np.float32))
@@ -78,7 +73,6 @@ def test_linear_call_and_lazy_input_size():
     assert g.W.grad is None and g.b.grad is None
 
 
-@needs_linear
 @pytest.mark.parametrize('cls', [MyChain, MyChain2])
 def test_my_chains_compute_and_backprop(cls):
     model = cls()
@@ -94,7 +88,6 @@ def test_my_chains_compute_and_backprop(cls):
     assert [n for n, _ in model.namedparams()] == expected
 
 
-@needs_linear
 def test_my_chain_matches_numpy():
     model = MyChain()
     x = np.random.uniform(-1, 1, (2, 4)).astype('f')
@@ -103,7 +96,6 @@ def test_my_chain_matches_numpy():
                                rtol=1e-5, atol=1e-6)
 
 
-@needs_classifier
 def test_classifier_of_mlp_reproduces_chainer_loss():
     """Chainer 7.8.1 computed this loss and accuracy with these initial parameters."""
     ref = np.load(DATA)

@@ -4,7 +4,6 @@ import pytest
 
 import chainfuse
 import chainfuse.functions as F
-from chainfuse.ops import array as A
 from chainfuse.ops.registry import OpTypeError
 
 rng = numpy.random.default_rng(0)
@@ -45,16 +44,11 @@ def test_linear_errors():
         F.linear(numpy.zeros((2, 4)), numpy.zeros((5, 4)), n_batch_axes=0)
 
 
-needs_take = pytest.mark.skipif(not hasattr(A, 'take'),
-                                reason='chainfuse.ops.array.take not available yet')
-
-
 def test_embed_id_rejects_float_ids():
     with pytest.raises(OpTypeError, match='embed_id: x must be an integer array'):
         F.embed_id(numpy.zeros(3), numpy.zeros((4, 2)))
 
 
-@needs_take
 def test_embed_id_ignore_label_gives_zeros_and_no_gradient():
     x = numpy.array([1, -1, 1, 2], numpy.int32)
     W = chainfuse.Parameter(rng.standard_normal((3, 2)))

@@ -4,9 +4,6 @@ import pytest
 import chainfuse.functions as F
 import chainfuse.links as L
 
-needs_conv = pytest.mark.skipif(not hasattr(F, 'convolution_2d'),
-                                reason='F.convolution_2d not available yet')
-
 
 def conv_ref(x, W, b, stride=1, pad=0, groups=1):
     """Direct NumPy convolution (cross-correlation), NCHW, square stride/pad."""
@@ -56,7 +53,6 @@ def test_bad_arguments():
         L.Convolution2D(3, 4, 3, groups=2)
 
 
-@needs_conv
 def test_forward_matches_reference():
     rng = numpy.random.default_rng(0)
     x = rng.standard_normal((2, 4, 6, 5)).astype(numpy.float32)
@@ -68,7 +64,6 @@ def test_forward_matches_reference():
                                   rtol=1e-4, atol=1e-4)
 
 
-@needs_conv
 def test_strided_no_bias():
     rng = numpy.random.default_rng(1)
     x = rng.standard_normal((1, 2, 7, 7)).astype(numpy.float32)
@@ -98,9 +93,6 @@ class CNN(L.Chain):
         return self.l2(h)
 
 
-@pytest.mark.skipif(not all(hasattr(F, n) for n in ('convolution_2d', 'max_pooling_2d',
-                                                       'linear')),
-                    reason='F.convolution_2d / max_pooling_2d / linear not available yet')
 def test_chainer_v1_style_cnn():
     import chainfuse
     model = CNN()

@@ -1,11 +1,6 @@
 import numpy
-import pytest
 
-import chainfuse.functions as F
 import chainfuse.links as L
-
-needs_deconv = pytest.mark.skipif(not hasattr(F, 'deconvolution_2d'),
-                                  reason='F.deconvolution_2d not available yet')
 
 
 def deconv_ref(x, W, b, stride, pad):
@@ -29,7 +24,6 @@ def test_parameter_shapes():
     assert lazy.in_channels is None and not lazy.W.is_initialized
 
 
-@needs_deconv
 def test_forward_matches_reference_and_lazy_init():
     rng = numpy.random.default_rng(0)
     x = rng.standard_normal((2, 3, 4, 4)).astype(numpy.float32)

@@ -6,18 +6,6 @@ import chainfuse.functions as F
 import chainfuse.links as L
 
 
-
-def _embed_id_works():
-    try:
-        F.embed_id(numpy.zeros(1, numpy.int32), numpy.zeros((1, 1), numpy.float32))
-    except (AttributeError, NotImplementedError):
-        return False
-    return True
-
-
-needs_embed = pytest.mark.skipif(not _embed_id_works(), reason='F.embed_id not available yet')
-
-
 def test_weight_shape_and_default_normal_init():
     chainfuse.set_random_seed(0)
     e = L.EmbedID(300, 200)
@@ -25,7 +13,6 @@ def test_weight_shape_and_default_normal_init():
     assert e.W.array.std() == pytest.approx(1.0, rel=0.02)
 
 
-@needs_embed
 def test_lookup_and_ignore_label():
     e = L.EmbedID(5, 3, ignore_label=-1)
     x = numpy.array([[0, 4], [-1, 2]], numpy.int32)
@@ -35,7 +22,6 @@ def test_lookup_and_ignore_label():
     numpy.testing.assert_array_equal(y.array[1, 0], numpy.zeros(3))
 
 
-@needs_embed
 def test_gradient_accumulates_per_row():
     e = L.EmbedID(4, 2, initialW=numpy.ones((4, 2), numpy.float32))
     F.sum(e(numpy.array([1, 1, 3], numpy.int32))).backward()

@@ -6,8 +6,6 @@ import chainfuse.functions as F
 import chainfuse.links as L
 from chainfuse import initializers
 
-needs_linear = pytest.mark.skipif(not hasattr(F, 'linear'), reason='F.linear not available yet')
-
 
 def test_shapes_and_zero_bias():
     f = L.Linear(3, 2)
@@ -48,7 +46,6 @@ def test_initial_values_and_nobias():
     assert (g.W.array == 1).all()
 
 
-@needs_linear
 def test_forward_matches_numpy():
     f = L.Linear(3, 2, initial_bias=numpy.array([1, -1], numpy.float32))
     x = numpy.array([[1, 2, 3], [4, 5, 6]], dtype=numpy.float32)
@@ -57,7 +54,6 @@ def test_forward_matches_numpy():
     numpy.testing.assert_allclose(y.array, x @ f.W.array.T + f.b.array, rtol=1e-6)
 
 
-@needs_linear
 def test_lazy_input_size_from_the_first_batch():
     g = L.Linear(2)
     x = numpy.array([[1, 2, 3], [4, 5, 6]], dtype=numpy.float32)
@@ -68,14 +64,12 @@ def test_lazy_input_size_from_the_first_batch():
     assert h.W.shape == (5, 6)
 
 
-@needs_linear
 def test_n_batch_axes():
     f = L.Linear(None, 2)
     y = f(numpy.ones((4, 3, 5), numpy.float32), n_batch_axes=2)
     assert f.W.shape == (2, 5) and y.shape == (4, 3, 2)
 
 
-@needs_linear
 def test_gradients_reach_the_parameters():
     f = L.Linear(3, 2)
     x = numpy.array([[1, 2, 3], [4, 5, 6]], dtype=numpy.float32)
@@ -85,7 +79,6 @@ def test_gradients_reach_the_parameters():
     numpy.testing.assert_allclose(f.b.grad, [2, 2])
 
 
-@needs_linear
 def test_input_size_mismatch_is_an_error():
     with pytest.raises(Exception, match='3|4'):
         L.Linear(3, 2)(numpy.ones((2, 4), numpy.float32))

@@ -4,10 +4,6 @@ import pytest
 import chainfuse.functions as F
 import chainfuse.links as L
 
-needs = pytest.mark.skipif(
-    not all(hasattr(F, n) for n in ('linear', 'sigmoid', 'tanh', 'concat', 'get_item')),
-    reason='F.linear / sigmoid / tanh / concat / get_item not available yet')
-
 
 def sigmoid(x):
     return 1 / (1 + numpy.exp(-x))
@@ -31,7 +27,6 @@ def test_parameters_and_forget_bias():
     assert [n for n, _ in m.namedparams()] == ['/lateral/W', '/upward/W', '/upward/b']
 
 
-@needs
 def test_two_steps_match_reference_and_keep_state():
     rng = numpy.random.default_rng(0)
     m = L.LSTM(None, 3)
@@ -52,7 +47,6 @@ def test_two_steps_match_reference_and_keep_state():
     assert m.h is None and m.c is None
 
 
-@needs
 def test_smaller_batch_updates_the_first_rows():
     m = L.LSTM(2, 3)
     m(numpy.ones((3, 2), numpy.float32))

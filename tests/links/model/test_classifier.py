@@ -3,11 +3,8 @@ import pytest
 
 import chainfuse.functions as F
 import chainfuse.links as L
+from chainfuse import reporter as reporter_module
 from chainfuse.core.variable import Parameter, Variable, as_variable
-
-needs_f = pytest.mark.skipif(
-    not (hasattr(F, 'softmax_cross_entropy') and hasattr(F, 'accuracy')),
-    reason='F.softmax_cross_entropy / F.accuracy not available yet')
 
 
 class Fixed(L.Link):
@@ -28,15 +25,7 @@ def data():
     return x, t
 
 
-def reporter_or_skip():
-    reporter = pytest.importorskip('chainfuse.reporter')
-    if not hasattr(reporter, 'Reporter'):
-        pytest.skip('chainfuse.reporter.Reporter not available yet')
-    return reporter
-
-
 def test_custom_functions_and_attributes():
-    reporter_or_skip()
     calls = []
 
     def lossfun(y, t):
@@ -59,7 +48,6 @@ def test_custom_functions_and_attributes():
 
 
 def test_label_key():
-    reporter_or_skip()
     seen = []
     model = L.Classifier(lambda_predictor(), lossfun=lambda y, t: seen.append(t) or F.sum(y),
                          accfun=lambda y, t: F.sum(y), label_key='t')
@@ -83,9 +71,8 @@ def lambda_predictor():
     return P()
 
 
-@needs_f
 def test_reports_loss_and_accuracy_under_the_observer_name():
-    reporter_mod = reporter_or_skip()
+    reporter_mod = reporter_module
     model = L.Classifier(Fixed(3))
     assert model.lossfun is F.softmax_cross_entropy and model.accfun is F.accuracy
     reporter = reporter_mod.Reporter()
@@ -104,7 +91,6 @@ def test_reports_loss_and_accuracy_under_the_observer_name():
 
 
 def test_array_inputs_reach_the_predictor_as_variables():
-    reporter_or_skip()
 
     class V1Style(L.Chain):
         def __call__(self, x):

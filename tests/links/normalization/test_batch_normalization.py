@@ -5,10 +5,6 @@ import chainfuse
 import chainfuse.functions as F
 import chainfuse.links as L
 
-needs = pytest.mark.skipif(
-    not (hasattr(F, 'batch_normalization') and hasattr(F, 'fixed_batch_normalization')),
-    reason='F.batch_normalization not available yet')
-
 
 def batch(shape=(8, 3), seed=0):
     rng = numpy.random.default_rng(seed)
@@ -35,7 +31,6 @@ def test_initial_values_and_dtype():
     assert bn.avg_mean.dtype == numpy.float64
 
 
-@needs
 def test_train_uses_batch_statistics_and_updates_running_averages():
     bn = L.BatchNormalization(3, decay=0.8)
     mean_id = id(bn.avg_mean)
@@ -50,7 +45,6 @@ def test_train_uses_batch_statistics_and_updates_running_averages():
     assert id(bn.avg_mean) == mean_id  # updated in place
 
 
-@needs
 def test_test_mode_uses_running_statistics_without_updating():
     bn = L.BatchNormalization(3)
     bn.avg_mean[...] = [1, 2, 3]
@@ -64,7 +58,6 @@ def test_test_mode_uses_running_statistics_without_updating():
     numpy.testing.assert_array_equal(bn.avg_mean, [1, 2, 3])
 
 
-@needs
 def test_lazy_size_from_conv_input():
     bn = L.BatchNormalization()
     x = batch((4, 3, 2, 2))
@@ -73,7 +66,6 @@ def test_lazy_size_from_conv_input():
     numpy.testing.assert_allclose(y.array.mean(axis=(0, 2, 3)), 0, atol=1e-5)
 
 
-@needs
 def test_finetune_averages_cumulatively():
     bn = L.BatchNormalization(3)
     x1, x2 = batch(seed=1), batch(seed=2)
@@ -86,7 +78,6 @@ def test_finetune_averages_cumulatively():
     assert bn.N == 0
 
 
-@needs
 def test_gradients_reach_gamma_and_beta():
     bn = L.BatchNormalization(3)
     F.sum(bn(batch()) * numpy.arange(3, dtype=numpy.float32)).backward()

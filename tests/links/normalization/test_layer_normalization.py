@@ -1,11 +1,6 @@
 import numpy
-import pytest
 
-import chainfuse.functions as F
 import chainfuse.links as L
-
-needs = pytest.mark.skipif(not hasattr(F, 'layer_normalization'),
-                           reason='F.layer_normalization not available yet')
 
 
 def test_parameters():
@@ -14,7 +9,6 @@ def test_parameters():
     assert not L.LayerNormalization().gamma.is_initialized
 
 
-@needs
 def test_normalizes_each_sample_and_infers_size():
     rng = numpy.random.default_rng(0)
     x = (rng.standard_normal((3, 5)) * 3 + 1).astype(numpy.float32)
