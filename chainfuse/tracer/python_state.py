@@ -439,13 +439,15 @@ class Watcher:
                 key, volatile = guard_key(value)
                 self.globals[k] = (d, name, key, value, f'{module}.{name}', volatile)
                 self._remember(value, f'{module}.{name}', volatile)
+                if _is_array(value):    # read at every call, like an attribute array
+                    self.rec.register_input(value, f'global:{module}.{name}',
+                                            ('global', d, name))
         for name in stores:
             self.stores.setdefault((id(d), name), (d, name, d.get(name, MISSING),
                                                    f'{module}.{name}',
                                                    _frame_loc(frame)))
 
-    @staticmethod
-    def _cells(fn):
+    def _cells(self, fn):
         """The closure cells of the traced function (a partial's or method's function)."""
         target = getattr(fn, 'func', fn)
         target = getattr(target, '__func__', target)
@@ -463,6 +465,8 @@ class Watcher:
                 continue
             key, volatile = guard_key(value)
             out.append((cell, key, value, name, volatile))
+            if _is_array(value):
+                self.rec.register_input(value, f'closure:{name}', ('cell', cell))
         return out
 
     # ---- the end of the trace ----

@@ -528,6 +528,13 @@ class Recorder:
             v = self.add_input(array, 'persistent', where, ('persistent', link, name))
         return self._traced_array(array, v)
 
+    def register_input(self, array, name, source):
+        """An array the call may read from a global or closure variable: an input read
+        from there at every call if an op uses it (never a baked constant)."""
+        if id(array) not in self._external and id(array) not in self._array_values:
+            self._external[id(array)] = ('persistent', name, source, None)
+            self._keep.append(array)
+
     def add_attr_output(self, value, where):
         """Adds `value` as a result output standing for the Link attribute `where`;
         returns its index among the graph's result outputs."""

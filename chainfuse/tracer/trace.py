@@ -131,6 +131,10 @@ class Trace:
                 arrays.append(next(keys) if keys is not None else cf_random.next_key())
             elif kind == 'attr':
                 arrays.append(_attr(src[1], src[2])._data)
+            elif kind == 'global':
+                arrays.append(src[1][src[2]])
+            elif kind == 'cell':
+                arrays.append(src[1].cell_contents)
             elif kind == 'optstate':
                 arrays.append(src[1].state[src[2]])
             elif kind == 'hyper':

@@ -514,3 +514,24 @@ def test_a_plain_object_argument_changed_between_calls_retraces():
     for i, x in enumerate(XS):
         opts.scale = 1.0 + i
         _same(eager(x, opts), compiled(x, opts))
+
+
+TABLE = numpy.ones(5, 'float32')
+
+
+def test_numpy_arrays_in_globals_and_closures_are_read_at_every_call():
+    global TABLE
+    bias = numpy.zeros(5, 'float32')
+    model = L.Linear(3, 5)
+
+    def f(x):
+        return model(x) * TABLE + bias
+    compiled = cf.compile(f, fallback='raise')
+    try:
+        for i, x in enumerate(XS):
+            TABLE = numpy.full(5, i, 'float32')     # rebound: same shape, new values
+            bias[...] = i                           # changed in place
+            assert numpy.allclose(compiled(x).array, model(x).array * i + i)
+    finally:
+        TABLE = numpy.ones(5, 'float32')
+    assert len(compiled.cache.misses) == 1
