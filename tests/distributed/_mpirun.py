@@ -37,10 +37,12 @@ def env():
     return e
 
 
-def run(script, n, *args, timeout=180):
+def run(script, n, *args, timeout=180, cwd=None):
     """``mpiexec -n n python script args``; returns the CompletedProcess (text)."""
-    cmd = [mpiexec(), '-n', str(n), sys.executable, os.path.join(HERE, script), *args]
-    return subprocess.run(cmd, env=env(), capture_output=True, text=True, timeout=timeout)
+    path = script if os.path.isabs(script) else os.path.join(HERE, script)
+    cmd = [mpiexec(), '-n', str(n), sys.executable, path, *args]
+    return subprocess.run(cmd, env=env(), capture_output=True, text=True, timeout=timeout,
+                          cwd=cwd)
 
 
 def run_python(script, *args, timeout=180):
