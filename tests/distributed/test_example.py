@@ -17,4 +17,5 @@ def test_data_parallel_example_learns(tmp_path, flags):
     assert proc.stdout.startswith('Processes: 2; ')
     with open(tmp_path / 'log') as f:
         log = json.load(f)   # written by rank 0 only
-    assert len(log) == 5 and log[-1]['validation/main/accuracy'] >= 0.85  # 0.91 after 5 epochs, 0.98 after 20
+    # about 0.91 after 5 epochs (0.98 after the default 20)
+    assert len(log) == 5 and log[-1]['validation/main/accuracy'] >= 0.85
