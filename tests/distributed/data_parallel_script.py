@@ -56,13 +56,20 @@ def train(args, model, optimizer, rank, size):
         step = chainer.compile_step(optimizer, model)
         for x, t in batches(args, rank, size):
             step(x, t)
-        return step.stats
+        return dict(step.stats, plan_ops=plan_ops(step))
     dataset = list(zip(*[numpy.concatenate(a) for a in zip(*batches(args, rank, size))]))
     it = chainer.iterators.SerialIterator(dataset, args.batch // size, shuffle=False)
     updater = chainer.training.updaters.StandardUpdater(it, optimizer, compile=True)
     for _ in range(args.steps):
         updater.update()
-    return updater._compiled_step.stats
+    return dict(updater._compiled_step.stats, plan_ops=plan_ops(updater._compiled_step))
+
+
+def plan_ops(step):
+    """How many nodes of each op the compiled plan has (fused kernels not counted)."""
+    (entry,) = step.entries
+    names = [n.op.name for n in entry.plan.graph.nodes]
+    return {name: names.count(name) for name in set(names)}
 
 
 def main():

@@ -56,9 +56,11 @@ def test_compiled_equals_single_process(tmp_path, comm, optimizer):
     # the first step is eager, the trace reduces once, then one plan per step
     per_step = 1 if comm == 'flat' else N_PARAMS
     assert info['allreduce_calls'] == (STEPS + 1) * per_step
+    assert stats['plan_ops']['mn_allreduce_mean'] == 1   # one op, every gradient through it
 
 
 def test_compiled_updater_equals_single_process(tmp_path):
     params, info = _parallel(tmp_path, 'updater', 'flat', 'adam')
     _assert_close(params, _reference(tmp_path, 'adam'))
     assert info['stats']['compiled_calls'] == STEPS - 1
+    assert info['stats']['plan_ops']['mn_allreduce_mean'] == 1
