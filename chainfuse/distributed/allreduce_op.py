@@ -12,6 +12,10 @@ node with every gradient as input, so it runs after the whole backward and befor
 first update, and the ranks' collectives come in the same order.  ``comm`` is a key
 into `COMMUNICATORS` (an op's attrs are plain values).  The op is not differentiable
 and has no kernel: the plan calls the impl.
+
+It is registered when a multi-node step is first traced (`op()`), not on import: the
+op tables (tests/ops) cover every op registered in a plain process, and this one only
+runs between MPI ranks; tests/distributed checks it (eager == compiled == one process).
 """
 import itertools
 
@@ -45,7 +49,8 @@ def _impl(xp, *grads, comm, bucket_bytes):
     return tuple(buckets.allreduce_mean(COMMUNICATORS[comm], list(grads), bucket_bytes))
 
 
-def _define():
+def op():
+    """The registered op (defined on first use)."""
     try:
         return get_op(NAME)
     except KeyError:
@@ -53,6 +58,3 @@ def _define():
                      differentiable=False, attrs=dict(comm=REQUIRED, bucket_bytes=None),
                      doc='mn_allreduce_mean(*grads, comm, bucket_bytes): the mean of each '
                          'array over the ranks of a communicator (packed into buckets).')
-
-
-mn_allreduce_mean = _define()

@@ -76,7 +76,7 @@ class _MultiNodeOptimizer:
             return
         comm = self.communicator
         with no_backprop_mode():
-            means = allreduce_op.mn_allreduce_mean(
+            means = allreduce_op.op()(
                 *grads, comm=allreduce_op.key_of(comm), bucket_bytes=comm.bucket_bytes)
         for g, m in zip(grads, means):
             state_module.update_state(g._data, m)
