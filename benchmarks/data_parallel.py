@@ -52,7 +52,7 @@ def worker(args):
     for _ in range(3):
         step(x, t)
     comm.barrier()
-    calls, nbytes = comm.allreduce_calls, comm.bytes_allreduced
+    calls, nbytes, waited = comm.allreduce_calls, comm.bytes_allreduced, comm.allreduce_seconds
     start = time.perf_counter()
     for _ in range(args.steps):
         step(x, t)
@@ -61,7 +61,8 @@ def worker(args):
     if comm.rank == 0:
         print(json.dumps({'samples_per_s': comm.size * args.batch * args.steps / seconds,
                           'bytes_per_step': (comm.bytes_allreduced - nbytes) / args.steps,
-                          'calls_per_step': (comm.allreduce_calls - calls) / args.steps}))
+                          'calls_per_step': (comm.allreduce_calls - calls) / args.steps,
+                          'allreduce_ms': (comm.allreduce_seconds - waited) * 1e3 / args.steps}))
 
 
 def mpiexec():
@@ -90,7 +91,7 @@ def main(argv=None):
     print(f'MLP 784-1000-1000-10, AdaGrad, batch {args.batch} per process, {args.steps} steps, '
           f'{os.cpu_count()} cores, 1 BLAS thread per process')
     print(f'{"mode":9} {"procs":>5} {"samples/s":>10} {"efficiency":>10} '
-          f'{"MB/step":>8} {"calls/step":>10}')
+          f'{"MB/step":>8} {"calls/step":>10} {"allreduce ms/step":>17}')
     for mode in ('eager', 'compiled'):
         base = None
         for n in procs:
@@ -98,7 +99,8 @@ def main(argv=None):
             base = r['samples_per_s'] if base is None else base
             eff = r['samples_per_s'] / (n * base)
             print(f'{mode:9} {n:5d} {r["samples_per_s"]:10.0f} {eff:10.2f} '
-                  f'{r["bytes_per_step"] / 1e6:8.2f} {r["calls_per_step"]:10.1f}')
+                  f'{r["bytes_per_step"] / 1e6:8.2f} {r["calls_per_step"]:10.1f} '
+                  f'{r["allreduce_ms"]:17.2f}')
 
 
 if __name__ == '__main__':

@@ -9,6 +9,8 @@ Objects (``*_obj``) travel pickled; arrays (`send`/`recv`, `bcast_data`,
 into collectives (``bucket_bytes``): 'naive' one per parameter, 'flat' a few flat
 buckets.
 """
+import time
+
 import numpy
 
 from chainfuse import backend
@@ -34,6 +36,7 @@ class MpiCommunicator:
         leaders.Free()
         self.bytes_allreduced = 0   # gradient bytes reduced by this rank so far
         self.allreduce_calls = 0    # collective calls made for them
+        self.allreduce_seconds = 0.0  # time in those calls (waiting for slower ranks too)
 
     @property
     def rank(self):
@@ -91,12 +94,17 @@ class MpiCommunicator:
     def allreduce_sum_inplace(self, buf):
         """``buf`` = the elementwise sum of every rank's ``buf`` (one collective)."""
         MPI = mpi()
+        start = time.perf_counter()
         host = backend.to_cpu(buf) if backend.is_cupy_array(buf) else buf
         self.mpi_comm.Allreduce(MPI.IN_PLACE, host, op=MPI.SUM)
         if host is not buf:  # pragma: no cover - needs a GPU
             buf.set(host)
+        self._count(buf, start)
+
+    def _count(self, buf, start):
         self.allreduce_calls += 1
         self.bytes_allreduced += int(buf.nbytes)
+        self.allreduce_seconds += time.perf_counter() - start
 
     def allreduce(self, array):
         """The elementwise sum over ranks of `array` (a new array)."""

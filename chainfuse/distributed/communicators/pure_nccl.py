@@ -2,6 +2,8 @@
 PureNcclCommunicator).  MPI still starts the job and carries objects; NCCL carries
 the gradient buckets.  One process per GPU: select ``cupy.cuda.Device(comm.intra_rank)``.
 """
+import time
+
 from chainfuse import backend
 from chainfuse.distributed.communicators.flat import BUCKET_BYTES
 from chainfuse.distributed.communicators.mpi_communicator import MpiCommunicator
@@ -42,8 +44,8 @@ class PureNcclCommunicator(MpiCommunicator):  # pragma: no cover - needs GPUs
         nccl = self._nccl
         types = {'float16': nccl.NCCL_FLOAT16, 'float32': nccl.NCCL_FLOAT32,
                  'float64': nccl.NCCL_FLOAT64}
+        start = time.perf_counter()
         stream = cupy.cuda.get_current_stream().ptr
         self.nccl_comm.allReduce(buf.data.ptr, buf.data.ptr, buf.size,
                                  types[buf.dtype.name], nccl.NCCL_SUM, stream)
-        self.allreduce_calls += 1
-        self.bytes_allreduced += int(buf.nbytes)
+        self._count(buf, start)  # time to enqueue: NCCL runs on the stream
