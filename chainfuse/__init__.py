@@ -1,6 +1,7 @@
 """chainfuse: Chainer's define-by-run programming model on NumPy/CuPy, with a tracing
 compiler behind it.  ``import chainfuse as chainer`` runs tutorial-level Chainer code."""
 from chainfuse import backend  # noqa: F401
+from chainfuse.backend import get_device  # noqa: F401  (chainer.get_device)
 from chainfuse import cuda  # noqa: F401
 from chainfuse.config import (  # noqa: F401
     config, global_config, using_config, no_backprop_mode, force_backprop_mode)

@@ -1,0 +1,1 @@
+"""An empty ``chainerx``: the example only compares ``device.xp is not chainerx``."""
