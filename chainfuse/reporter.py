@@ -225,6 +225,14 @@ class DictSummary:
             for index, name in enumerate(names):
                 self._summaries[name].serialize(serializer['_summaries'][str(index)])
             return
+        if getattr(serializer, 'dry_run', False):  # check the file, change nothing
+            try:
+                names = json.loads(str(serializer.stored('_names', '')))
+            except KeyError:
+                return
+            for index, _ in enumerate(names):
+                Summary().serialize(serializer['_summaries'][str(index)])
+            return
         self._summaries.clear()
         try:
             names = json.loads(serializer('_names', ''))

@@ -36,7 +36,23 @@ class Serializer(AbstractSerializer):
 
 
 class Deserializer(AbstractSerializer):
-    """Base of deserializers (loading)."""
+    """Base of deserializers (loading).
+
+    Loading is done twice by `load_npz` and `load_hdf5`: first with ``dry_run`` True,
+    when ``d(key, value)`` checks the file's entry for `key` (present, readable, of a
+    shape and type `value` can take) and returns `value` itself, so nothing changes; then,
+    only if every entry passed, for real.  A ``serialize`` that builds its structure
+    from what it reads (a dict of summaries named in the file) reads such scalars and
+    strings with ``d.stored(key, value)`` during the dry run, which returns the file's
+    value converted like `value` without assigning anything.
+    """
+
+    dry_run = False
+
+    def stored(self, key, value):
+        """The file's value for `key`, converted like `value` (a scalar or a string), or the
+        stored array itself when `value` is None; nothing is assigned anywhere."""
+        raise NotImplementedError
 
     def load(self, obj):
         """Loads `obj` (anything with ``serialize(serializer)``)."""

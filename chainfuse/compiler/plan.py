@@ -109,6 +109,7 @@ class Plan:
         if not fused and op.kind == ELEMENTWISE and op.name in KERNEL_WHEN_ALONE and \
                 self.backend == 'numba':
             op, fused = FusedOp.of_node(n), True
+            ins = list(dict.fromkeys(ins))   # of_node takes a repeated input once
         if fused and self.backend == 'numba':
             return Step(None, op, ins, outs, n, 'kernel')     # built after memory planning
         if fused:

@@ -268,6 +268,50 @@ getitem_grad = defop(
         'adjoint of getitem).')
 
 
+# ---- check_index: labels / ids validated where they are used ----
+
+def _check_index_infer(x, size, ignore, fn, what, of):
+    _expect_indices('check_index', x)
+    return x
+
+
+def _first_bad(xp, x, size, ignore):
+    if x.dtype.kind == 'u':
+        unsigned = x
+    else:   # a negative entry viewed as unsigned is huge: one comparison checks both ends
+        unsigned = x.view(numpy.dtype(f'u{x.dtype.itemsize}'))
+    if bool((unsigned < size).all()):
+        return None
+    bad = (x < 0) | (x >= size)
+    if ignore is not None:
+        bad &= x != ignore
+    if not bool(bad.any()):
+        return None
+    flat = int(xp.argmax(bad.ravel()))
+    pos = tuple(int(i) for i in numpy.unravel_index(flat, x.shape))
+    return int(x.ravel()[flat]), pos
+
+
+def _check_index_impl(xp, x, size, ignore, fn, what, of):
+    found = _first_bad(xp, x, size, ignore)
+    if found is not None:
+        value, pos = found
+        also = f', or ignore_label={ignore}' if ignore is not None else ' (no ignore_label)'
+        raise ValueError(f'{fn}: {what} {value} at position {pos} is out of range: '
+                         f'{what}s must be in [0, {size}) for {size} {of}{also}')
+    return x
+
+
+check_index = defop(
+    'check_index', kind=OTHER, impl=_check_index_impl, infer=_check_index_infer,
+    differentiable=False, attrs=dict(size=REQUIRED, ignore=None, fn='take', what='index', of='entries'),
+    doc='check_index(x, size, ignore, fn, what, of): x itself, after checking that every entry '
+        'is in [0, size) or equals `ignore`; otherwise a ValueError naming `fn`, the first '
+        'bad value, its position and the valid range.  One pass over the labels, in every '
+        'mode (it is a plan step like any other op), so a bad label cannot silently pick '
+        'another sample\'s score through a flattened gather.')
+
+
 # ---- integer-array indexing: take and its adjoint take_grad ----
 
 def _check_axis(op, axis, ndim):

@@ -342,8 +342,9 @@ def _conv2d_impl(xp, x, W, **attrs):
     out, g = _conv2d_out(x, W, attrs)
     n, oc, groups = x.shape[0], W.shape[0], attrs['groups']
     col = im2col(xp, x, _conv_win(x.shape[2:], W.shape, g, out))
-    y = _grouped_matmul(xp, W.reshape(groups, oc // groups, -1),
-                        col.reshape(groups, -1, n * out[0] * out[1]))
+    k = W.shape[1] * W.shape[2] * W.shape[3]   # explicit sizes: a batch of 0 has no -1
+    y = _grouped_matmul(xp, W.reshape(groups, oc // groups, k),
+                        col.reshape(groups, k, n * out[0] * out[1]))
     return y.reshape((oc, n) + out).transpose(1, 0, 2, 3)
 
 
@@ -402,7 +403,8 @@ def _deconv2d_impl(xp, x, W, **attrs):
     cin, ocg, kh, kw = W.shape
     groups = attrs['groups']
     win = _conv_win(outsize, W.shape, g, (h, w), rows=True)
-    xg = win.widen(xp, x).reshape(groups, c // groups, -1)
+    xw = win.widen(xp, x)
+    xg = xw.reshape(groups, c // groups, xw.size // c)   # not -1: a batch of 0 has size 0
     Wg = W.reshape(groups, cin // groups, ocg * kh * kw).transpose(0, 2, 1)
     col = _grouped_matmul(xp, Wg, xg, scratch=True)
     return col2im(xp, col.reshape((groups * ocg, kh, kw, n) + win.inner), win)
@@ -454,7 +456,8 @@ def _grad_w_impl(xp, x, gy, **attrs):
     col = im2col(xp, x, Windows(x.shape[2:], g['ksize'], g['stride'], g['pad'], g['dilate'],
                                 (oh, ow)))
     gyg = gy.transpose(1, 0, 2, 3).reshape(groups, oc // groups, n * oh * ow)
-    gW = _grouped_matmul(xp, gyg, col.reshape(groups, -1, n * oh * ow).transpose(0, 2, 1))
+    k = (c // groups) * g['ksize'][0] * g['ksize'][1]
+    gW = _grouped_matmul(xp, gyg, col.reshape(groups, k, n * oh * ow).transpose(0, 2, 1))
     return gW.reshape((oc, c // groups) + g['ksize'])
 
 

@@ -183,7 +183,7 @@ ceil = defop('ceil', kind=ELEMENTWISE, impl=lambda xp, x: xp.ceil(x),
 
 def _minmax_vjp(ctx, gy, first_wins):
     a, b = ctx.inputs
-    mask = first_wins(a, b)  # ties go to the second argument (relu(0) has grad 0)
+    mask = first_wins(a, b)  # ties go to the first argument, as in Chainer
     ga = where(mask, gy, 0.0) if ctx.needs_grad(0) else None
     gb = where(mask, 0.0, gy) if ctx.needs_grad(1) else None
     return _grads(ctx, ga, gb)
@@ -191,10 +191,10 @@ def _minmax_vjp(ctx, gy, first_wins):
 
 maximum = defop('maximum', kind=ELEMENTWISE, impl=lambda xp, a, b: xp.maximum(a, b),
                 infer=_binary('maximum'), expr='max({0}, {1})',
-                vjp=lambda ctx, gy: _minmax_vjp(ctx, gy, greater))
+                vjp=lambda ctx, gy: _minmax_vjp(ctx, gy, greater_equal))
 minimum = defop('minimum', kind=ELEMENTWISE, impl=lambda xp, a, b: xp.minimum(a, b),
                 infer=_binary('minimum'), expr='min({0}, {1})',
-                vjp=lambda ctx, gy: _minmax_vjp(ctx, gy, less))
+                vjp=lambda ctx, gy: _minmax_vjp(ctx, gy, less_equal))
 
 
 def _where_infer(c, a, b):

@@ -311,10 +311,12 @@ class UpdateRule:
             return
         if not isinstance(serializer, Deserializer):
             return
+        dry = serializer.dry_run   # a dry run reads the file's arrays but keeps no state
+        read = serializer.stored if dry else serializer
         state = {}
         for key in self._keys_to_load():
             try:
-                value = serializer(key, None)
+                value = read(key, None)
             except KeyError:
                 if self.enabled:
                     raise
@@ -322,4 +324,5 @@ class UpdateRule:
             if value is None:  # not in the file: initialized at the first update
                 return
             state[key] = value
-        self._state = state
+        if not dry:
+            self._state = state

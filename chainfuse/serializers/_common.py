@@ -66,6 +66,27 @@ def assign(who, key, value, data, strict):
     return _convert_scalar(who, key, value, data)
 
 
+def validate(who, key, value, data, strict):
+    """Raises what `assign` would raise for loading `data` into `value`, changing nothing
+    (a strict=False shape mismatch passes: the real load warns and skips it)."""
+    if value is None or data is None:
+        return
+    if hasattr(value, 'xp') and hasattr(value, 'array'):  # a Variable
+        value = value.array
+        if value is None:
+            return
+    if isinstance(value, numpy.ndarray) or backend.is_cupy_array(value):
+        if tuple(data.shape) != tuple(value.shape):
+            if strict:
+                _shape_error(who, key, data.shape, value.shape, strict)
+            return
+        if not numpy.can_cast(data.dtype, value.dtype, casting='same_kind'):
+            raise SerializationError(f'{who}: cannot load {key!r} of dtype {data.dtype} into '
+                                     f'an array of dtype {value.dtype}')
+        return
+    _convert_scalar(who, key, value, data)
+
+
 def _convert_scalar(who, key, value, data):
     arr = numpy.asarray(data)
     if arr.ndim != 0:

@@ -12,7 +12,8 @@ import numpy
 
 from chainfuse import serializer
 from chainfuse.serializers._common import (
-    SerializationError, assign, atomic_path, check_unused, ignored, missing_key, to_host)
+    SerializationError, assign, atomic_path, check_unused, ignored, missing_key, to_host,
+    validate)
 
 try:
     import h5py
@@ -76,24 +77,32 @@ class _Visits:
 
 class HDF5Deserializer(serializer.Deserializer):
     """Loads values from an h5py group into an object (see `NpzDeserializer` for the
-    meaning of `strict` and `ignore_names`; `path` is the group path within the file)."""
+    meaning of `strict`, `ignore_names` and `dry_run`, and for the atomic `load`;
+    `path` is the group path within the file)."""
 
     def __init__(self, group, path='', strict=True, ignore_names=None, _visits=None,
-                 _prefix=''):
+                 _prefix='', dry_run=False):
         _check_available('HDF5Deserializer')
         self.group = group
         self.path = path
         self.strict = strict
         self.ignore_names = ignore_names
+        self.dry_run = dry_run
         self._visits = _visits if _visits is not None else _Visits(group)
         self._prefix = _prefix
 
     def __getitem__(self, key):
         key = key.strip('/')
         return HDF5Deserializer(self.group, self.path + key + '/', self.strict,
-                                self.ignore_names, self._visits, self._prefix)
+                                self.ignore_names, self._visits, self._prefix, self.dry_run)
 
     def __call__(self, key, value):
+        return self._load(key, value, self.dry_run)
+
+    def stored(self, key, value):
+        return self._load(key, value, dry=False)
+
+    def _load(self, key, value, dry):
         key = self.path + key.lstrip('/')
         visits = self._visits
         if ignored(self.ignore_names, key):
@@ -106,16 +115,25 @@ class HDF5Deserializer(serializer.Deserializer):
         visits.visited.add(key)
         dataset = self.group[key]
         if dataset.shape is None:  # h5py.Empty: a None was saved
-            return None
+            return value if dry else None
         data = dataset[()]
         if isinstance(data, bytes):
             data = numpy.asarray(data.decode('utf-8'))
+        if dry:
+            validate('load_hdf5', key, value, numpy.asarray(data), self.strict)
+            return value
         return assign('load_hdf5', key, value, numpy.asarray(data), self.strict)
 
     def load(self, obj):
-        obj.serialize(self)
-        if self.strict:
-            check_unused('load_hdf5', self._visits.keys, self._visits.visited, self.path)
+        """Checks every entry (a dry run), then loads `obj` (see `NpzDeserializer.load`)."""
+        passes = (True,) if self.dry_run else (True, False)
+        for dry in passes:
+            visits = _Visits(self.group)
+            d = HDF5Deserializer(self.group, self.path, self.strict, self.ignore_names,
+                                 visits, self._prefix, dry_run=dry)
+            obj.serialize(d)
+            if self.strict:
+                check_unused('load_hdf5', visits.keys, visits.visited, self.path)
 
 
 def load_hdf5(filename, obj, path='', strict=True, ignore_names=None):

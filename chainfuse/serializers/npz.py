@@ -7,7 +7,9 @@ file that is renamed over `file` once complete.  ``load_npz(file, obj)`` walks
 ``obj.serialize`` with an `NpzDeserializer`, which copies each entry into the
 object's existing arrays.  The layout is Chainer's, so files move between the two.
 
-Loading is checked: a missing entry raises `MissingKeyError` (a KeyError), a shape
+Loading is atomic: every entry is checked (a dry run of ``obj.serialize``) before any is
+assigned, so a file that fails to load leaves the object unchanged.  The checks: a
+missing entry raises `MissingKeyError` (a KeyError), a shape
 mismatch or an entry of the file that the object never asked for raises
 `SerializationError` naming the key (``strict=False`` skips the former with a warning
 and allows the others), and a file that is not a readable NPZ archive raises
@@ -23,7 +25,8 @@ from numpy.lib import format as npy_format
 
 from chainfuse import serializer
 from chainfuse.serializers._common import (
-    SerializationError, assign, atomic_path, check_unused, ignored, missing_key, to_host)
+    SerializationError, assign, atomic_path, check_unused, ignored, missing_key, to_host,
+    validate)
 
 
 class DictionarySerializer(serializer.Serializer):
@@ -123,21 +126,33 @@ class NpzDeserializer(serializer.Deserializer):
             object does not read; False skips or allows them.
         ignore_names: a key, a callable ``key -> bool``, or a list of them: matching
             entries are neither read nor required.
+        dry_run (bool): only check the entries (see `chainfuse.serializer.Deserializer`).
+
+    `load` is atomic: a dry run checks every entry first, so a file that fails to load
+    leaves the object as it was.
     """
 
-    def __init__(self, npz, path='', strict=True, ignore_names=None, _source=None):
+    def __init__(self, npz, path='', strict=True, ignore_names=None, _source=None,
+                 dry_run=False):
         self.npz = npz
         self.path = path
         self.strict = strict
         self.ignore_names = ignore_names
+        self.dry_run = dry_run
         self._source = _source if _source is not None else _Source(npz, 'the archive')
 
     def __getitem__(self, key):
         key = key.strip('/')
         return NpzDeserializer(self.npz, self.path + key + '/', self.strict,
-                               self.ignore_names, self._source)
+                               self.ignore_names, self._source, self.dry_run)
 
     def __call__(self, key, value):
+        return self._load(key, value, self.dry_run)
+
+    def stored(self, key, value):
+        return self._load(key, value, dry=False)
+
+    def _load(self, key, value, dry):
         key = self.path + key.lstrip('/')
         src = self._source
         if ignored(self.ignore_names, key):
@@ -149,16 +164,24 @@ class NpzDeserializer(serializer.Deserializer):
             raise missing_key('load_npz', key, src.keys, self.path)
         src.visited.add(key)
         data = src.read(key)
+        if dry:
+            validate('load_npz', key, value, data, self.strict)
+            return value
         if data is None:
             return None
         return assign('load_npz', key, value, data, self.strict)
 
     def load(self, obj):
-        """Loads `obj`; when strict, then checks that every entry under the path was read."""
-        obj.serialize(self)
-        if self.strict:
-            src = self._source
-            check_unused('load_npz', src.keys, src.visited, self.path)
+        """Checks every entry (a dry run), then loads `obj`; when strict, each pass also
+        checks that every entry under the path was read."""
+        passes = (True,) if self.dry_run else (True, False)
+        for dry in passes:
+            source = _Source(self.npz, self._source.name)
+            d = NpzDeserializer(self.npz, self.path, self.strict, self.ignore_names, source,
+                                dry_run=dry)
+            obj.serialize(d)
+            if self.strict:
+                check_unused('load_npz', source.keys, source.visited, self.path)
 
 
 def _open_npz(file):

@@ -1,4 +1,5 @@
 """Trainer: the training loop, with extensions run by triggers."""
+import contextlib
 import json
 import os
 import sys
@@ -198,6 +199,10 @@ class Trainer:
                 self._snapshot_elapsed_time
             serializer('_snapshot_elapsed_time', elapsed)
             serializer('random_state', json.dumps(cf_random.get_state()))
+        elif getattr(serializer, 'dry_run', False):  # check the entries, change nothing
+            serializer('_snapshot_elapsed_time', 0.0)
+            with contextlib.suppress(KeyError):
+                serializer('random_state', '')
         else:
             self._snapshot_elapsed_time = float(serializer('_snapshot_elapsed_time', 0.0))
             if self._start_at is not None:

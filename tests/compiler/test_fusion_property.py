@@ -1,11 +1,20 @@
 """Randomized elementwise DAGs with broadcasting: compiled == interpreter == eager.
 
+The programs include where (of a bool input or of ``v > 0``), operands of shape () and
+(1, 1), repeated operands (``maximum(v, v)``, ``where(c, v, v)``) and, with values drawn
+from a small grid, ties between distinct operands.  The default run draws
+CHAINFUSE_PROPERTY_EXAMPLES (1000) programs through the numpy backend, about a minute on
+two cores, and CHAINFUSE_PROPERTY_NUMBA_EXAMPLES (12) through the Numba loops, whose
+compilation dominates their cost.
+
 Hypothesis draws small graphs of unary/binary elementwise ops over inputs of
 broadcast-compatible shapes, with values used by several consumers (diamonds),
 several outputs, and values consumed both inside and outside fused groups (a
 reduction).  Each graph is traced, compiled for training, and its forward values and
 gradients are compared with eager execution and with the reference interpreter.
 """
+import os
+
 import numpy
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -18,37 +27,58 @@ from chainfuse.tracer import trace
 
 UNARY = [E.tanh, E.sigmoid, E.neg, E.sin, lambda x: E.exp(E.tanh(x)), lambda x: x * x]
 BINARY = [E.add, E.sub, E.mul, E.maximum, E.minimum, lambda a, b: a / (E.exp(b) + 1.0)]
-SHAPES = [(3, 4), (1, 4), (4,), (3, 1), ()]
+SHAPES = [(3, 4), (1, 4), (4,), (3, 1), (1, 1), ()]
+GRID = numpy.array([-1.0, -0.5, 0.0, 0.5, 1.0])   # few values: ties in maximum/minimum
+
+# The default run draws this many programs (numpy backend) and NUMBA_EXAMPLES through
+# the Numba loops; both are cheap enough for every CI run (see the module docstring).
+EXAMPLES = int(os.environ.get('CHAINFUSE_PROPERTY_EXAMPLES', 1000))
+NUMBA_EXAMPLES = int(os.environ.get('CHAINFUSE_PROPERTY_NUMBA_EXAMPLES', 12))
 
 
 @st.composite
 def programs(draw):
     n_inputs = draw(st.integers(1, 3))
     shapes = [(3, 4)] + [draw(st.sampled_from(SHAPES)) for _ in range(n_inputs - 1)]
+    cond_shape = draw(st.sampled_from([None] + SHAPES))   # a bool input for where
     steps = []
     n_values = n_inputs
+
+    def operand():
+        return draw(st.integers(0, n_values - 1))
+
     for _ in range(draw(st.integers(1, 8))):
-        if draw(st.booleans()):
-            steps.append(('u', draw(st.integers(0, len(UNARY) - 1)),
-                          draw(st.integers(0, n_values - 1))))
-        else:
-            steps.append(('b', draw(st.integers(0, len(BINARY) - 1)),
-                          draw(st.integers(0, n_values - 1)), draw(st.integers(0, n_values - 1))))
+        kind = draw(st.sampled_from('ubbw'))
+        a = operand()
+        b = a if draw(st.booleans()) else operand()   # repeated inputs: f(v, v)
+        if kind == 'u':
+            steps.append(('u', draw(st.integers(0, len(UNARY) - 1)), a))
+        elif kind == 'b':
+            steps.append(('b', draw(st.integers(0, len(BINARY) - 1)), a, b))
+        else:   # where(cond, a, b): cond is the bool input or ``v > 0`` of a value
+            src = -1 if cond_shape is not None and draw(st.booleans()) else operand()
+            steps.append(('w', src, a, b))
         n_values += 1
     n_out = draw(st.integers(1, 3))
     outs = [draw(st.integers(n_inputs, n_values - 1)) for _ in range(n_out)]
     reduce_mid = draw(st.integers(0, n_values - 1))
-    return shapes, steps, outs, reduce_mid
+    values = draw(st.sampled_from(['uniform', 'grid']))
+    return shapes, steps, outs, reduce_mid, cond_shape, values
 
 
-def build(shapes, steps, outs, reduce_mid):
+def build(shapes, steps, outs, reduce_mid, cond_shape=None, values=None):
+    """The program as a function of its float inputs (then the bool one, if any)."""
     def fn(*xs):
-        vals = list(xs)
+        vals = list(xs[:len(shapes)])
+        cond = xs[len(shapes)] if cond_shape is not None else None
         for step in steps:
             if step[0] == 'u':
                 vals.append(UNARY[step[1]](vals[step[2]]))
-            else:
+            elif step[0] == 'b':
                 vals.append(BINARY[step[1]](vals[step[2]], vals[step[3]]))
+            else:
+                c = cond if step[1] < 0 else E.greater(vals[step[1]], 0.0)
+                vals.append(E.where(c, vals[step[2]], vals[step[3]]))
         total = R.sum(vals[reduce_mid] * 0.5)  # a consumer outside any fused group
         for i in outs:
             total = total + R.sum(vals[i])
@@ -56,7 +86,19 @@ def build(shapes, steps, outs, reduce_mid):
     return fn
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def inputs(program, dtype):
+    shapes, _, _, _, cond_shape, values = program
+    rng = numpy.random.default_rng(0)
+    if values == 'grid':
+        arrays = [rng.choice(GRID, s).astype(dtype) for s in shapes]
+    else:
+        arrays = [rng.uniform(-1, 1, s).astype(dtype) for s in shapes]
+    if cond_shape is not None:
+        arrays.append(numpy.asarray(rng.uniform(-1, 1, cond_shape) > 0))
+    return arrays
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs(), st.sampled_from(['float32', 'float64']))
 def test_random_elementwise_dags(program, dtype):
     # the numpy backend runs each fused group op by op (FusedOp.impl): this checks the
@@ -64,17 +106,30 @@ def test_random_elementwise_dags(program, dtype):
     check_program(program, dtype, 'numpy')
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=NUMBA_EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(programs(), st.sampled_from(['float32', 'float64']))
 def test_random_elementwise_dags_numba(program, dtype):
     check_program(program, dtype, 'numba')
 
 
+@pytest.mark.parametrize('program', [
+    # where(in0, in0, in1, in1): a lone where whose kernel inputs repeat (a 0-d condition)
+    ([(3, 4), ()], [('w', -1, 1, 1)], [2], 0, (), 'uniform'),
+    ([(3, 4), (1, 1)], [('w', -1, 0, 0), ('w', -1, 1, 1)], [2, 3], 0, (), 'grid'),
+    # ties: maximum/minimum of a value with itself, and of equal values
+    ([(3, 4)], [('b', 3, 0, 0)], [1], 0, None, 'uniform'),
+    ([(3, 4)], [('b', 4, 0, 0), ('u', 0, 1)], [2], 0, None, 'uniform'),
+    ([(3, 4), (1, 1)], [('b', 3, 0, 1), ('b', 4, 1, 0)], [2, 3], 0, None, 'grid'),
+])
+@pytest.mark.parametrize('backend', ['numpy', 'numba'])
+def test_found_programs(program, backend):
+    check_program(program, 'float32', backend)
+
+
 def check_program(program, dtype, backend):
-    shapes, steps, outs, reduce_mid = program
-    fn = build(shapes, steps, outs, reduce_mid)
-    rng = numpy.random.default_rng(0)
-    arrays = [rng.uniform(-1, 1, s).astype(dtype) for s in shapes]
+    fn = build(*program)
+    arrays = inputs(program, dtype)
     xs = [Variable(a.copy()) for a in arrays]
     y = fn(*xs)
     y.backward()

@@ -1,5 +1,5 @@
 """Rows for the movement ops added beside reshape/transpose (chainfuse/ops/array.py):
-stop_gradient, getitem, getitem_grad, take, take_grad, concat, split, pad, to_device."""
+stop_gradient, getitem, getitem_grad, check_index, take, take_grad, concat, split, pad, to_device."""
 import numpy
 
 from chainfuse.ops.array import normalize_key, numpy_key
@@ -57,6 +57,8 @@ CASES = [
          ref=lambda x, i, axis: numpy.take(x, i, axis=axis), name='take_axis1_2d_indices'),
     Case('take', [uniform(4), const(numpy.array(1))], attrs=dict(axis=-1),
          ref=lambda x, i, axis: numpy.take(x, i, axis=axis), name='take_0d_index'),
+    Case('check_index', [const(numpy.array([[2, 0], [-1, 1]], numpy.int32))],
+         attrs=dict(size=3, ignore=-1), ref=lambda t, size, ignore: t),
     Case('take_grad', [uniform(4, 2), const(IDX)], attrs=dict(axis=0, shape=(3, 2)),
          ref=_take_grad),
     Case('take_grad', [uniform(2, 3, 2, 2), const(IDX2)], attrs=dict(axis=1, shape=(2, 3, 2)),

@@ -9,10 +9,10 @@ def elu(x, alpha=1.0):
 
     The negative branch is ``expm1(min(0, x))``: clamping first keeps it finite where it
     is not selected, so its (masked) gradient cannot turn into ``0 * inf = nan``.  The
-    min op hands a tie to its second argument, so at x = 0 the gradient is `alpha`, as
+    min op hands a tie to its first argument, x, so at x = 0 the gradient is `alpha`, as
     in Chainer.
     """
-    negative = E.mul(E.expm1(E.minimum(0.0, x)), float(alpha))
+    negative = E.mul(E.expm1(E.minimum(x, 0.0)), float(alpha))
     return E.where(E.greater(x, 0.0), x, negative)
 
 

@@ -3,4 +3,4 @@ from chainfuse.ops import elementwise as E
 
 def relu(x):
     """Rectified linear unit, ``max(x, 0)``; its gradient at 0 is 0."""
-    return E.maximum(x, 0.0)
+    return E.maximum(0.0, x)   # a tie goes to the first argument: relu'(0) = 0

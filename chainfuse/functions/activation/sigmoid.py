@@ -10,4 +10,4 @@ def sigmoid(x):
 def hard_sigmoid(x):
     """Piecewise linear sigmoid: ``clip(0.2 * x + 0.5, 0, 1)``; gradient 0.2 inside
     ``(-2.5, 2.5)`` and 0 outside."""
-    return E.minimum(E.maximum(E.add(E.mul(x, 0.2), 0.5), 0.0), 1.0)
+    return E.minimum(1.0, E.maximum(0.0, E.add(E.mul(x, 0.2), 0.5)))   # ties: the bounds

@@ -7,7 +7,7 @@ def abs_for_logistic(z):
 
     In ``max(0, z) + log1p(exp(-|z|))`` (and the logistic losses) the two kinks at 0
     cancel only when both pieces take the same side: the max op hands a tie to its
-    second argument, so ``maximum(0, z)`` has gradient 1 at 0, and this abs gives the
+    first argument, so ``maximum(z, 0)`` has gradient 1 at 0, and this abs gives the
     log term -1/2, for the true derivative 1/2.
     """
     return E.where(E.greater_equal(z, 0.0), z, E.neg(z))
@@ -22,5 +22,5 @@ def softplus(x, beta=1.0):
     """
     beta = float(beta)
     z = E.mul(x, beta) if beta != 1.0 else x
-    y = E.add(E.maximum(0.0, z), E.log1p(E.exp(E.neg(abs_for_logistic(z)))))
+    y = E.add(E.maximum(z, 0.0), E.log1p(E.exp(E.neg(abs_for_logistic(z)))))
     return E.div(y, beta) if beta != 1.0 else y

@@ -22,7 +22,7 @@ def hinge(x, t, norm='L1', reduce='mean'):
     n, k = x.shape
     classes = C.array_module(x).arange(k, dtype=t.dtype)[None, :]
     is_true = E.equal(A.reshape(t, shape=(n, 1)), classes)
-    margin = E.maximum(E.add(E.where(is_true, E.neg(x), x), 1.0), 0.0)
+    margin = E.maximum(0.0, E.add(E.where(is_true, E.neg(x), x), 1.0))   # 0 wins a tie
     losses = margin if norm == 'L1' else E.mul(margin, margin)
     if reduce == 'no':
         return losses

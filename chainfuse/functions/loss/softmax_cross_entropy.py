@@ -49,6 +49,9 @@ def softmax_cross_entropy(x, t, normalize=True, cache_score=True, class_weight=N
     divides by the number of non-ignored labels (``normalize=True``) or by N;
     ``reduce='no'`` returns them with t's shape.
 
+    Every label must be in ``[0, C)`` or equal `ignore_label`, else a ValueError (the
+    ``check_index`` op, which is a step of compiled plans too).
+
     Composed of ops: log_softmax, then a ``take`` of the labelled entries from the
     flattened scores, then masking and the reduction, so the result is differentiable
     to any order (``cache_score`` and ``enable_double_backprop`` are accepted for
@@ -57,6 +60,8 @@ def softmax_cross_entropy(x, t, normalize=True, cache_score=True, class_weight=N
     C.check_reduce('softmax_cross_entropy', reduce)
     _check(x, t, class_weight)
     log_y = log_softmax(x, axis=1)
+    t = A.check_index(t, size=int(x.shape[1]), ignore=int(ignore_label),
+                      fn='softmax_cross_entropy', what='label', of='classes')
     t_safe = C.safe_labels(t, ignore_label)
     picked = A.take(A.reshape(log_y, shape=(x.size,)), _flat_indices(x, t_safe), axis=0)
     valid = C.valid_mask(t, ignore_label, x.dtype)

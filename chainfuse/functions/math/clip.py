@@ -5,7 +5,7 @@ from chainfuse.ops import elementwise as E
 def clip(x, x_min, x_max):
     """Elementwise min(max(x, x_min), x_max); either bound may be None.
 
-    Written ``minimum(x_max, maximum(x_min, x))``: ties go to the second argument, so the
+    Written ``minimum(maximum(x, x_min), x_max)``: ties go to the first argument, so the
     gradient passes to x on the closed interval [x_min, x_max], as in Chainer.
     """
     if x_min is None and x_max is None:
@@ -14,7 +14,7 @@ def clip(x, x_min, x_max):
         raise ValueError(f'clip: x_min ({x_min}) must not exceed x_max ({x_max})')
     y = as_variable(x)
     if x_min is not None:
-        y = E.maximum(float(x_min), y)
+        y = E.maximum(y, float(x_min))
     if x_max is not None:
-        y = E.minimum(float(x_max), y)
+        y = E.minimum(y, float(x_max))
     return y

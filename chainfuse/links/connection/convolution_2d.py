@@ -2,6 +2,7 @@
 from chainfuse import functions as F
 from chainfuse import initializers
 from chainfuse.core.variable import Parameter
+from chainfuse.links.connection import _args
 from chainfuse.links.link import Link
 
 
@@ -40,9 +41,8 @@ class Convolution2D(Link):
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.ksize = ksize
-        self.stride = _pair(stride)
-        self.pad = _pair(pad)
-        self.dilate = _pair(dilate)
+        self.stride, self.pad, self.dilate = _args.conv(
+            'Convolution2D', in_channels, out_channels, ksize, stride, pad, dilate, groups)
         self.groups = groups
         self.nobias = nobias
         with self.init_scope():

@@ -2,6 +2,7 @@
 from chainfuse import functions as F
 from chainfuse import initializers
 from chainfuse.core.variable import Parameter
+from chainfuse.links.connection import _args
 from chainfuse.links.link import Link
 
 
@@ -15,8 +16,8 @@ class EmbedID(Link):
 
     def __init__(self, in_size, out_size, initialW=None, ignore_label=None):
         super().__init__()
-        self.in_size = in_size
-        self.out_size = out_size
+        self.in_size = _args.size('EmbedID', 'in_size', in_size)
+        self.out_size = _args.size('EmbedID', 'out_size', out_size)
         self.ignore_label = ignore_label
         if initialW is None:
             initialW = initializers.Normal(1.0)

@@ -4,6 +4,7 @@ import numpy
 from chainfuse import functions as F
 from chainfuse import initializers
 from chainfuse.core.variable import Parameter
+from chainfuse.links.connection import _args
 from chainfuse.links.link import Link
 
 
@@ -23,8 +24,8 @@ class Linear(Link):
         super().__init__()
         if out_size is None:
             in_size, out_size = None, in_size
-        self.in_size = in_size
-        self.out_size = out_size
+        self.in_size = _args.size('Linear', 'in_size', in_size, optional=True)
+        self.out_size = _args.size('Linear', 'out_size', out_size)
         self.nobias = nobias
         with self.init_scope():
             self.W = Parameter(initializers._get_initializer(initialW))

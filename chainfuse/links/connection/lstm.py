@@ -12,6 +12,7 @@ import numpy
 from chainfuse import functions as F
 from chainfuse import initializers
 from chainfuse.core.variable import Variable
+from chainfuse.links.connection import _args
 from chainfuse.links.connection.linear import Linear
 from chainfuse.links.link import Chain
 
@@ -43,7 +44,8 @@ class LSTM(Chain):
         if out_size is None:
             in_size, out_size = None, in_size
         super().__init__()
-        self.state_size = out_size
+        _args.size('LSTM', 'in_size', in_size, optional=True)
+        self.state_size = _args.size('LSTM', 'out_size', out_size)
         self.lateral_init = lateral_init
         self.upward_init = upward_init
         self.bias_init = 0 if bias_init is None else bias_init

@@ -3,6 +3,7 @@ import numpy
 
 from chainfuse import backend
 from chainfuse import functions as F
+from chainfuse.links.connection import _args
 from chainfuse.links.connection.linear import Linear
 from chainfuse.links.link import Chain
 
@@ -22,6 +23,9 @@ class Maxout(Chain):
 
     def __init__(self, in_size, out_size, pool_size, initialW=None, initial_bias=0):
         super().__init__()
+        _args.size('Maxout', 'in_size', in_size, optional=True)
+        out_size = _args.size('Maxout', 'out_size', out_size)
+        pool_size = _args.size('Maxout', 'pool_size', pool_size)
         linear_out = out_size * pool_size
         if _is_array(initialW) and initialW.ndim == 3:
             initialW = initialW.reshape(linear_out, initialW.shape[2])

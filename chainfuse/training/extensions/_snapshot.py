@@ -1,4 +1,5 @@
 """snapshot and snapshot_object: save the trainer (or any object) periodically."""
+import contextlib
 import os
 import re
 import string
@@ -12,7 +13,8 @@ def snapshot(savefun=None, filename='snapshot_iter_{.updater.iteration}', *, tar
     """Returns an extension that saves the trainer's whole state (every epoch by default).
 
     The file is written atomically (a temporary file renamed into place), so an
-    interruption never leaves a truncated snapshot behind.  Resume with
+    interruption never leaves a truncated snapshot behind; the temporaries a kill -9
+    leaves are deleted when the extension next starts (`remove_stale_temporaries`).  Resume with
     ``serializers.load_npz(path, trainer)`` before ``trainer.run()``, or pass
     ``autoload=True``.
 
@@ -61,6 +63,7 @@ class _Snapshot(extension.Extension):
         return 'snapshot' if self._target is None else 'snapshot_object'
 
     def initialize(self, trainer):
+        remove_stale_temporaries(self.filename, trainer.out)
         if not self.autoload:
             return
         latest = _find_snapshots(self.filename, trainer.out)
@@ -91,14 +94,57 @@ class _Snapshot(extension.Extension):
                 os.remove(os.path.join(trainer.out, stale))
 
 
-def _pattern(filename):
-    """A regex matching the names a filename template produces ('{...}' fields -> '.+')."""
+def _name_regex(filename):
     parts = []
     for literal, field, _, _ in string.Formatter().parse(filename):
         parts.append(re.escape(literal))
         if field is not None:
             parts.append('.+')
-    return re.compile(''.join(parts) + r'\Z')
+    return ''.join(parts)
+
+
+def _pattern(filename):
+    """A regex matching the names a filename template produces ('{...}' fields -> '.+')."""
+    return re.compile(_name_regex(filename) + r'\Z')
+
+
+def _temporary_pattern(filename):
+    """The names of the temporaries a save of `filename` goes through, which a kill -9
+    leaves behind: ``tmp<name>.<pid>.<hex>`` (util.write_atomically) with an optional
+    ``.<random>.tmp`` tail and leading dot (serializers' atomic_path inside it), or
+    ``.<name>.<random>.tmp`` (atomic_path alone)."""
+    name = _name_regex(filename)
+    return re.compile(rf'\.?tmp(?:{name})\.(?P<pid>\d+)\.[0-9a-f]+(?:\..+\.tmp)?\Z'
+                      rf'|\.(?:{name})\.[^/]+\.tmp\Z')
+
+
+def _alive(pid):
+    if pid == os.getpid():
+        return False   # saves are synchronous: one of ours is never still being written
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(filename, outdir):
+    """Deletes the temporaries of interrupted saves of `filename` from `outdir` (those of
+    a process still running are kept); returns their names."""
+    if callable(filename) or not os.path.isdir(outdir):
+        return []
+    pattern = _temporary_pattern(filename)
+    removed = []
+    for n in sorted(os.listdir(outdir)):
+        m = pattern.match(n)
+        if m is None or (m.group('pid') and _alive(int(m.group('pid')))):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(outdir, n))
+            removed.append(n)
+    return removed
 
 
 def _find_snapshots(filename, outdir):

@@ -56,3 +56,36 @@ def test_embed_id_ignore_label_gives_zeros_and_no_gradient():
     numpy.testing.assert_allclose(y.array, [W.array[1], [0, 0], W.array[1], W.array[2]])
     F.sum(y).backward()
     numpy.testing.assert_allclose(W.grad, [[0, 0], [2, 2], [1, 1]])
+
+
+def _embed_runners(ignore_label):
+    link = chainfuse.links.EmbedID(4, 2, ignore_label=ignore_label)
+
+    class Model(chainfuse.Chain):
+        def __init__(self):
+            super().__init__()
+            with self.init_scope():
+                self.embed = chainfuse.links.EmbedID(4, 2, ignore_label=ignore_label)
+
+        def forward(self, x):
+            return F.sum(self.embed(x))
+
+    opt = chainfuse.optimizers.SGD()
+    opt.setup(Model())
+    return {'eager': link, 'compiled': chainfuse.compile(link, fallback='raise'),
+            'step': chainfuse.compile_step(opt)}
+
+
+@pytest.mark.parametrize('mode', ['eager', 'compiled', 'step'])
+@pytest.mark.parametrize('ignore_label,bad', [(None, -1), (None, 4), (-1, -2), (-1, 9)])
+def test_embed_id_out_of_range_ids_raise(mode, ignore_label, bad):
+    run = _embed_runners(ignore_label)[mode]
+    good = numpy.array([[0, 3], [1, 2]], numpy.int32)
+    run(good)
+    x = good.copy()
+    x[1, 0] = bad
+    also = 'no ignore_label' if ignore_label is None else f'or ignore_label={ignore_label}'
+    msg = (rf'embed_id: id {bad} at position \(1, 0\) is out of range: ids must be in '
+           rf'\[0, 4\) for 4 rows of W \(n_vocab\).*{also}')
+    with pytest.raises(ValueError, match=msg):
+        run(x)

@@ -107,3 +107,50 @@ def test_float16_mean_over_many_entries_does_not_overflow():
     numpy.testing.assert_allclose(loss.array, numpy.log(30.0), rtol=1e-3)
     loss.backward()
     assert x.grad.dtype == numpy.float16 and numpy.isfinite(x.grad).all()
+
+
+class _Classifier(cf.Chain):
+    def __init__(self):
+        super().__init__()
+        with self.init_scope():
+            self.l = cf.links.Linear(3, 3, initialW=numpy.eye(3, dtype=numpy.float32))
+
+    def forward(self, x, t):
+        return F.softmax_cross_entropy(self.l(x), t)
+
+
+def _runners():
+    """softmax_cross_entropy run eagerly, compiled, and inside a compiled training step."""
+    def eager(x, t):
+        return F.softmax_cross_entropy(x, t)
+
+    model = _Classifier()
+    opt = cf.optimizers.SGD()
+    opt.setup(model)
+    return {'eager': eager, 'compiled': cf.compile(eager, fallback='raise'),
+            'step': cf.compile_step(opt)}
+
+
+@pytest.mark.parametrize('mode', ['eager', 'compiled', 'step'])
+@pytest.mark.parametrize('bad,pos', [(3, 1), (7, 0), (-2, 3), (-4, 2)])
+def test_out_of_range_labels_raise_naming_value_position_and_range(mode, bad, pos):
+    run = _runners()[mode]
+    x = X.astype(numpy.float32)
+    run(x, numpy.array([0, 1, 2, 1], numpy.int32))   # a good call first: the plan exists
+    t = numpy.array([0, 1, 2, 1], numpy.int32)
+    t[pos] = bad
+    msg = (rf'softmax_cross_entropy: label {bad} at position \({pos},\) is out of range: '
+           r'labels must be in \[0, 3\) for 3 classes, or ignore_label=-1')
+    with pytest.raises(ValueError, match=msg):
+        run(x, t)
+
+
+@pytest.mark.parametrize('mode', ['eager', 'compiled', 'step'])
+def test_ignore_label_is_the_one_value_outside_the_range(mode):
+    run = _runners()[mode]
+    x = X.astype(numpy.float32)
+    t = numpy.array([0, -1, 2, -1], numpy.int32)
+    expected = F.softmax_cross_entropy(x, t).array   # the step's Linear is the identity
+    numpy.testing.assert_allclose(run(x, t).array, expected, rtol=1e-6)
+    with pytest.raises(ValueError, match=r'label -1 at position \(1,\).*ignore_label=5'):
+        F.softmax_cross_entropy(x, t, ignore_label=5)

@@ -84,3 +84,45 @@ def test_snapshot_on_error(tmp_path):
     with pytest.raises(ValueError):
         trainer.run(show_loop_exception_msg=False)
     assert os.listdir(tmp_path) == ['crash_2']
+
+
+_KILLED_SAVE = r'''
+import os, signal, sys
+from chainfuse import training
+from chainfuse.serializers._common import atomic_path
+from chainfuse.training import extensions
+from tests.training._helpers import CountingUpdater
+
+def savefun(path, obj):
+    with open(path, 'wb') as f:       # the extension's temporary, half written
+        f.write(b'half')
+    with atomic_path(path) as tmp:    # and save_npz's own, inside it
+        with open(tmp, 'wb') as f:
+            f.write(b'half')
+        os.kill(os.getpid(), signal.SIGKILL)
+
+trainer = training.Trainer(CountingUpdater(), (1, 'iteration'), out=sys.argv[1])
+trainer.extend(extensions.snapshot(savefun=savefun), trigger=(1, 'iteration'))
+trainer.run()
+'''
+
+
+def test_temporaries_of_a_killed_save_are_removed_on_the_next_run(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get('PYTHONPATH', ''))
+    proc = subprocess.run([sys.executable, '-c', _KILLED_SAVE, str(tmp_path)], env=env,
+                          cwd=root, capture_output=True)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+    left = sorted(os.listdir(tmp_path))
+    assert len(left) == 2 and all(n.startswith(('tmpsnapshot_iter_1.', '.tmpsnapshot_iter_1.'))
+                                  for n in left), left
+    # not ours to delete: another template's temporary, and one of a live process
+    live = f'tmpsnapshot_iter_7.{os.getppid()}.abcd1234'
+    for name in ('.model_iter_1.x1y2.tmp', live, 'notes.tmp'):
+        (tmp_path / name).write_bytes(b'')
+    make_trainer(tmp_path, 2, extensions.snapshot()).run()
+    assert sorted(os.listdir(tmp_path)) == sorted(
+        ['.model_iter_1.x1y2.tmp', live, 'notes.tmp', 'snapshot_iter_1', 'snapshot_iter_2'])
