@@ -22,6 +22,7 @@ import warnings
 
 from chainfuse.config import config
 from chainfuse.core import function_node
+from chainfuse.core.arguments import check_call_arguments
 from chainfuse.core.function_node import FunctionNode
 from chainfuse.core.variable import Variable
 from chainfuse.links import link as link_module
@@ -156,6 +157,7 @@ class CompiledCallable:
 
     # ---- the call ----
     def __call__(self, *args, **kwargs):
+        check_call_arguments(self._name(), args, kwargs)  # as an eager Link call does
         self.stats['calls'] += 1
         if not config.compile or function_node.get_recorder() is not None:
             return self._eager(args, kwargs)

@@ -30,6 +30,7 @@ from chainfuse.core import function_node
 from chainfuse.core.variable import Variable
 from chainfuse.links import link as link_module
 from chainfuse.compiler.pipeline import compile_inference
+from chainfuse.core.arguments import check_call_arguments
 from chainfuse.runtime.compiled import report_stats
 from chainfuse.tracer.errors import GraphBreak
 from chainfuse.tracer.guards import TraceCache, describe_change, signature, unflatten
@@ -135,6 +136,7 @@ class CompiledStep:
 
     # ---- the call ----
     def __call__(self, *args, **kwargs):
+        check_call_arguments(self._name(), args, kwargs)  # as an eager Link call does
         self.stats['calls'] += 1
         if not config.compile or function_node.get_recorder() is not None:
             return self._eager(args, kwargs)
