@@ -31,7 +31,7 @@ from chainfuse.core.variable import Variable
 from chainfuse.links import link as link_module
 from chainfuse.compiler.pipeline import compile_inference
 from chainfuse.core.arguments import check_call_arguments
-from chainfuse.runtime.compiled import report_stats
+from chainfuse.runtime.compiled import count_kernels, report_stats
 from chainfuse.tracer.errors import GraphBreak
 from chainfuse.tracer.guards import TraceCache, describe_change, signature, unflatten
 from chainfuse.tracer.trace import trace
@@ -78,7 +78,7 @@ class CompiledStep:
         self._param_list = []
         self.breaks = []
         self.stats = {'calls': 0, 'compiled_calls': 0, 'eager_calls': 0, 'fallbacks': 0,
-                      'compile_time': 0.0}
+                      'compile_time': 0.0, 'kernels': 0}
         self._warned = set()
 
     # ---- the eager step (also the body that is traced) ----
@@ -143,7 +143,7 @@ class CompiledStep:
         params = self._params()
         key, why = self._optimizer_key(params)
         if why is not None:
-            report_stats(self, None)
+            report_stats(self)
             if why.startswith('first step'):
                 return self._eager(args, kwargs)
             return self._fall_back(None, why, args, kwargs)
@@ -153,7 +153,7 @@ class CompiledStep:
             entry = self._compile(sig, args, kwargs)
         else:
             self.cache.note_hit(sig)
-        report_stats(self, entry)
+        report_stats(self)
         if entry == EAGER:
             return self._eager(args, kwargs)
         return self._run(entry, params, args, kwargs)
@@ -192,6 +192,7 @@ class CompiledStep:
         seconds = time.perf_counter() - t0
         self.stats['compile_time'] += seconds
         entry = StepEntry(tr, compiled, reason, seconds)
+        self.stats['kernels'] += count_kernels(entry)
         self.cache.add(sig, entry, reason)
         return entry
 
