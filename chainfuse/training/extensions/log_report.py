@@ -3,17 +3,9 @@ import json
 import os
 
 from chainfuse.core.variable import Variable
-from chainfuse.reporter import DictSummary
+from chainfuse.reporter import DictSummary, is_running_total
 from chainfuse.training import extension
 from chainfuse.training import util
-
-RUNNING_TOTAL_PREFIX = 'compile/'
-
-
-def is_running_total(key):
-    """``compile/*`` keys (``compile/kernels``, ``compile/retraces``...) are running
-    totals: a mean over an interval would be a meaningless fraction of a count."""
-    return key.startswith(RUNNING_TOTAL_PREFIX) or '/' + RUNNING_TOTAL_PREFIX in key
 
 
 class LogReport(extension.Extension):
