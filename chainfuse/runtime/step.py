@@ -25,7 +25,7 @@ post-update hooks and hooks without a traceable form fall back to eager steps.
 import time
 import warnings
 
-from chainfuse.config import config
+from chainfuse.config import config, using_config
 from chainfuse.core import function_node
 from chainfuse.core.variable import Variable
 from chainfuse.links import link as link_module
@@ -98,6 +98,14 @@ class CompiledStep:
         loss = self._body(*args, **kwargs)
         return loss
 
+    def _first_step(self, args, kwargs):
+        """The step that creates the parameters and optimizer state runs eagerly, and so
+        does a compiled model inside it: its training plan would run only this once,
+        since every later step runs as one compiled plan (and compiling it costs more
+        than the step)."""
+        with using_config('compile', False):
+            return self._eager(args, kwargs)
+
     def _params(self):
         """The target's parameters, cached while no Link's structure changes."""
         version = link_module.structure_version()
@@ -145,7 +153,7 @@ class CompiledStep:
         if why is not None:
             report_stats(self)
             if why.startswith('first step'):
-                return self._eager(args, kwargs)
+                return self._first_step(args, kwargs)
             return self._fall_back(None, why, args, kwargs)
         sig = (signature(args, kwargs), key)
         entry = self.cache.lookup(sig)

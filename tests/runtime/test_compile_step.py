@@ -164,3 +164,17 @@ def test_resizing_the_model_after_compiling_retraces():
     step(x, t)
     assert len(step.cache.misses) == 2 and 'changed' in step.cache.misses[1]
     assert not numpy.array_equal(m2.b.array, numpy.ones(5, 'float32'))
+
+
+def test_first_step_runs_a_compiled_model_eagerly():
+    # its training plan would run only that once: every later step is the step's plan
+    model = cf.compile(cf.links.Classifier(cf.links.Linear(3, 2)))
+    opt = optimizers.SGD()
+    opt.setup(model)
+    step = cf.compile_step(opt)
+    x = numpy.ones((4, 3), numpy.float32)
+    t = numpy.zeros(4, numpy.int32)
+    step(x, t)
+    assert model._chainfuse_compiled.entries == []
+    step(x, t)
+    assert step.stats['compiled_calls'] == 1 and model._chainfuse_compiled.entries == []
