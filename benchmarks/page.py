@@ -5,12 +5,11 @@
 
 The tables themselves are in `benchmarks.report`.
 """
-import os
-import tempfile
 
 from benchmarks import specs
 from benchmarks.report import headline_table, model_section
 from benchmarks.summary import LOSS_RTOL, TIE
+from chainfuse.utils import atomic_write
 
 
 def results_page(results):
@@ -92,16 +91,8 @@ def probe_lines(results):
 
 
 def write_atomic(path, text):
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix='.tmp-', suffix=os.path.basename(path))
-    try:
-        with os.fdopen(fd, 'w') as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """The package's atomic write (a plain open()'s permissions, never a partial file)."""
+    atomic_write(path, text)
 
 
 def main(argv=None):

@@ -20,9 +20,16 @@ diff clean, line by line::
     }
 
 Edges point forward (input -> function -> output), as in Chainer.
+
+A compiled model's reported loss has no eager graph behind it (the plan computed
+it).  `build_traced_graph(graph, value)` draws the same picture from the traced IR
+instead: the values and op nodes that `value` is computed from, named and styled
+as above, so ``cg.dot`` shows the model under ``chainfuse.compile`` too.
 """
 import heapq
+import itertools
 import os
+import re
 import shutil
 import subprocess
 import warnings
@@ -96,7 +103,7 @@ class ComputationalGraph:
         return '\n'.join(lines) + '\n'
 
     def _attributes(self, node):
-        if isinstance(node, Variable):
+        if _is_variable(node):
             label = node.label
             if self.show_name and node.name is not None:
                 label = f'{node.name}: {label}'
@@ -109,11 +116,15 @@ class ComputationalGraph:
         return ','.join(f'{k}="{_quote(v, record and k == "label")}"' for k, v in attrs.items())
 
 
+def _is_variable(node):
+    return isinstance(node, (Variable, _TracedValue))
+
+
 def _stable_names(nodes):
     names = {}
     counts = {'v': 0, 'f': 0}
     for node in nodes:
-        kind = 'v' if isinstance(node, Variable) else 'f'
+        kind = 'v' if _is_variable(node) else 'f'
         names[id(node)] = f'{kind}{counts[kind]}'
         counts[kind] += 1
     return names
@@ -121,11 +132,11 @@ def _stable_names(nodes):
 
 def _skip_variables(nodes, edges):
     """Functions only: an edge (var, g) becomes (var.creator, g) when var has a creator."""
-    functions = [n for n in nodes if not isinstance(n, Variable)]
+    functions = [n for n in nodes if not _is_variable(n)]
     in_graph = {id(f) for f in functions}
     func_edges = []
     for head, tail in edges:
-        if isinstance(head, Variable) and head.creator is not None \
+        if _is_variable(head) and head.creator is not None \
                 and id(head.creator) in in_graph:
             func_edges.append((head.creator, tail))
     return functions, func_edges
@@ -187,6 +198,87 @@ def _walk(outputs):
                     visit(x)
     return order, edges
 
+
+class _TracedValue:
+    """An IR value drawn as a Variable: its label reads like `Variable.label`."""
+
+    def __init__(self, value, creator):
+        self.value = value
+        self.creator = creator
+        self.name = value.name if value.kind == 'param' else None
+
+    @property
+    def label(self):
+        shape, dtype = self.value.aval.shape, self.value.aval.dtype
+        if not shape:
+            return f'() {dtype}'
+        return f'({", ".join(map(str, shape))}), {dtype}'
+
+
+class _TracedNode:
+    """An IR node drawn as a function, labelled with its op's name."""
+
+    def __init__(self, node):
+        self.node = node
+        self.label = node.op.name
+
+
+def build_traced_graph(graph, root, variable_style=_var_style, function_style=_func_style,
+                       rankdir='TB', remove_variable=False, show_name=True):
+    """The `ComputationalGraph` of what IR value `root` of `graph` is computed from.
+
+    The walk is the eager one: from `root` back through producers and their inputs
+    in positional order, later nodes first, so names are stable.  Parameters are
+    labelled with their path (``/predictor/l1/W: (100, 64), float32``).
+    """
+    values, nodes = {}, {}
+
+    def value(v):
+        if v.id not in values:
+            creator = None if v.producer is None else node(v.producer)
+            values[v.id] = _TracedValue(v, creator)
+        return values[v.id]
+
+    def node(n):
+        if n.id not in nodes:
+            nodes[n.id] = _TracedNode(n)
+        return nodes[n.id]
+
+    order, edges, seen, pushes = [], [], set(), itertools.count(1)
+    heap = [(-_rank(root), 0, 'v', root)]
+    while heap:
+        _, _, kind, item = heapq.heappop(heap)
+        key = (kind, item.id)
+        if key in seen:
+            continue
+        seen.add(key)
+        if kind == 'v':
+            order.append(value(item))
+            if item.producer is not None:
+                edges.append((node(item.producer), value(item)))
+                heapq.heappush(heap, (-2 * item.producer.id, next(pushes), 'n', item.producer))
+        else:
+            order.append(node(item))
+            for x in item.inputs:
+                edges.append((value(x), node(item)))
+                heapq.heappush(heap, (-_rank(x), next(pushes), 'v', x))
+    return ComputationalGraph(order, edges, variable_style, function_style, rankdir,
+                              remove_variable, show_name)
+
+
+def _rank(v):
+    """Later values first: a node's outputs rank above the node, inputs lowest."""
+    return -1 if v.producer is None else 2 * v.producer.id + 1
+
+
+def dot_node_count(text):
+    """The nodes a DOT text declares (``name [...]`` statements; not ``node [...]``)."""
+    return sum(1 for line in text.splitlines()
+               if _NODE_STATEMENT.match(line) and not line.lstrip().startswith(
+                   ('node ', 'edge ', 'graph ')))
+
+
+_NODE_STATEMENT = re.compile(r'^\s*("[^"]*"|\w+)\s*\[')
 
 _warned_no_dot = False
 

@@ -180,6 +180,17 @@ class Summary:
             warnings.warn('The previous statistics are not saved.')
 
 
+RUNNING_TOTAL_PREFIX = 'compile/'
+
+
+def is_running_total(key):
+    """Whether an observation key is a running total: the ``compile/*`` values a
+    compiled model reports (``compile/kernels``, ``compile/retraces``...), also under
+    a prefix (``validation/compile/kernels``).  Their mean over an interval would be
+    a meaningless fraction of a count: LogReport and Evaluator keep the last value."""
+    return key.startswith(RUNNING_TOTAL_PREFIX) or '/' + RUNNING_TOTAL_PREFIX in key
+
+
 class DictSummary:
     """One `Summary` per key of the dicts added (observations), skipping non-scalars.
 

@@ -12,12 +12,13 @@ against an md5 or sha256 digest, and only then renamed into place, so the cache
 never holds a partial or unverified file.  When every URL fails, `DownloadError`
 lists each URL with its error.
 """
-import contextlib
 import hashlib
 import os
 import shutil
 import tempfile
 import threading
+
+from chainfuse import utils
 
 DOWNLOAD_TIMEOUT = 10.0  # seconds to connect, and at most between two reads
 _CHUNK = 1 << 16
@@ -120,23 +121,15 @@ def download(urls, path, checksum=None, timeout=None):
     Returns `path`.  Raises DownloadError naming every URL tried and its error.
     """
     timeout = DOWNLOAD_TIMEOUT if timeout is None else timeout
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
     errors = []
     for url in urls:
-        fd, tmp = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.',
-                                   suffix='.part', dir=directory)
-        os.close(fd)
         try:
-            _fetch(url, tmp, timeout)
-            verify_checksum(tmp, checksum)
-            os.replace(tmp, path)
+            with utils.atomic_path(path, suffix='.part') as tmp:
+                _fetch(url, tmp, timeout)
+                verify_checksum(tmp, checksum)
             return path
         except Exception as e:  # any failure: try the next URL
             errors.append(f'{url}: {type(e).__name__}: {e}')
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
     tried = '\n  '.join(errors) if errors else '(no URL given)'
     raise DownloadError(f'could not download {os.path.basename(path)}; tried:\n  {tried}')
 

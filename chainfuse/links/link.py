@@ -21,6 +21,7 @@ import warnings
 import numpy
 
 from chainfuse import backend
+from chainfuse.core.arguments import check_call_arguments
 from chainfuse.core.variable import Parameter, Variable
 
 _COPY_MODES = ('init', 'copy', 'share')
@@ -218,6 +219,7 @@ class Link:
 
     # ---- calling ----
     def __call__(self, *args, **kwargs):
+        check_call_arguments(type(self).__name__, args, kwargs)
         return self.forward(*args, **kwargs)
 
     def forward(self, *args, **kwargs):

@@ -25,12 +25,13 @@ post-update hooks and hooks without a traceable form fall back to eager steps.
 import time
 import warnings
 
-from chainfuse.config import config
+from chainfuse.config import config, using_config
 from chainfuse.core import function_node
 from chainfuse.core.variable import Variable
 from chainfuse.links import link as link_module
 from chainfuse.compiler.pipeline import compile_inference
-from chainfuse.runtime.compiled import report_stats, warn_at
+from chainfuse.core.arguments import check_call_arguments
+from chainfuse.runtime.compiled import count_kernels, report_stats, warn_at
 from chainfuse.tracer.errors import GraphBreak
 from chainfuse.tracer.guards import Eager, TraceCache, describe_change, signature
 from chainfuse.tracer.trace import trace
@@ -82,7 +83,7 @@ class CompiledStep:
         self._param_list = []
         self.breaks = []
         self.stats = {'calls': 0, 'compiled_calls': 0, 'eager_calls': 0, 'fallbacks': 0,
-                      'compile_time': 0.0}
+                      'compile_time': 0.0, 'kernels': 0}
         self._warned = set()
 
     # ---- the eager step (also the body that is traced) ----
@@ -93,6 +94,14 @@ class CompiledStep:
         self.stats['eager_calls'] += 1
         loss = self._body(*args, **kwargs)
         return loss
+
+    def _first_step(self, args, kwargs):
+        """The step that creates the parameters and optimizer state runs eagerly, and so
+        does a compiled model inside it: its training plan would run only this once,
+        since every later step runs as one compiled plan (and compiling it costs more
+        than the step)."""
+        with using_config('compile', False):
+            return self._eager(args, kwargs)
 
     def _params(self):
         """The target's parameters, cached while no Link's structure changes."""
@@ -132,15 +141,16 @@ class CompiledStep:
 
     # ---- the call ----
     def __call__(self, *args, **kwargs):
+        check_call_arguments(self._name(), args, kwargs)  # as an eager Link call does
         self.stats['calls'] += 1
         if not config.compile or function_node.get_recorder() is not None:
             return self._eager(args, kwargs)
         params = self._params()
         key, why = self._optimizer_key(params)
         if why is not None:
-            report_stats(self, None)
+            report_stats(self)
             if why.startswith('first step'):
-                return self._eager(args, kwargs)
+                return self._first_step(args, kwargs)
             return self._fall_back(None, why, args, kwargs)
         sig = (signature(args, kwargs), key)
         entry, why = self.cache.lookup(sig)
@@ -148,7 +158,7 @@ class CompiledStep:
             entry = self._compile(sig, args, kwargs, why)
         else:
             self.cache.note_hit(sig)
-        report_stats(self, entry)
+        report_stats(self)
         if isinstance(entry, Eager):
             return self._eager(args, kwargs)
         return self._run(entry, params, args, kwargs)
@@ -192,6 +202,7 @@ class CompiledStep:
         self.stats['compile_time'] += seconds
         entry = StepEntry(tr, compiled, reason, seconds)
         entry.first_keys = tr.take_trace_keys()      # this very call runs it next
+        self.stats['kernels'] += count_kernels(entry)
         self.cache.add(sig, entry, reason)
         return entry
 

@@ -1,13 +1,11 @@
 """What the NPZ and HDF5 (de)serializers share: value conversion, loading one value into
 an object's attribute with checks, error types, and atomic file replacement."""
-import contextlib
-import os
-import tempfile
 import warnings
 
 import numpy
 
 from chainfuse import backend
+from chainfuse.utils import atomic_path  # noqa: F401  (re-exported for the serializers)
 
 
 class MissingKeyError(KeyError):
@@ -143,38 +141,3 @@ def ignored(ignore_names, key):
         else:
             raise ValueError(f'ignore_names must be strings or callables, got {name!r}')
     return False
-
-
-def _umask():
-    try:
-        with open('/proc/self/status') as f:
-            for line in f:
-                if line.startswith('Umask:'):
-                    return int(line.split()[1], 8)
-    except OSError:
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-@contextlib.contextmanager
-def atomic_path(path):
-    """Yields a temporary path beside `path`; on success renames it over `path`.
-
-    An interrupted or failed save leaves any existing file at `path` untouched and no
-    truncated file behind.  The new file gets the permissions a plain ``open`` would.
-    """
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.', suffix='.tmp',
-                               dir=directory)
-    os.close(fd)
-    try:
-        yield tmp
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

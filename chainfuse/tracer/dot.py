@@ -19,6 +19,8 @@ INPUT_STYLE = {
     'rng': 'shape=ellipse,style=filled,fillcolor="#dadaeb"',
     'const': 'shape=ellipse,style=filled,fillcolor="#f0f0f0"',
     'grad': 'shape=ellipse,style=filled,fillcolor="#c7e9c0"',
+    'hyper': 'shape=ellipse,style=filled,fillcolor="#fee391"',
+    'saved': 'shape=ellipse,style=filled,fillcolor="#d9d9d9"',
 }
 OP_STYLE = 'shape=box,style=filled,fillcolor="#ffffff"'
 OUTPUT_STYLE = 'shape=doubleoctagon,style=filled,fillcolor="#a1d99b"'

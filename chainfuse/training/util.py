@@ -10,10 +10,9 @@ updater and the evaluators turn a batch into a call.
 """
 import json
 import math
-import os
-import secrets
 
 from chainfuse import serializer as serializer_module
+from chainfuse import utils
 from chainfuse.dataset.convert import Converter
 
 
@@ -61,18 +60,12 @@ def serialize_optional(serializer, key, value):
 def write_atomically(path, write):
     """Writes a file through a temporary one in the same directory, then renames it.
 
-    ``write(tmp_path)`` writes the content; ``os.replace`` then swaps it in, so
-    a reader (or a crash) never sees a half-written file.
+    ``write(tmp_path)`` writes the content; `chainfuse.utils.atomic_path` then gives
+    it a plain ``open``'s permissions and swaps it in, so a reader (or a crash)
+    never sees a half-written file.
     """
-    directory, base = os.path.split(path)
-    tmp = os.path.join(directory, f'tmp{base}.{os.getpid()}.{secrets.token_hex(4)}')
-    try:
+    with utils.atomic_path(path) as tmp:
         write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 def call_converter(converter, batch, device):

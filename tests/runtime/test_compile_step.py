@@ -187,8 +187,10 @@ def test_verify_passes_for_a_faithful_step_and_catches_a_wrong_plan():
     entry.plan._run = lambda *a: [numpy.array(o * 1.01, o.dtype) for o in good(*a)]
     with pytest.warns(RuntimeWarning, match='verify: compiled and eager steps differ'):
         loss = step(*data[3])
+    expected = m1(*data[3]).array
     o1.update(m1, *data[3])
     assert step.stats['fallbacks'] == 1
+    numpy.testing.assert_allclose(loss.array, expected, rtol=1e-5)
     # the step was undone and run eagerly: the model equals the eager twin's
     for (n, p1), (_, p2) in zip(sorted(m1.namedparams()), sorted(m2.namedparams())):
         numpy.testing.assert_allclose(p2.array, p1.array, rtol=1e-5, err_msg=n)
@@ -198,3 +200,17 @@ def test_verify_needs_a_rebindable_lossfun():
     (_, m2), (_, o2) = _pair(optimizers.SGD, True)
     with pytest.raises(ValueError, match='lossfun'):
         cf.compile_step(o2, lambda x, t: m2(x, t), verify=1)
+
+
+def test_first_step_runs_a_compiled_model_eagerly():
+    # its training plan would run only that once: every later step is the step's plan
+    model = cf.compile(cf.links.Classifier(cf.links.Linear(3, 2)))
+    opt = optimizers.SGD()
+    opt.setup(model)
+    step = cf.compile_step(opt)
+    x = numpy.ones((4, 3), numpy.float32)
+    t = numpy.zeros(4, numpy.int32)
+    step(x, t)
+    assert model._chainfuse_compiled.entries == []
+    step(x, t)
+    assert step.stats['compiled_calls'] == 1 and model._chainfuse_compiled.entries == []

@@ -44,3 +44,16 @@ def test_custom_loop(tmp_path, capsys):
     assert 0.5 < accuracy <= 1
     assert sorted(os.listdir(tmp_path)) == ['mlp.model', 'mlp.state']
     assert 'test mean  loss' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('backend', ['numpy', 'numba'])
+def test_train_mnist_compiled_counts_and_draws_the_model(tmp_path, capsys, backend):
+    trainer = load('train_mnist').main(['--out', str(tmp_path), '--epoch', '2', '--noplot',
+                                        '--compile', '--backend', backend])
+    step = trainer.updater._compiled_step
+    assert step.stats['compiled_calls'] == trainer.updater.iteration - 1  # not the first
+    assert {p.backend for e in step.entries for p in e.plans} == {backend}
+    log = trainer.get_extension('LogReport').log
+    assert [e['compile/kernels'] for e in log] == [step.stats['kernels']] * 2
+    assert {'cg.dot', 'cg_traced.dot', 'cg_plan.dot'} <= set(os.listdir(tmp_path))
+    assert 'W: (10, 100), float32' in (tmp_path / 'cg.dot').read_text()  # the model's layers

@@ -110,12 +110,13 @@ def _pattern(filename):
 
 def _temporary_pattern(filename):
     """The names of the temporaries a save of `filename` goes through, which a kill -9
-    leaves behind: ``tmp<name>.<pid>.<hex>`` (util.write_atomically) with an optional
-    ``.<random>.tmp`` tail and leading dot (serializers' atomic_path inside it), or
-    ``.<name>.<random>.tmp`` (atomic_path alone)."""
+    leaves behind: ``.<name>.<random>.tmp`` (utils.atomic_path, which
+    util.write_atomically uses) and, for a save function writing atomically itself,
+    ``..<name>.<random>.tmp.<random>.tmp`` inside it; and the ``tmp<name>.<pid>.<hex>``
+    of earlier versions (kept while that process runs)."""
     name = _name_regex(filename)
     return re.compile(rf'\.?tmp(?:{name})\.(?P<pid>\d+)\.[0-9a-f]+(?:\..+\.tmp)?\Z'
-                      rf'|\.(?:{name})\.[^/]+\.tmp\Z')
+                      rf'|\.\.?(?:{name})\.[^/]+\.tmp\Z')
 
 
 def _alive(pid):

@@ -23,7 +23,9 @@ class Evaluator(extension.Extension):
     3. averages what was reported over batches (each batch weighs the same, as
        in Chainer) and reports the means into the trainer's observation, so an
        ``L.Classifier`` gives 'validation/main/loss' and
-       'validation/main/accuracy'.
+       'validation/main/accuracy'.  A compiled target's running totals
+       (``compile/kernels``...) are not averaged: their last value is reported
+       as 'validation/compile/kernels', apart from the training step's.
 
     Args:
         iterator: a non-repeating iterator, or a dict with a 'main' one.
@@ -82,14 +84,23 @@ class Evaluator(extension.Extension):
         if self.eval_hook:
             self.eval_hook(self)
         summary = reporter_module.DictSummary()
+        totals = {}
         for batch in _fresh_copy(self._iterators['main']):
             observation = {}
             with reporter_module.report_scope(observation):
                 in_arrays = util.call_converter(self.converter, batch, self.device)
                 with no_backprop_mode():
                     util.call_with_arrays(eval_func, in_arrays)
-            summary.add(observation)
-        return summary.compute_mean()
+            totals.update((k, v) for k, v in observation.items()
+                          if reporter_module.is_running_total(k))
+            summary.add({k: v for k, v in observation.items() if k not in totals})
+        return {**summary.compute_mean(), **self._prefixed(totals)}
+
+    def _prefixed(self, totals):
+        """A compiled target's running totals (``compile/kernels``...): their last
+        value, under this evaluator's name, apart from the training step's."""
+        prefix = '' if self.name is None else self.name + '/'
+        return {k if k.startswith(prefix) else prefix + k: v for k, v in totals.items()}
 
     def finalize(self):
         for it in self._iterators.values():

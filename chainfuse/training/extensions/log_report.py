@@ -2,7 +2,8 @@
 import json
 import os
 
-from chainfuse.reporter import DictSummary
+from chainfuse.core.variable import Variable
+from chainfuse.reporter import DictSummary, is_running_total
 from chainfuse.training import extension
 from chainfuse.training import util
 
@@ -15,7 +16,10 @@ class LogReport(extension.Extension):
     an entry to `log`::
 
         {"main/loss": 0.18, "main/accuracy": 0.94, "validation/main/loss": 0.15,
-         "epoch": 2, "iteration": 1200, "elapsed_time": 6.27}
+         "compile/kernels": 16, "epoch": 2, "iteration": 1200, "elapsed_time": 6.27}
+
+    Running totals (the ``compile/*`` keys a compiled model reports: time, kernels,
+    retraces, fallbacks) are logged as their last value in the interval, not averaged.
 
     and rewrites the whole log as JSON, atomically.  `log` and the running
     means are part of the trainer's snapshot.
@@ -44,15 +48,19 @@ class LogReport(extension.Extension):
 
     def __call__(self, trainer):
         observation = trainer.observation
-        if self._keys is None:
-            self._summary.add(observation)
-        else:
-            self._summary.add({k: observation[k] for k in self._keys if k in observation})
+        if self._keys is not None:
+            observation = {k: observation[k] for k in self._keys if k in observation}
+        totals = {k: v for k, v in observation.items() if is_running_total(k)}
+        if totals:
+            observation = {k: v for k, v in observation.items() if k not in totals}
+            self._last.update({k: _count(v) for k, v in totals.items()})
+        self._summary.add(observation)
         if self._trigger(trainer):
             self._append_entry(trainer)
 
     def _append_entry(self, trainer):
         entry = {name: float(value) for name, value in self._summary.compute_mean().items()}
+        entry.update(self._last)
         updater = trainer.updater
         entry['epoch'] = updater.epoch
         entry['iteration'] = updater.iteration
@@ -71,9 +79,20 @@ class LogReport(extension.Extension):
 
     def _init_summary(self):
         self._summary = DictSummary()
+        self._last = {}
 
     def serialize(self, serializer):
         if hasattr(self._trigger, 'serialize'):
             self._trigger.serialize(serializer['_trigger'])
         self._summary.serialize(serializer['_summary'])
+        try:
+            self._last = util.serialize_json(serializer, '_last', self._last)
+        except KeyError:  # a snapshot from before running totals were kept apart
+            self._last = {}
         self._log = util.serialize_json(serializer, '_log', self._log)
+
+
+def _count(value):
+    """A reported total as a number: a whole one as an int (``16``, not ``16.0``)."""
+    value = float(value.array if isinstance(value, Variable) else value)
+    return int(value) if value.is_integer() else value

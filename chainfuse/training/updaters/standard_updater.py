@@ -28,7 +28,8 @@ class StandardUpdater(Updater):
         loss_scale: multiplies the loss before backward (passed to the optimizer).
         auto_new_epoch: call ``optimizer.new_epoch()`` at each epoch boundary.
         compile: run each step (forward, backward, optimizer hooks and update) as one
-            compiled plan (`chainfuse.compile_step`); ``chainfuse.eager()`` or
+            compiled plan (`chainfuse.compile_step`): True, or a dict of compile_step's
+            options (``{'backend': 'numpy'}``); ``chainfuse.eager()`` or
             ``CHAINFUSE_DISABLE_COMPILE=1`` turn it back into the eager step.
     """
 
@@ -103,7 +104,8 @@ class StandardUpdater(Updater):
         if self.compile:
             if self._compiled_step is None:
                 from chainfuse.runtime import compile_step
-                self._compiled_step = compile_step(optimizer, loss_func)
+                options = self.compile if isinstance(self.compile, dict) else {}
+                self._compiled_step = compile_step(optimizer, loss_func, **options)
             util.call_with_arrays(self._compiled_step, in_arrays)
         else:
             util.call_with_arrays(functools.partial(optimizer.update, loss_func), in_arrays)

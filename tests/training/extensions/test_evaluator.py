@@ -65,3 +65,15 @@ def test_reports_validation_keys_in_a_trainer(tmp_path):
 def test_repeating_iterator_warns():
     with pytest.warns(UserWarning, match='repeat=True'):
         extensions.Evaluator(SerialIterator(toy_dataset(4), 2), classifier())
+
+
+def test_compiled_target_reports_its_compile_totals_under_its_name():
+    model = chainfuse.compile(classifier())
+    evaluator = extensions.Evaluator(SerialIterator(toy_dataset(10), 4, repeat=False), model)
+    evaluator.name = 'validation'
+    result = evaluator()
+    state = model._chainfuse_compiled
+    assert not any(k.startswith('compile/') for k in result)  # the training step's keys
+    assert result['validation/compile/kernels'] == state.stats['kernels'] > 0
+    assert result['validation/compile/retraces'] == state.cache.retraces == 1  # 4, 4 then 2
+    assert 'validation/main/loss' in result  # the means are still there

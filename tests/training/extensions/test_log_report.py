@@ -1,3 +1,4 @@
+import io
 import json
 import os
 
@@ -51,3 +52,53 @@ def test_keys_trigger_postprocess_and_filename(tmp_path):
 def test_no_file(tmp_path):
     assert len(run(tmp_path, filename=None).log) == 3
     assert os.listdir(tmp_path) == []
+
+
+def report_compile_totals(i):
+    # what a compiled model reports every call: running totals since it was created
+    reporter.report({'main/loss': float(i), 'compile/kernels': 10 + 3 * (i >= 3),
+                     'compile/retraces': int(i >= 3), 'compile/time': 0.25 * i})
+
+
+def test_compile_totals_are_last_values_not_means(tmp_path):
+    trainer = training.Trainer(CountingUpdater(2, on_update=report_compile_totals),
+                               (3, 'epoch'), out=str(tmp_path))
+    log_report = extensions.LogReport()
+    trainer.extend(log_report)
+    trainer.run()
+    log = log_report.log
+    assert [e['main/loss'] for e in log] == [1.5, 3.5, 5.5]  # other keys are still means
+    assert [e['compile/kernels'] for e in log] == [10, 13, 13]
+    assert [e['compile/retraces'] for e in log] == [0, 1, 1]
+    assert [e['compile/time'] for e in log] == [0.5, 1.0, 1.5]
+    assert all(type(e['compile/kernels']) is int for e in log)
+
+
+def test_compiled_model_columns_print_counts(tmp_path):
+    import numpy
+    import chainfuse
+    import chainfuse.links as L
+    rng = numpy.random.default_rng(0)
+    data = chainfuse.datasets.TupleDataset(rng.standard_normal((10, 3)).astype('float32'),
+                                           rng.integers(0, 2, 10).astype('int32'))
+    model = chainfuse.compile(L.Classifier(L.Linear(3, 2)))
+    opt = chainfuse.optimizers.SGD()
+    opt.setup(model)
+    it = chainfuse.iterators.SerialIterator(data, 4)
+    trainer = training.Trainer(training.StandardUpdater(it, opt), (2, 'epoch'),
+                               out=str(tmp_path))
+    log_report = extensions.LogReport()
+    trainer.extend(log_report)
+    out = io.StringIO()
+    trainer.extend(extensions.PrintReport(['epoch', 'compile/kernels', 'compile/retraces'],
+                                          out=out))
+    trainer.run()
+    state = model._chainfuse_compiled
+    last = log_report.log[-1]
+    assert last['compile/retraces'] == state.cache.retraces
+    assert last['compile/kernels'] == state.stats['kernels'] > 0
+    assert last['compile/kernels'] == sum(len(p.kernels) for e in state.entries
+                                          for p in e.plans)
+    rows = out.getvalue().splitlines()[1:]
+    assert rows[-1].split()[1:] == [str(last['compile/kernels']),
+                                    str(last['compile/retraces'])]

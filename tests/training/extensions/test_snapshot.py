@@ -117,7 +117,7 @@ def test_temporaries_of_a_killed_save_are_removed_on_the_next_run(tmp_path):
                           cwd=root, capture_output=True)
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
     left = sorted(os.listdir(tmp_path))
-    assert len(left) == 2 and all(n.startswith(('tmpsnapshot_iter_1.', '.tmpsnapshot_iter_1.'))
+    assert len(left) == 2 and all(n.startswith(('.snapshot_iter_1.', '..snapshot_iter_1.'))
                                   for n in left), left
     # not ours to delete: another template's temporary, and one of a live process
     live = f'tmpsnapshot_iter_7.{os.getppid()}.abcd1234'
