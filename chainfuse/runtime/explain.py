@@ -10,21 +10,18 @@ of that call is compiled (running the call once).
 import os
 
 from chainfuse.compiler.codegen.cuda import CudaKernelSource
-from chainfuse.runtime.compiled import CompiledCallable
+from chainfuse.runtime.frontend import Frontend
 from chainfuse.tracer.dot import dump_dot, graph_to_dot, graphs_to_dot
 from chainfuse.utils import atomic_write
 
 
 def _state(compiled):
-    from chainfuse.runtime.step import CompiledStep
-    if isinstance(compiled, CompiledStep):
+    if isinstance(compiled, Frontend):
         return compiled
     state = getattr(compiled, '_chainfuse_compiled', None)
     if state is None:
         state = compiled.__dict__.get('_chainfuse_static') if hasattr(compiled, '__dict__') \
             else None
-    if state is None and isinstance(compiled, CompiledCallable):
-        state = compiled
     if state is None:
         raise TypeError(f'{type(compiled).__name__} is not compiled: pass the result of '
                         'chainfuse.compile')
@@ -61,9 +58,7 @@ class Explanation:
         lines = self.summary()
         for k, entry in enumerate(s.cache.entries):
             lines.append('')
-            kind = {True: 'training', False: 'inference'}.get(
-                getattr(entry, 'training', None), 'whole training step')
-            lines.append(f'== trace {k}: {entry.reason} ({kind}, {entry.calls} call(s), '
+            lines.append(f'== trace {k}: {entry.reason} ({entry.kind}, {entry.calls} call(s), '
                          f'compiled in {entry.compile_seconds:.3f} s)')
             guards = entry.trace.guards
             if guards is not None and len(guards):
@@ -157,7 +152,7 @@ def dump(compiled, directory):
         atomic_write(base + '.txt', str(entry.trace.graph))
         written.append(dump_dot(entry.trace.graph, base + '.dot'))
         atomic_write(base + '-report.txt', str(entry.compiled.report))
-        training = getattr(entry, 'training', False)
+        training = entry.kind == 'training'
         titles = ['forward', 'backward'] if training else ['plan']
         for name, plan in zip(titles, entry.plans):
             atomic_write(f'{base}-{name}-plan.txt', str(plan))

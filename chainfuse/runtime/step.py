@@ -22,19 +22,14 @@ The first call of a model whose parameters or optimizer state are not created ye
 runs eagerly (it creates them); later calls trace once per signature.  Loss scaling,
 post-update hooks and hooks without a traceable form fall back to eager steps.
 """
-import time
-import warnings
-
-from chainfuse.config import config, using_config
-from chainfuse.core import function_node
+from chainfuse.compiler.pipeline import compile_inference
+from chainfuse.config import using_config
 from chainfuse.core.variable import Variable
 from chainfuse.links import link as link_module
-from chainfuse.compiler.pipeline import compile_inference
-from chainfuse.core.arguments import check_call_arguments
-from chainfuse.runtime.compiled import count_kernels, report_stats, warn_at
-from chainfuse.tracer.errors import GraphBreak
-from chainfuse.tracer.guards import Eager, TraceCache, describe_change, signature
+from chainfuse.runtime.frontend import Divergence, Entry, Frontend
+from chainfuse.tracer.guards import describe_change
 from chainfuse.tracer.trace import trace
+
 TRACEABLE_HOOKS = ('WeightDecay', 'Lasso', 'GradientClipping', 'GradientHardClipping')
 
 
@@ -44,64 +39,48 @@ def _hook_key(hook):
     return (type(hook).__name__, attrs)
 
 
-class StepEntry:
-    def __init__(self, tr, compiled, reason, seconds):
-        self.trace = tr
-        self.compiled = compiled
-        self.reason = reason
-        self.compile_seconds = seconds
-        self.calls = 0
-        self.guards = tr.guards
-        self.plan = compiled.plan
-        self.plans = [compiled.plan]
-        g = compiled.plan.graph
-        self.index = {kind: [i for i, (_, k, _) in enumerate(g.outputs) if k == kind]
-                      for kind in ('result', 'report', 'state', 'grad')}
-        self.grad_params = [tr.param_of[name] for _, kind, name in g.outputs
-                            if kind == 'grad']
+class TrainingStep:
+    """The `Frontend` strategy of `compile_step`: traces ``lossfun``, ``backward()`` and
+    the optimizer's update as one plan, and writes parameters, optimizer state and
+    grads back after every run (module docstring)."""
 
-
-class CompiledStep:
-    """Calls ``step(*args)`` = one optimizer update on ``lossfun(*args)``; returns the loss."""
-
-    def __init__(self, optimizer, lossfun=None, *, fallback='eager', backend='auto',
-                 max_retraces=8, allow_side_effects=False, verify=0):
+    def __init__(self, optimizer, lossfun=None):
         if optimizer.target is None:
             raise RuntimeError('compile_step: call optimizer.setup(link) first')
         self.optimizer = optimizer
         self.lossfun = lossfun if lossfun is not None else optimizer.target
-        if verify and not _rebindable(self.lossfun, optimizer.target):
-            raise ValueError('compile_step(verify=N) runs the step again on a copy of the '
-                             'model, so lossfun must be the optimizer\'s target (the '
-                             'default) or one of its methods')
-        self.verify = verify
-        self.fallback = fallback
-        self.backend = backend
-        self.allow_side_effects = allow_side_effects
-        self.cache = TraceCache(max_retraces)
+        self.link = optimizer.target
         self._params_version = None
         self._param_list = []
-        self.breaks = []
-        self.stats = {'calls': 0, 'compiled_calls': 0, 'eager_calls': 0, 'fallbacks': 0,
-                      'compile_time': 0.0, 'kernels': 0}
-        self._warned = set()
+
+    def name(self):
+        return f'step of {type(self.optimizer.target).__name__}'
 
     # ---- the eager step (also the body that is traced) ----
     def _body(self, *args, **kwargs):
         return _eager_step(self.optimizer, self.lossfun, args, kwargs)
 
-    def _eager(self, args, kwargs):
-        self.stats['eager_calls'] += 1
-        loss = self._body(*args, **kwargs)
-        return loss
+    def eager(self, args, kwargs):
+        return self._body(*args, **kwargs)
 
-    def _first_step(self, args, kwargs):
-        """The step that creates the parameters and optimizer state runs eagerly, and so
-        does a compiled model inside it: its training plan would run only this once,
-        since every later step runs as one compiled plan (and compiling it costs more
-        than the step)."""
+    def precheck(self, args, kwargs):
+        """The optimizer's configuration as a cache key, or why this step runs eagerly.
+
+        The step that creates the parameters and optimizer state runs eagerly (quietly),
+        and so does a compiled model inside it: its training plan would run only this
+        once, since every later step runs as one compiled plan (and compiling it costs
+        more than the step)."""
+        key, why = self._optimizer_key(self._params())
+        if why is not None and why.startswith('first step'):
+            return None, why, True
+        return key, why, False
+
+    def first_call(self, args, kwargs):
         with using_config('compile', False):
-            return self._eager(args, kwargs)
+            return self.eager(args, kwargs)
+
+    def before_lookup(self, cache):
+        pass
 
     def _params(self):
         """The target's parameters, cached while no Link's structure changes."""
@@ -139,74 +118,13 @@ class CompiledStep:
             rules.append((id(p), id(rule), rule.enabled, keys, tuple(sorted(static.items()))))
         return (tuple(rules), tuple(hooks), opt._use_cleargrads), None
 
-    # ---- the call ----
-    def __call__(self, *args, **kwargs):
-        check_call_arguments(self._name(), args, kwargs)  # as an eager Link call does
-        self.stats['calls'] += 1
-        if not config.compile or function_node.get_recorder() is not None:
-            return self._eager(args, kwargs)
-        params = self._params()
-        key, why = self._optimizer_key(params)
-        if why is not None:
-            report_stats(self)
-            if why.startswith('first step'):
-                return self._first_step(args, kwargs)
-            return self._fall_back(None, why, args, kwargs)
-        sig = (signature(args, kwargs), key)
-        entry, why = self.cache.lookup(sig)
-        if entry is None:
-            entry = self._compile(sig, args, kwargs, why)
-        else:
-            self.cache.note_hit(sig)
-        report_stats(self)
-        if isinstance(entry, Eager):
-            return self._eager(args, kwargs)
-        return self._run(entry, params, args, kwargs)
-
-    def _fall_back(self, sig, reason, args, kwargs, location=None, guards=None):
-        self.stats['fallbacks'] += 1
-        self.breaks.append((reason, location))
-        marker = Eager(f'eager fallback: {reason}', guards)
-        if sig is not None:
-            self.cache.add(sig, marker, marker.reason)
-        if (reason, location) not in self._warned:
-            self._warned.add((reason, location))
-            where = f' at {location}' if location else ''
-            message = f'compiled training step: running eagerly: {reason}{where}'
-            if location:
-                warn_at(message, location)
-            else:
-                warnings.warn(message, RuntimeWarning, stacklevel=3)
-        return self._eager(args, kwargs) if sig is None else marker
-
-    def _miss_reason(self, sig):
-        last = self.cache._last_sig
+    def miss_reason(self, cache, sig):
+        last = cache._last_sig
         if last is None or last[0] != sig[0]:
             return describe_change(None if last is None else last[0], sig[0])
         return 'the optimizer or the model changed (parameters, update rules or hooks)'
 
-    def _compile(self, sig, args, kwargs, why=None):
-        reason = why or self._miss_reason(sig)
-        if not self.cache.can_trace():
-            return self._fall_back(sig, f'more than {self.cache.max_retraces} retraces',
-                                   args, kwargs)
-        t0 = time.perf_counter()
-        try:
-            tr = self._trace(args, kwargs)
-        except GraphBreak as e:
-            if self.fallback == 'raise':
-                raise
-            return self._fall_back(sig, e.reason, args, kwargs, e.location, e.guards)
-        compiled = compile_inference(tr.graph, backend=self.backend)
-        seconds = time.perf_counter() - t0
-        self.stats['compile_time'] += seconds
-        entry = StepEntry(tr, compiled, reason, seconds)
-        entry.first_keys = tr.take_trace_keys()      # this very call runs it next
-        self.stats['kernels'] += count_kernels(entry)
-        self.cache.add(sig, entry, reason)
-        return entry
-
-    def _trace(self, args, kwargs):
+    def trace(self, args, kwargs, allow_side_effects):
         """Traces `_body` with parameters and optimizer state registered; leaves the
         model, the optimizer and the grads exactly as they were."""
         opt = self.optimizer
@@ -230,7 +148,7 @@ class CompiledStep:
         try:
             tr = trace(self._body, *args, link=link, name=f'{type(link).__name__}_step',
                        on_start=register, outputs_after=self._grad_outputs(params),
-                       allow_side_effects=self.allow_side_effects, **kwargs)
+                       allow_side_effects=allow_side_effects, **kwargs)
         finally:
             _restore(saved)
         tr.param_of = param_of
@@ -245,45 +163,21 @@ class CompiledStep:
                                          'grad', path)
         return add
 
-    def _run(self, entry, params, args, kwargs):
-        if entry.calls < self.verify:
-            return self._run_verified(entry, params, args, kwargs)
-        return self._run_plan(entry, params, args, kwargs)
+    def compile(self, tr, backend, recompute):
+        compiled = compile_inference(tr.graph, backend=backend)
+        entry = Entry(tr, compiled, [compiled.plan], 'whole training step', None, 0.0)
+        entry.plan = compiled.plan
+        g = compiled.plan.graph
+        entry.index = {kind: [i for i, (_, k, _) in enumerate(g.outputs) if k == kind]
+                       for kind in ('result', 'report', 'state', 'grad')}
+        entry.grad_params = [tr.param_of[name] for _, kind, name in g.outputs
+                             if kind == 'grad']
+        return entry
 
-    def _run_verified(self, entry, params, args, kwargs):
-        """Runs the plan, then the eager step on a copy of the model and optimizer made
-        before it from the same random keys, and compares the loss, every parameter and
-        every optimizer state; on a difference the step is undone, this signature falls
-        back to eager and a warning names what differed."""
-        from chainfuse import random as cf_random
-        rng_state = entry.trace.rng_before_keys if entry.first_keys else \
-            cf_random.get_state()
-        snapshot = _snapshot(self.optimizer)
-        ref_opt, ref_lossfun = _copy_step(self.optimizer, self.lossfun)
-        loss = self._run_plan(entry, params, args, kwargs)
-        after = cf_random.get_state()
-        cf_random.set_state(rng_state)
-        try:
-            ref_loss = _eager_step(ref_opt, ref_lossfun, args, kwargs)
-        finally:
-            cf_random.set_state(after)
-        problems = _step_problems(loss, ref_loss, self.optimizer, ref_opt)
-        if not problems:
-            return loss
-        _restore(snapshot)
-        cf_random.set_state(rng_state)
-        self.stats['compiled_calls'] -= 1
-        marker = Eager('eager fallback: verify', entry.guards)
-        self.cache.replace(entry, marker)
-        return self._fall_back(None, 'verify: compiled and eager steps differ: ' +
-                               ', '.join(problems), args, kwargs)
-
-    def _run_plan(self, entry, params, args, kwargs):
-        self.stats['compiled_calls'] += 1
-        entry.calls += 1
+    def run(self, entry, args, kwargs):
         opt = self.optimizer
         opt.t += 1
-        for p in params:
+        for p in self._params():
             rule = p.update_rule
             if rule is not None and rule.enabled:
                 rule.t += 1
@@ -297,12 +191,52 @@ class CompiledStep:
         return tr.finish_call([Variable(outs[i], requires_grad=False)
                                for i in index['result']])
 
-    @property
-    def entries(self):
-        return self.cache.entries
+    def run_verified(self, entry, args, kwargs, run):
+        """Runs the plan, then the eager step on a copy of the model and optimizer made
+        before it from the same random keys, and compares the loss, every parameter and
+        every optimizer state; on a difference the step is undone and `Divergence`
+        names what differed."""
+        from chainfuse import random as cf_random
+        rng_state = entry.trace.rng_before_keys if entry.first_keys else \
+            cf_random.get_state()
+        snapshot = _snapshot(self.optimizer)
+        ref_opt, ref_lossfun = _copy_step(self.optimizer, self.lossfun)
+        loss = run(entry, args, kwargs)
+        after = cf_random.get_state()
+        cf_random.set_state(rng_state)
+        try:
+            ref_loss = _eager_step(ref_opt, ref_lossfun, args, kwargs)
+        finally:
+            cf_random.set_state(after)
+        problems = _step_problems(loss, ref_loss, self.optimizer, ref_opt)
+        if not problems:
+            return loss
+        _restore(snapshot)
+        cf_random.set_state(rng_state)
+        raise Divergence('compiled and eager steps differ: ' + ', '.join(problems))
 
-    def _name(self):
-        return f'step of {type(self.optimizer.target).__name__}'
+
+class CompiledStep(Frontend):
+    """Calls ``step(*args)`` = one optimizer update on ``lossfun(*args)``; returns the
+    loss.  The `Frontend` with a `TrainingStep` strategy."""
+
+    def __init__(self, optimizer, lossfun=None, *, fallback='eager', backend='auto',
+                 max_retraces=8, allow_side_effects=False, verify=0):
+        strategy = TrainingStep(optimizer, lossfun)
+        if verify and not _rebindable(strategy.lossfun, optimizer.target):
+            raise ValueError('compile_step(verify=N) runs the step again on a copy of the '
+                             'model, so lossfun must be the optimizer\'s target (the '
+                             'default) or one of its methods')
+        super().__init__(strategy, fallback=fallback, verify=verify, backend=backend,
+                         max_retraces=max_retraces, allow_side_effects=allow_side_effects)
+
+    @property
+    def optimizer(self):
+        return self.strategy.optimizer
+
+    @property
+    def lossfun(self):
+        return self.strategy.lossfun
 
 
 def _eager_step(opt, lossfun, args, kwargs):

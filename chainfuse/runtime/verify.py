@@ -20,12 +20,9 @@ from chainfuse import backend
 from chainfuse import random as cf_random
 from chainfuse.config import no_backprop_mode
 from chainfuse.core.variable import Variable
+from chainfuse.runtime.frontend import Divergence
 from chainfuse.tracer.guards import flatten
 from chainfuse.tracer.interpreter import run_graph
-
-
-class Divergence(Exception):
-    pass
 
 
 def _close(a, b, dtype):
