@@ -12,6 +12,7 @@ import random as _pyrandom
 import numpy
 
 from chainfuse import backend
+from chainfuse.core.tracing import local as _tracing
 
 _generator = numpy.random.default_rng()
 
@@ -32,16 +33,14 @@ def get_generator():
     return _generator
 
 
-key_hook = None  # set by the tracer: hook(key, state before the draw) for each key drawn
-
-
 def next_key():
-    """A fresh key (uint64 array of shape (2,)) for a counter-based random op."""
-    hook = key_hook
-    before = None if hook is None else get_state()
+    """A fresh key (uint64 array of shape (2,)) for a counter-based random op; a tracer
+    recording this thread is told (``on_key``), with the generator's state before."""
+    tracer = _tracing.tracer
+    before = None if tracer is None else get_state()
     key = _generator.integers(0, 2 ** 63, size=2, dtype=numpy.uint64)
-    if hook is not None:
-        hook(key, before)
+    if tracer is not None:
+        tracer.on_key(key, before)
     return key
 
 

@@ -12,8 +12,8 @@ keeping an observation keeps no graph alive.
 one Summary per key.  Both keep sums in the arrays' own module (NumPy or CuPy), so
 adding GPU values does not synchronize; only `compute_mean` results need conversion.
 
-While a tracer records a call, `report_hook` is set: it receives the values instead
-(they become graph outputs, reported again after every replay).
+While a tracer records a call on this thread, it receives the values instead
+(``tracer.on_report``: they become graph outputs, reported again after every replay).
 """
 import collections
 import contextlib
@@ -25,9 +25,9 @@ import numpy
 
 from chainfuse import backend
 from chainfuse.config import config
+from chainfuse.core.tracing import local as _tracing
 from chainfuse.core.variable import Variable
 
-report_hook = None  # set by the tracer: hook(values, observer) -> True if it took them
 
 _local = threading.local()
 
@@ -115,7 +115,8 @@ def report(values, observer=None):
         values (dict): name -> Variable, array or scalar.
         observer: the object reporting (a Link registered to the reporter), or None.
     """
-    if report_hook is not None and report_hook(values, observer):
+    tracer = _tracing.tracer
+    if tracer is not None and tracer.on_report(values, observer):
         return
     stack = _reporters()
     if stack:

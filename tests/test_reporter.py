@@ -127,14 +127,17 @@ def test_dict_summary_serializes_through_npz(tmp_path):
     assert any('not saved' in str(c.message) for c in caught)
 
 
-def test_report_hook_takes_values_while_tracing():
+def test_the_tracer_takes_reported_values_while_tracing():
+    from chainfuse.core import tracing
     taken = []
-    old = reporter.report_hook
-    reporter.report_hook = lambda values, observer: taken.append(values) or True
-    try:
-        obs = {}
-        with reporter.Reporter().scope(obs):
+
+    class Taker(tracing.Tracer):
+        def on_report(self, values, observer):
+            taken.append(values)
+            return True
+    obs = {}
+    with reporter.Reporter().scope(obs):
+        with tracing.installed(Taker()):
             reporter.report({'a': 1})
-    finally:
-        reporter.report_hook = old
-    assert taken == [{'a': 1}] and obs == {}
+        reporter.report({'b': 2})
+    assert taken == [{'a': 1}] and obs == {'b': 2}

@@ -9,7 +9,7 @@
    creator of the output Variables: it keeps its input Variables (to walk the graph
    backward) and weak references to its outputs; outputs named by
    `retain_outputs` keep their arrays so the backward rule can use them.
-3. If a tracer is recording (`set_recorder`), it reports the node with its inputs
+3. If a tracer is recording (`chainfuse.core.tracing`), it reports the node with its inputs
    and outputs, so the very same call is captured into the IR.  A recorder in
    *abstract* mode (the compiler's autodiff) replaces step 1 by the op's shape rule:
    outputs are placeholders of the right shape and dtype, nothing is computed.
@@ -20,21 +20,9 @@ import numpy
 
 from chainfuse import backend
 from chainfuse.config import config
+from chainfuse.core.tracing import local as _tracing
 from chainfuse.core.variable import Variable
 from chainfuse.ops import registry
-
-_recorder = None
-
-
-def set_recorder(recorder):
-    """Installs the tracer's recorder (or None); returns the previous one."""
-    global _recorder
-    old, _recorder = _recorder, recorder
-    return old
-
-
-def get_recorder():
-    return _recorder
 
 
 def _is_array(x):
@@ -65,15 +53,16 @@ class FunctionNode:
     def apply(self, inputs):
         """Applies the function to Variables or arrays; returns a tuple of Variables."""
         in_data = tuple([x._data if isinstance(x, Variable) else x for x in inputs])
-        if _recorder is not None:
-            in_data = _recorder.plain_arrays(in_data)
+        rec = _tracing.tracer
+        if rec is not None:
+            in_data = rec.plain_arrays(in_data)
         self._check_inputs(in_data)
         if config.type_check:
             self.check_type_forward(in_data)
         self._input_indexes_to_retain = None
         self._output_indexes_to_retain = None
-        if _recorder is not None and _recorder.abstract:
-            outputs = _recorder.abstract_forward(self, in_data)
+        if rec is not None and rec.abstract:
+            outputs = rec.abstract_forward(self, in_data)
         else:
             outputs = self.forward(in_data)
         if not isinstance(outputs, tuple):
@@ -99,8 +88,8 @@ class FunctionNode:
             retain = self._output_indexes_to_retain
             if retain is not None:
                 self._retained_output_data = {i: outputs[i] for i in retain}
-        if _recorder is not None:
-            _recorder.record(self, inputs, ret)
+        if rec is not None:
+            rec.record(self, inputs, ret)
         return ret
 
     def _check_inputs(self, in_data):

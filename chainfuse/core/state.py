@@ -6,15 +6,15 @@ the array.  While a tracer records, the same call becomes a *state output* of th
 graph, written back after every replay.
 """
 from chainfuse import backend
+from chainfuse.core.tracing import local as _tracing
 from chainfuse.core.variable import Variable
-
-state_hook = None  # set by the tracer: hook(target_array, new_value_variable)
 
 
 def update_state(target, new_value):
     """Copies `new_value` (Variable or array) into the array `target` in place."""
-    if state_hook is not None:
-        state_hook(target, new_value)
+    tracer = _tracing.tracer
+    if tracer is not None:
+        tracer.on_state(target, new_value)
     data = new_value._data if isinstance(new_value, Variable) else new_value
     xp = backend.get_array_module(target)
     xp.copyto(target, data.astype(target.dtype, copy=False))

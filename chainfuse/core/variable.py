@@ -7,12 +7,12 @@ FunctionNode.  The graph is the chain of creators; `backward()` walks it.
 import numpy
 
 from chainfuse import backend
+from chainfuse.core.tracing import local as _tracing
 from chainfuse.ops.registry import short_dtype
 
-# Set by the tracer while it records: ``hook(variable, how)`` is called whenever a
+# While a tracer records, ``tracer.on_concretize(variable, how)`` is called whenever a
 # Variable's value leaves the graph (``.array`` read, bool/int/float/item/len) and returns
 # the array to hand out; it raises GraphBreak where the trace would depend on the data.
-concretize_hook = None
 
 
 def _check_array(data, who):
@@ -48,8 +48,9 @@ class Variable:
     # ---- data and grad ----
     @property
     def array(self):
-        if concretize_hook is not None:
-            return concretize_hook(self, '.array')
+        tracer = _tracing.tracer
+        if tracer is not None:
+            return tracer.on_concretize(self, '.array')
         return self._data
 
     @array.setter
@@ -126,8 +127,9 @@ class Variable:
         return backend.get_device_from_array(self._data)
 
     def __len__(self):
-        if concretize_hook is not None:
-            concretize_hook(self, 'len()')
+        tracer = _tracing.tracer
+        if tracer is not None:
+            tracer.on_concretize(self, 'len()')
         if self._data is None or self._data.ndim == 0:
             raise TypeError('len() of a 0-dimensional Variable')
         return self._data.shape[0]
@@ -146,8 +148,9 @@ class Variable:
 
     # ---- conversions that read the value (graph breaks under tracing) ----
     def _concrete(self, how):
-        if concretize_hook is not None:
-            return concretize_hook(self, how)
+        tracer = _tracing.tracer
+        if tracer is not None:
+            return tracer.on_concretize(self, how)
         return self._data
 
     def __bool__(self):

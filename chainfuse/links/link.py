@@ -22,6 +22,7 @@ import numpy
 
 from chainfuse import backend
 from chainfuse.core.arguments import check_call_arguments
+from chainfuse.core.tracing import local as _tracing
 from chainfuse.core.variable import Parameter, Variable
 
 _COPY_MODES = ('init', 'copy', 'share')
@@ -68,10 +69,9 @@ def _bump():
     _structure[0] += 1
 
 
-# Every write of a Link attribute counts here (and is reported to the tracer's hook
-# while a call is traced): a compiled call's attribute guards hold while it stays.
+# Every write of a Link attribute counts here (and is reported to the tracer recording
+# this thread, ``on_attr_write``): a compiled call's attribute guards hold while it stays.
 _attr_writes = [0]
-_write_hook = None
 
 
 def attr_writes():
@@ -82,14 +82,6 @@ def attr_writes():
 def note_attr_write():
     """Counts a write made directly into a Link's ``__dict__``."""
     _attr_writes[0] += 1
-
-
-def set_write_hook(hook):
-    """Installs ``hook(link, name, value)``, called before every attribute write (the
-    tracer's); returns the previous one."""
-    global _write_hook
-    old, _write_hook = _write_hook, hook
-    return old
 
 
 def _check_mode(mode):
@@ -164,8 +156,9 @@ class Link:
 
     def __setattr__(self, name, value):
         _attr_writes[0] += 1
-        if _write_hook is not None:
-            _write_hook(self, name, value)
+        tracer = _tracing.tracer
+        if tracer is not None:
+            tracer.on_attr_write(self, name, value)
         if self.within_init_scope and isinstance(value, Parameter):
             value.name = name
             if self._device != backend.CPU:
@@ -179,8 +172,9 @@ class Link:
 
     def __delattr__(self, name):
         _attr_writes[0] += 1
-        if _write_hook is not None:
-            _write_hook(self, name, None)
+        tracer = _tracing.tracer
+        if tracer is not None:
+            tracer.on_attr_write(self, name, None)
         self._params.discard(name)
         self._persistent.discard(name)
         _bump()

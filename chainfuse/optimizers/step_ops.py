@@ -37,7 +37,7 @@ turns into one kernel.
 """
 from chainfuse import backend
 from chainfuse.config import no_backprop_mode
-from chainfuse.core import function_node
+from chainfuse.core.tracing import current as _current_tracer
 from chainfuse.core import state as state_module
 from chainfuse.core.variable import Variable
 from chainfuse.ops import registry
@@ -95,7 +95,7 @@ def eager_ops(xp):
 
 def tracing():
     """True while a tracer records op applications (then updates must run as ops)."""
-    return function_node.get_recorder() is not None
+    return _current_tracer() is not None
 
 
 def hyperparam_arrays(hp, dtype, xp, source=None):
@@ -106,9 +106,9 @@ def hyperparam_arrays(hp, dtype, xp, source=None):
     a new learning rate or step count needs no retrace.
     """
     arrays = {k: xp.asarray(v, dtype=dtype) for k, v in hp.items()}
-    rec = function_node.get_recorder()
-    if rec is not None and hasattr(rec, 'on_hyper'):
-        rec.on_hyper(arrays, source)
+    tracer = _current_tracer()
+    if tracer is not None:
+        tracer.on_hyper(arrays, source)
     return arrays
 
 

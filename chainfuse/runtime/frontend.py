@@ -38,7 +38,7 @@ import time
 import warnings
 
 from chainfuse.config import config
-from chainfuse.core import function_node
+from chainfuse.core import tracing
 from chainfuse.core.arguments import check_call_arguments
 from chainfuse.tracer.errors import GraphBreak
 from chainfuse.tracer.guards import Eager, TraceCache, signature
@@ -103,7 +103,7 @@ class Frontend:
         strategy = self.strategy
         check_call_arguments(self._name(), args, kwargs)  # as an eager Link call does
         self.stats['calls'] += 1
-        if not config.compile or function_node.get_recorder() is not None:
+        if not config.compile or tracing.current() is not None:
             return self._eager(args, kwargs)
         key, why, quiet = strategy.precheck(args, kwargs)
         if why is not None:

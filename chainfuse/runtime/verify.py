@@ -52,17 +52,16 @@ def _eager_reference(state, args, kwargs, rng_state):
     fn = state.fn if link is None else type(state.fn)(state.fn.func, link)
     reported = {}
 
-    def capture(values, observer):
-        for k, v in values.items():
-            reported[k] = backend.to_cpu(v.array if isinstance(v, Variable) else v)
-        return True
-    saved_hook, saved_rng = reporter.report_hook, cf_random.get_state()
-    reporter.report_hook = capture
+    class Capture(reporter.Reporter):
+        def report(self, values, observer=None):   # by key, whoever reports it
+            for k, v in values.items():
+                reported[k] = backend.to_cpu(v.array if isinstance(v, Variable) else v)
+    saved_rng = cf_random.get_state()
     cf_random.set_state(rng_state)
     try:
-        out = fn(*args, **kwargs)
+        with Capture():
+            out = fn(*args, **kwargs)
     finally:
-        reporter.report_hook = saved_hook
         cf_random.set_state(saved_rng)
     leaves = [y for _, y in flatten(out)[0]]
     grads = {}

@@ -310,8 +310,9 @@ class Watcher:
         for gen, where in ((pyrandom._inst, "Python's random module"),
                            (numpy.random.mtrand._rand, "numpy's global random generator")):
             self.generators[id(gen)] = (gen, _rng_state(gen), where)
-        self._saved = (_active, link_module.set_write_hook(self.on_write),
+        self._saved = (_active, self.rec.watcher,
                        LocalConfig.__dict__.get('__getattr__'), sys.getprofile())
+        self.rec.watcher = self       # the recorder's on_attr_write reaches on_write
         _active = self
         link_module.Link.__getattribute__ = _watched_getattribute
         original = self._saved[2]
@@ -332,7 +333,7 @@ class Watcher:
         if self._saved[0] is None:      # the outermost watcher removes the hook
             del link_module.Link.__getattribute__
         LocalConfig.__getattr__ = self._saved[2]
-        link_module.set_write_hook(self._saved[1])
+        self.rec.watcher = self._saved[1]
         _active = self._saved[0]
         return False
 

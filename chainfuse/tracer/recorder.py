@@ -25,12 +25,11 @@ import sys
 import numpy
 
 from chainfuse import backend
-from chainfuse.core import function_node, state, variable
+from chainfuse.core import tracing
 from chainfuse.core.function_node import OpNode
 from chainfuse.core.variable import Parameter, Variable
 from chainfuse.ops import array as array_ops
 from chainfuse.ops.registry import Aval
-from chainfuse import random as cf_random
 from chainfuse.tracer.errors import GraphBreak, TraceError, is_user_file, user_location
 from chainfuse.tracer.ir import Graph
 
@@ -356,8 +355,8 @@ def _conversion(original):
         rec = None
         if isinstance(a, TracedArray) and a._live():
             rec = a._recorder
-        elif isinstance(a, Variable) and function_node.get_recorder() is not None:
-            rec = function_node.get_recorder()
+        elif isinstance(a, Variable) and tracing.current() is not None:
+            rec = tracing.current()
         if rec is None or _library_caller():
             return original(a, *args, **kwargs)
         return rec.convert(a, original.__name__, args, kwargs)
@@ -390,10 +389,12 @@ def _root_base(a):
     return a
 
 
-class Recorder:
-    """Builds a Graph from the ops applied while it is installed (see module docstring)."""
+class Recorder(tracing.Tracer):
+    """Builds a Graph from the ops applied while it is installed (see module docstring):
+    the `chainfuse.core.tracing.Tracer` of a trace."""
 
     abstract = False  # see AbstractRecorder
+    watcher = None    # the trace's python_state.Watcher, told of Link attribute writes
 
     def __init__(self, name='graph', link=None, dynamic_batch=False, graph=None):
         self.graph = Graph(name) if graph is None else graph
@@ -418,18 +419,13 @@ class Recorder:
 
     # ---- install / uninstall ----
     def __enter__(self):
-        self._saved = (function_node.set_recorder(self), variable.concretize_hook,
-                       state.state_hook, cf_random.key_hook)
-        variable.concretize_hook = self.on_concretize
-        state.state_hook = self.on_state
-        cf_random.key_hook = self.on_key
+        self._saved = tracing.install(self)
         self.active = True
         return self
 
     def __exit__(self, *exc):
         self.active = False
-        prev_rec, variable.concretize_hook, state.state_hook, cf_random.key_hook = self._saved
-        function_node.set_recorder(prev_rec)
+        tracing.install(self._saved)
         return False
 
     # ---- the link's parameters and persistents ----
@@ -762,7 +758,17 @@ class Recorder:
                            ('hyper', source, key))
             self.hypers.append((source, key))
 
-    def on_report(self, observer, key, value):
+    def on_attr_write(self, link, name, value):
+        if self.watcher is not None:
+            self.watcher.on_write(link, name, value)
+
+    def on_report(self, values, observer):
+        """Reported values become graph outputs, reported again after every replay."""
+        for key, value in values.items():
+            self._report_value(observer, key, value)
+        return True
+
+    def _report_value(self, observer, key, value):
         if not isinstance(value, Variable):
             raise GraphBreak(f'report({key!r}) of a non-Variable value while tracing')
         v = self.value_of(value, f'reported value {key}')

@@ -219,7 +219,7 @@ def trace(fn, *args, name=None, dynamic_batch=False, link=None, on_start=None,
     saved = _snapshot_persistents(link)
     names = _arg_names(call, len(args))
     try:
-        with rec, _capture_reports(rec), numpy_conversions(), watcher:
+        with rec, numpy_conversions(), watcher:
             if on_start is not None:
                 on_start(rec)
             args, kwargs = _bind_arguments(rec, args, kwargs, names)
@@ -273,30 +273,3 @@ def _bind_arguments(rec, args, kwargs, names):
         call_leaves.append(x)
     return unflatten(tree, call_leaves)
 
-
-class _capture_reports:
-    """Routes `chainfuse.report` calls to the recorder while tracing."""
-
-    def __init__(self, rec):
-        self.rec = rec
-
-    def __enter__(self):
-        try:
-            from chainfuse import reporter
-        except ImportError:
-            self.reporter = None
-            return self
-        self.reporter = reporter
-        self.saved = getattr(reporter, 'report_hook', None)
-        reporter.report_hook = self._hook
-        return self
-
-    def _hook(self, values, observer):
-        for key, value in values.items():
-            self.rec.on_report(observer, key, value)
-        return True
-
-    def __exit__(self, *exc):
-        if self.reporter is not None:
-            self.reporter.report_hook = self.saved
-        return False
