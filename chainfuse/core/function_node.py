@@ -243,7 +243,19 @@ class OpNode(FunctionNode):
         self._targets = target_input_indexes
         return self.op.vjp(self, *grad_outputs)
 
-    # the vjp context: ctx.inputs, ctx.outputs, ctx.in_avals, ctx.attrs, ctx.needs_grad(i)
+    # The vjp context, the one every rule sees (eager backward() and the compiler's
+    # autodiff alike): ctx.inputs, ctx.out_vars, ctx.in_avals, ctx.attrs, ctx.needs_grad(i)
+    @classmethod
+    def vjp_context(cls, op, attrs, inputs, outputs, needs):
+        """An OpNode standing for a graph node whose inputs and outputs are the Variables
+        `inputs` and `outputs`, as a vjp rule sees it (the compiler's autodiff)."""
+        node = cls(op, attrs)
+        node.inputs = tuple(inputs)
+        node.outputs = tuple(weakref.ref(y) for y in outputs)
+        node._keep = list(outputs)
+        node._targets = needs
+        return node
+
     @property
     def out_vars(self):
         return tuple(self.output_variable(i) for i in range(len(self.outputs)))

@@ -11,26 +11,8 @@ per input that requires a gradient.  `partition` later splits it in two.
 """
 from chainfuse.compiler.rewrite import copy_graph
 from chainfuse.config import using_config
+from chainfuse.core.function_node import OpNode
 from chainfuse.tracer.recorder import AbstractRecorder
-
-
-class _Ctx:
-    """The vjp context (the same attributes an eager OpNode offers)."""
-
-    def __init__(self, node, rec, needs):
-        self.inputs = tuple(rec.variable_of(v) for v in node.inputs)
-        self._node = node
-        self._rec = rec
-        self.in_avals = tuple(v.aval for v in node.inputs)
-        self.attrs = node.attrs
-        self._needs = needs
-
-    @property
-    def out_vars(self):
-        return tuple(self._rec.variable_of(v) for v in self._node.outputs)
-
-    def needs_grad(self, i):
-        return i in self._needs
 
 
 class _GradRecorder(AbstractRecorder):
@@ -89,7 +71,10 @@ def autodiff(graph, wrt=None, seed_outputs=None):
                      if v.id in dep and v.aval.dtype.kind == 'f'}
             if not needs:
                 continue
-            ctx = _Ctx(node, rec, needs)
+            # the same context eager backward() hands the rule: an OpNode
+            ctx = OpNode.vjp_context(node.op, node.attrs,
+                                     [rec.variable_of(v) for v in node.inputs],
+                                     [rec.variable_of(v) for v in node.outputs], needs)
             gxs = node.op.vjp(ctx, *gys)
             for i, gx in enumerate(gxs):
                 if gx is not None and i in needs:
