@@ -405,6 +405,8 @@ class Recorder(tracing.Tracer):
         self._array_values = {}   # id(array) -> Value
         self._keep = []           # keeps mapped objects alive so ids stay unique
         self._dynamic = set()     # ids of Values that depend on non-constant inputs
+        self._grad_memo = {}      # Value id -> whether it depends on an input needing grad
+        self._cuts = {}           # id(Variable) -> (Variable, its stop_gradient Value)
         self._param_paths = {}
         self._persistent_paths = {}
         self.input_sources = {}   # Value id -> ('param', Parameter) | ('persistent', ...) ...
@@ -578,7 +580,8 @@ class Recorder(tracing.Tracer):
             self._record_opaque(node, outputs, loc)
             return
         lifted = node.lifted
-        in_vals = [self.value_of(x, f'input {i} of {node.op.name}', i in lifted)
+        in_vals = [self._cut(x, self.value_of(x, f'input {i} of {node.op.name}', i in lifted),
+                             loc)
                    for i, x in enumerate(inputs)]
         avals = [Aval.of(y._data) for y in outputs]
         gnode = self.graph.add_node(node.op, in_vals, node.attrs, avals, loc)
@@ -589,6 +592,45 @@ class Recorder(tracing.Tracer):
                 self._dynamic.add(v.id)
         if self.node_values is not None:
             self.node_values.append([_plain(y._data) for y in outputs])
+
+    def _cut(self, x, v, loc):
+        """A Variable without a creator standing for a value computed in the trace
+        (``Variable(h.array)``, ``h.unchain()``, a result of ``no_backprop_mode``) is a
+        leaf to eager backprop: no gradient flows back through it.  The graph reads it
+        through ``stop_gradient``, so the compiler's autodiff stops there too."""
+        if v.producer is None or not isinstance(x, Variable) or x.creator is not None \
+                or not self._depends_on_grad(v):
+            return v
+        cut = self._cuts.get(id(x))
+        if cut is None:
+            node = self.graph.add_node(array_ops.stop_gradient, [v], {}, [v.aval], loc)
+            cut = self._cuts[id(x)] = (x, node.outputs[0])
+            if v.id in self._dynamic:
+                self._dynamic.add(cut[1].id)
+        return cut[1]
+
+    def _depends_on_grad(self, v):
+        """Whether a gradient can reach `v` from an input that requires grad: a float
+        value computed by differentiable ops from one (memoized)."""
+        memo = self._grad_memo
+        stack = [v]
+        while stack:
+            u = stack[-1]
+            if u.id in memo:
+                stack.pop()
+                continue
+            if u.producer is None:
+                memo[u.id] = bool(u.requires_grad)
+                stack.pop()
+                continue
+            pending = [w for w in u.producer.inputs if w.id not in memo]
+            if pending:
+                stack.extend(pending)
+                continue
+            memo[u.id] = (u.aval.dtype.kind == 'f' and u.producer.op.differentiable and
+                          any(memo[w.id] for w in u.producer.inputs))
+            stack.pop()
+        return memo[v.id]
 
     def _record_opaque(self, node, outputs, loc):
         for y in outputs:
