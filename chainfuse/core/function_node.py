@@ -37,8 +37,7 @@ def get_recorder():
     return _recorder
 
 
-def _is_array(x):
-    return isinstance(x, numpy.ndarray) or backend.is_cupy_array(x)
+_is_array = backend.is_array
 
 
 class FunctionNode:
