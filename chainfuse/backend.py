@@ -60,6 +60,11 @@ def is_cupy_array(a):
     return _cupy is not None and isinstance(a, _cupy.ndarray)
 
 
+def is_array(x):
+    """Whether `x` is an array of a backend: a numpy or a CuPy ndarray (not a Variable)."""
+    return isinstance(x, numpy.ndarray) or is_cupy_array(x)
+
+
 def _unwrap(a):
     # Variables and Parameters expose their array as `.array`; backend cannot import core.
     return a.array if hasattr(a, 'xp') and hasattr(a, 'array') else a

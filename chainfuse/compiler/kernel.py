@@ -27,6 +27,9 @@ class FusedOp:
     differentiable = False
     expr = None
     attrs = {}
+    writes_out = False        # the op facts of `Op` (see chainfuse.ops.registry)
+    may_alias = False
+    kernel_when_alone = False
 
     def __init__(self, body, in_avals, out_refs, out_avals, shape):
         self.body = body              # [(op, [ref...], attrs, tmp index)] ; ref = ('in', i)|('t', j)
@@ -89,10 +92,7 @@ class FusedOp:
         lines = [f'{self.name}[{",".join(map(str, self.shape))}]({ins}) -> {outs}']
         for op, refs, attrs, j in self.body:
             args = ', '.join(f'{k}{i}' for k, i in refs)
-            extra = ''.join(f' {k}={v}' for k, v in attrs.items() if op.name != 'astype') if \
-                attrs else ''
-            if op.name == 'astype':
-                extra = f' dtype={attrs["dtype"]}'
+            extra = ''.join(f' {k}={v}' for k, v in attrs.items())
             lines.append(f'    t{j} = {op.name}({args}){extra}')
         lines.append('    return ' + ', '.join(f'{k}{i}' for k, i in self.out_refs))
         return '\n'.join(lines)

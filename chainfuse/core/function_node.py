@@ -25,8 +25,7 @@ from chainfuse.core.variable import Variable
 from chainfuse.ops import registry
 
 
-def _is_array(x):
-    return isinstance(x, numpy.ndarray) or backend.is_cupy_array(x)
+_is_array = backend.is_array
 
 
 class FunctionNode:

@@ -62,10 +62,6 @@ def to_device(device, x):
     return device.send(x)
 
 
-def _is_array(x):
-    return isinstance(x, numpy.ndarray) or backend.is_cupy_array(x)
-
-
 @converter()
 def concat_examples(batch, device=None, padding=None):
     """Stacks a list of examples into arrays (see the module docstring).
@@ -111,7 +107,7 @@ def _describe(x):
 
 
 def _concat(arrays, padding, field):
-    if not _is_array(arrays[0]):
+    if not backend.is_array(arrays[0]):
         if padding is None:
             return numpy.asarray(arrays)
         arrays = [numpy.asarray(a) for a in arrays]

@@ -25,10 +25,6 @@ __all__ = ['Initializer', 'Constant', 'Zero', 'One', 'NaN', 'Identity', 'Normal'
            'init_weight']
 
 
-def _is_array(x):
-    return isinstance(x, numpy.ndarray) or backend.is_cupy_array(x)
-
-
 def _get_initializer(spec):
     """Turns an initializer spec into an initializer.
 
@@ -37,7 +33,7 @@ def _get_initializer(spec):
     """
     if spec is None:
         return LeCunNormal()
-    if _is_array(spec) or isinstance(spec, numbers.Number):
+    if backend.is_array(spec) or isinstance(spec, numbers.Number):
         return Constant(spec)
     if not callable(spec):
         raise TypeError(f'an initializer must be an initializer, an array or a scalar, got '

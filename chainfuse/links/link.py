@@ -43,10 +43,6 @@ def check_device_match(who, param_device, input_device):
         f'chainfuse.backend.to_device({str(param_device)!r}, x).')
 
 
-def _is_array(x):
-    return isinstance(x, numpy.ndarray) or backend.is_cupy_array(x)
-
-
 def _copy_array_into(dst, src):
     """Copies `src` into the existing array `dst`, across devices."""
     if isinstance(dst, numpy.ndarray):
@@ -198,7 +194,7 @@ class Link:
                                  'attribute exists')
         self._persistent.add(name)
         self._params.discard(name)
-        if _is_array(value):
+        if backend.is_array(value):
             value = self._device.send(value)
         self.__dict__[name] = value
         note_attr_write()
@@ -254,7 +250,7 @@ class Link:
         for name in self._params:
             d[name].to_device(device)
         for name in self._persistent:
-            if _is_array(d[name]):
+            if backend.is_array(d[name]):
                 d[name] = device.send(d[name])
         d['_device'] = device
         note_attr_write()
@@ -264,7 +260,7 @@ class Link:
         data = x._data if isinstance(x, Variable) else x
         if self._device == backend.CPU and not backend.is_cupy_array(data):
             return
-        if data is None or not _is_array(data):
+        if data is None or not backend.is_array(data):
             return
         check_device_match(type(self).__name__, self._device,
                            backend.get_device_from_array(data))
@@ -334,7 +330,7 @@ class Link:
             dst[name].copydata(src[name])
         if copy_persistent:
             for name in self._persistent:
-                if _is_array(dst[name]) and _is_array(src[name]):
+                if backend.is_array(dst[name]) and backend.is_array(src[name]):
                     _copy_array_into(dst[name], src[name])
                 else:
                     dst[name] = copy_module.deepcopy(src[name])
@@ -451,10 +447,10 @@ class Link:
             new = serializer(name, value)
             if new is None or new is value:
                 continue
-            if _is_array(value) and _is_array(new) and value.shape == new.shape:
+            if backend.is_array(value) and backend.is_array(new) and value.shape == new.shape:
                 _copy_array_into(value, new)
             else:
-                d[name] = self._device.send(new) if _is_array(new) else new
+                d[name] = self._device.send(new) if backend.is_array(new) else new
                 note_attr_write()
         for name, child in self._named_children():
             child.serialize(serializer[name])
@@ -462,7 +458,7 @@ class Link:
     @staticmethod
     def _serialize_param(serializer, name, param):
         data = serializer(name, param._data)
-        if data is None or data is param._data or not _is_array(data):
+        if data is None or data is param._data or not backend.is_array(data):
             return
         if param._data is None:
             param.initialize(data.shape)

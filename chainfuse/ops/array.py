@@ -85,9 +85,10 @@ def _broadcast_to_infer(x, shape):
     return Aval(shape, x.dtype)
 
 
+# inside a fused group broadcast_to is an index mapping: the element is the input's
 broadcast_to = defop('broadcast_to', kind=MOVEMENT,
                      impl=lambda xp, x, shape: xp.broadcast_to(x, shape),
-                     infer=_broadcast_to_infer, attrs=dict(shape=REQUIRED),
+                     infer=_broadcast_to_infer, attrs=dict(shape=REQUIRED), expr='{0}',
                      vjp=lambda ctx, gy: (sum_to(gy, shape=ctx.in_avals[0].shape),))
 
 

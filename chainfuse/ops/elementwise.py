@@ -10,6 +10,10 @@ that codegen parses and prints as CUDA or Numba source.  Its vocabulary:
 - number literals, which the printers type as the op's dtype (so a float32 kernel
   never computes in double by accident).
 
+How each call is spelled in each target's source is the table `CALLS` below (read by
+`chainfuse.compiler.codegen.expr`): the calls are shared by many ops' exprs, so they are
+listed once here, beside the vocabulary, rather than on any one op.
+
 Binary ops require both inputs to share one dtype; Python scalars are lifted to
 the other input's dtype before the op sees them, so ``x * 2`` stays float32.
 """
@@ -19,6 +23,31 @@ import numpy
 
 from chainfuse.ops.registry import (
     REQUIRED, Aval, ELEMENTWISE, OpTypeError, broadcast_shapes, defop, expect_float, same_dtype)
+
+
+# ---- the expr vocabulary's calls, per codegen target ----
+# ``{0}``, ``{1}``, ``{2}``: the printed arguments; ``{zero}``/``{one}``: literals typed as
+# the op's dtype; ``{type}``/``{out}``: the op's dtype / its output dtype in the target.
+
+def _math(name):
+    return {'numba': f'math.{name}({{0}})', 'cuda': f'{name}({{0}})'}
+
+
+CALLS = {
+    **{name: _math(name) for name in ('exp', 'log', 'log2', 'log10', 'log1p', 'expm1',
+                                      'sqrt', 'tanh', 'sin', 'cos', 'tan', 'floor', 'ceil',
+                                      'erf')},
+    'abs': {'numba': 'abs({0})', 'cuda': 'fabs({0})'},
+    'pow': {'numba': '({0} ** {1})', 'cuda': 'pow({0}, {1})'},
+    # numba: numpy's NaN-propagating maximum/minimum (defined in codegen.cpu's prelude)
+    'max': {'numba': '_maximum({0}, {1})', 'cuda': 'max({0}, {1})'},
+    'min': {'numba': '_minimum({0}, {1})', 'cuda': 'min({0}, {1})'},
+    'where': {'numba': '({1} if {0} else {2})', 'cuda': '({0} ? {1} : {2})'},
+    'sign': {'numba': '({one} if {0} > {zero} else (-{one} if {0} < {zero} else {zero}))',
+             'cuda': '(({type})(({0} > 0) - ({0} < 0)))'},
+    'cast': {'numba': '{out}({0})', 'cuda': '(({out})({0}))'},
+    'not_': {'numba': '(not {0})', 'cuda': '(!{0})'},
+}
 
 
 # ---- shape/dtype rules ----
@@ -212,7 +241,8 @@ def _where_vjp(ctx, gy):
 
 
 where = defop('where', kind=ELEMENTWISE, impl=lambda xp, c, a, b: xp.where(c, a, b),
-              infer=_where_infer, expr='where({0}, {1}, {2})', vjp=_where_vjp)
+              infer=_where_infer, expr='where({0}, {1}, {2})', vjp=_where_vjp,
+              kernel_when_alone=True)     # numpy's where branches per element
 
 # ---- comparisons (no gradient) ----
 
@@ -251,4 +281,4 @@ def _astype_vjp(ctx, gy):
 astype = defop('astype', kind=ELEMENTWISE,
                impl=lambda xp, x, dtype: x.astype(dtype, copy=False),
                infer=_astype_infer, expr='cast({0})', vjp=_astype_vjp,
-               attrs=dict(dtype=REQUIRED))
+               attrs=dict(dtype=REQUIRED), may_alias=True)   # copy=False: maybe x itself

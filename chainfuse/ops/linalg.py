@@ -51,4 +51,5 @@ def _matmul_vjp(ctx, gy):
 
 
 matmul = defop('matmul', kind=LINALG, impl=_matmul_impl, infer=_matmul_infer, vjp=_matmul_vjp,
-               attrs=dict(transa=False, transb=False), doc='matmul(a, b, transa=False, transb=False)')
+               attrs=dict(transa=False, transb=False), writes_out=True,
+               doc='matmul(a, b, transa=False, transb=False)')

@@ -13,9 +13,23 @@ An `Op` bundles, under one name:
   rule serves eager backward, double backprop and the compiler's autodiff pass.
 - ``attrs``: the op's non-array parameters and their defaults (`REQUIRED` where a
   caller must give one); every node carries all of them.
-- ``expr`` (elementwise ops only): a scalar expression template over ``{0}``,
-  ``{1}``, ... from which codegen prints the CUDA and CPU kernel bodies.  Its
-  vocabulary is listed in `chainfuse.ops.elementwise`.
+- ``expr``: a scalar expression template over ``{0}``, ``{1}``, ... from which codegen
+  prints the CUDA and CPU kernel bodies (every elementwise op has one; so does
+  ``broadcast_to``, whose element inside a fused group is its input's, ``'{0}'``).  Its
+  vocabulary, and how each call in it is spelled per target, is in
+  `chainfuse.ops.elementwise`.
+
+Facts the compiler reads about an op (instead of lists of op names of its own):
+
+- ``writes_out``: ``impl`` takes ``out=`` and writes its result into that array (the
+  memory plan gives such an op a buffer to write into: ``matmul``).
+- ``may_alias``: the result may share memory with the first input (a view, or the input
+  itself); the memory plan never reuses the memory of a value still read through an
+  alias.  Default: movement and 'other' ops may; ``astype`` may too (numpy returns the
+  input when the dtype is the same).
+- ``kernel_when_alone``: a lone elementwise node of this op is still compiled as a kernel.
+  A lone elementwise op otherwise stays a numpy call (numpy's loops are SIMD, including
+  exp and log); ``where`` is one numpy runs with a branch per element.
 
 Ops are called like functions (``exp(x)``); the call is bound to the eager engine by
 `chainfuse.core` (`set_binder`), which is how a rule written here runs on Variables
@@ -98,7 +112,7 @@ class Op:
 
     def __init__(self, name, *, impl, infer, vjp=None, kind=OTHER, expr=None, n_outputs=1,
                  differentiable=True, retain_inputs=None, retain_outputs=(), attrs=None,
-                 doc=''):
+                 writes_out=False, may_alias=None, kernel_when_alone=False, doc=''):
         if kind not in KINDS:
             raise ValueError(f'op {name}: unknown kind {kind!r}')
         if kind == ELEMENTWISE and expr is None:
@@ -111,6 +125,9 @@ class Op:
         self.vjp = vjp if vjp is not None else _no_vjp
         self.kind = kind
         self.expr = expr
+        self.writes_out = writes_out
+        self.may_alias = kind in (MOVEMENT, OTHER) if may_alias is None else may_alias
+        self.kernel_when_alone = kernel_when_alone
         self.n_outputs = n_outputs
         self.differentiable = differentiable
         self.retain_inputs = retain_inputs  # None: all

@@ -50,10 +50,6 @@ from chainfuse.optimizers import step_ops
 from chainfuse.optimizers.hyperparameter import Hyperparameter
 
 
-def _is_array(x):
-    return isinstance(x, numpy.ndarray) or backend.is_cupy_array(x)
-
-
 def _same_place(a, b):
     if type(a) is not type(b):
         return False
@@ -288,7 +284,7 @@ class UpdateRule:
         for name, value in state.items():  # loaded from a file, or the model moved
             if type(value) is type(data) and type(data) is numpy.ndarray:
                 continue
-            if _is_array(value) and not _same_place(value, data):
+            if backend.is_array(value) and not _same_place(value, data):
                 state[name] = backend.get_device_from_array(data).send(value)
 
     def _keys_to_load(self):

@@ -14,8 +14,7 @@ from chainfuse.config import config
 from chainfuse.core.variable import Variable
 
 
-def _is_array(x):
-    return isinstance(x, numpy.ndarray) or backend.is_cupy_array(x)
+_is_array = backend.is_array
 
 
 def _is_leaf(x):

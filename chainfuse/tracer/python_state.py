@@ -569,8 +569,7 @@ class Watcher:
         return g.finalize(volatile)
 
 
-def _is_array(x):
-    return isinstance(x, numpy.ndarray) or backend.is_cupy_array(x)
+_is_array = backend.is_array
 
 
 def _traced_value(v):

@@ -237,8 +237,7 @@ def numpy_break(what):
                      'and frozen; use chainfuse functions (F.*) on the Variable instead')
 
 
-def _is_array(x):
-    return isinstance(x, numpy.ndarray) or backend.is_cupy_array(x)
+_is_array = backend.is_array
 
 
 def _breaking(name):

@@ -21,8 +21,7 @@ from chainfuse.tracer.python_state import Watcher
 from chainfuse.tracer.recorder import Recorder, numpy_conversions
 
 
-def _is_array(x):
-    return isinstance(x, numpy.ndarray) or backend.is_cupy_array(x)
+_is_array = backend.is_array
 
 
 def _callable_and_link(fn):

@@ -278,10 +278,7 @@ class CpuKernel:
             if ('t', j) not in want:
                 continue
             args = [f'a{i}' if k == 'in' else f't{i}' for k, i in refs]
-            if opi.name == 'broadcast_to':
-                expr = args[0]
-            else:
-                expr = print_expr(NumbaPrinter, opi, args, in_avals, out_aval)
+            expr = print_expr(NumbaPrinter, opi, args, in_avals, out_aval)
             lines.append(f'{ind}t{j} = numpy.{out_aval.dtype.name}({expr})')
         idx = ', '.join(f'i{d}' for d in range(nd))
         for k in group:

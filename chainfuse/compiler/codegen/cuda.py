@@ -10,7 +10,8 @@ For the bias + ReLU group of a Linear layer the generated kernel is::
         out0 = t1;
     name: chainfuse_fused_add_maximum_1a2b3c4d
 
-CuPy broadcasts the inputs to the output shape, so ``broadcast_to`` needs no code.
+CuPy broadcasts the inputs to the output shape, so ``broadcast_to`` needs no code (its
+``expr`` is ``'{0}'``).
 Literals are typed (``((float)0.5)``), so float32 stays float32.  Without a GPU the
 same source is compile-checked by `nvcc_check` (a standalone ``__global__`` wrapper
 around the operation, compiled with ``nvcc -c``).
@@ -50,8 +51,7 @@ class CudaKernelSource:
             in_avals = [op.in_avals[i] if k == 'in' else avals[i] for k, i in refs]
             out_aval = opi.infer(*in_avals, **attrs)
             avals[j] = out_aval
-            expr = args[0] if opi.name == 'broadcast_to' else \
-                print_expr(CudaPrinter, opi, args, in_avals, out_aval)
+            expr = print_expr(CudaPrinter, opi, args, in_avals, out_aval)
             lines.append(f'const {CUDA_TYPES[out_aval.dtype.name]} t{j} = {expr};')
         for k, (_, j) in enumerate(op.out_refs):
             lines.append(f'out{k} = t{j};')

@@ -2,17 +2,18 @@
 
 An op's ``expr`` (see `chainfuse.ops.elementwise`) is parsed with Python's `ast` after
 its ``{i}`` placeholders are replaced by argument names, then printed by a target
-`Printer`.  Number literals are printed with the op's dtype (``numpy.float32(0.5)``
-on the CPU, ``((float)0.5)`` in CUDA), so a float32 kernel stays float32.
+`Printer`: operators here, calls by the per-target templates of
+`chainfuse.ops.elementwise.CALLS`.  Number literals are printed with the op's dtype
+(``numpy.float32(0.5)`` on the CPU, ``((float)0.5)`` in CUDA), so a float32 kernel stays
+float32.
 """
 import ast
 import os
 
 import numpy
 
-_CALLS = ('exp', 'log', 'log2', 'log10', 'log1p', 'expm1', 'sqrt', 'tanh', 'sin', 'cos',
-          'tan', 'abs', 'floor', 'ceil', 'erf', 'pow', 'max', 'min', 'where', 'sign', 'cast',
-          'not_')
+from chainfuse.ops.elementwise import CALLS
+
 _BINOPS = {ast.Add: '+', ast.Sub: '-', ast.Mult: '*', ast.Div: '/'}
 _CMPOPS = {ast.Lt: '<', ast.LtE: '<=', ast.Gt: '>', ast.GtE: '>=', ast.Eq: '==', ast.NotEq: '!='}
 
@@ -82,14 +83,26 @@ class Printer:
 
     def _Call(self, node):
         name = node.func.id if isinstance(node.func, ast.Name) else None
-        if name not in _CALLS:
-            raise ExprError(f'unknown function {name!r} in elementwise expr')
+        if name not in CALLS:
+            raise ExprError(f'unknown function {name!r} in elementwise expr; '
+                            f'known: {", ".join(CALLS)}')
         args = [self.print(a) for a in node.args]
         return self.call(name, args)
+
+    def call(self, name, args):
+        """A call of the expr vocabulary, spelled by its template for this target."""
+        template = CALLS[name][self.target]
+        fields = {'zero': lambda: self.literal(0), 'one': lambda: self.literal(1),
+                  'type': lambda: self.type_name(self.dtype),
+                  'out': lambda: self.type_name(self.out_dtype)}
+        return template.format(*args, **{k: f() for k, f in fields.items()
+                                         if '{' + k + '}' in template})
 
 
 class NumbaPrinter(Printer):
     """Python source for a Numba-compiled loop body."""
+
+    target = 'numba'
 
     def literal(self, value):
         return f'numpy.{self.dtype.name}({value!r})'
@@ -100,34 +113,20 @@ class NumbaPrinter(Printer):
     def logical_not(self, x):
         return f'(not {x})'
 
+    def type_name(self, dtype):
+        return f'numpy.{dtype.name}'
+
     def call(self, name, args):
+        # a codegen choice, not a fact of the op: float32 tanh as arithmetic LLVM vectorizes
         if name == 'tanh' and self.dtype == numpy.float32 and not precise_math():
             return f'_tanh_f32({args[0]})'
-        if name in ('exp', 'log', 'log2', 'log10', 'log1p', 'expm1', 'sqrt', 'tanh', 'sin',
-                    'cos', 'tan', 'floor', 'ceil', 'erf'):
-            return f'math.{name}({args[0]})'
-        if name == 'abs':
-            return f'abs({args[0]})'
-        if name == 'pow':
-            return f'({args[0]} ** {args[1]})'
-        if name == 'max':
-            return f'_maximum({args[0]}, {args[1]})'
-        if name == 'min':
-            return f'_minimum({args[0]}, {args[1]})'
-        if name == 'where':
-            return f'({args[1]} if {args[0]} else {args[2]})'
-        if name == 'sign':
-            z, one = self.literal(0), self.literal(1)
-            return f'({one} if {args[0]} > {z} else (-{one} if {args[0]} < {z} else {z}))'
-        if name == 'cast':
-            return f'numpy.{self.out_dtype.name}({args[0]})'
-        if name == 'not_':
-            return f'(not {args[0]})'
-        raise ExprError(name)
+        return super().call(name, args)
 
 
 class CudaPrinter(Printer):
     """C++ source for the ``operation`` of a ``cupy.ElementwiseKernel``."""
+
+    target = 'cuda'
 
     def literal(self, value):
         return f'(({CUDA_TYPES[self.dtype.name]}){value!r})'
@@ -138,23 +137,8 @@ class CudaPrinter(Printer):
     def logical_not(self, x):
         return f'(!{x})'
 
-    def call(self, name, args):
-        if name == 'abs':
-            return f'fabs({args[0]})'
-        if name == 'pow':
-            return f'pow({args[0]}, {args[1]})'
-        if name in ('max', 'min'):
-            return f'{name}({args[0]}, {args[1]})'
-        if name == 'where':
-            return f'({args[0]} ? {args[1]} : {args[2]})'
-        if name == 'sign':
-            t = CUDA_TYPES[self.dtype.name]
-            return f'(({t})(({args[0]} > 0) - ({args[0]} < 0)))'
-        if name == 'cast':
-            return f'(({CUDA_TYPES[self.out_dtype.name]})({args[0]}))'
-        if name == 'not_':
-            return f'(!{args[0]})'
-        return f'{name}({", ".join(args)})'
+    def type_name(self, dtype):
+        return CUDA_TYPES[dtype.name]
 
 
 def literal_dtype(in_avals, out_aval):

@@ -1,15 +1,10 @@
 """L.Maxout: a Linear layer to out_size * pool_size units, then the max of each pool."""
-import numpy
 
 from chainfuse import backend
 from chainfuse import functions as F
 from chainfuse.links.connection import _args
 from chainfuse.links.connection.linear import Linear
 from chainfuse.links.link import Chain
-
-
-def _is_array(x):
-    return isinstance(x, numpy.ndarray) or backend.is_cupy_array(x)
 
 
 class Maxout(Chain):
@@ -27,9 +22,9 @@ class Maxout(Chain):
         out_size = _args.size('Maxout', 'out_size', out_size)
         pool_size = _args.size('Maxout', 'pool_size', pool_size)
         linear_out = out_size * pool_size
-        if _is_array(initialW) and initialW.ndim == 3:
+        if backend.is_array(initialW) and initialW.ndim == 3:
             initialW = initialW.reshape(linear_out, initialW.shape[2])
-        if _is_array(initial_bias):
+        if backend.is_array(initial_bias):
             if tuple(initial_bias.shape) != (out_size, pool_size):
                 raise ValueError(f'Maxout: initial_bias must have shape '
                                  f'{(out_size, pool_size)}, got {initial_bias.shape}')

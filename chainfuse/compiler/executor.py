@@ -1,0 +1,102 @@
+"""Building a plan: its kernels, and the source of the function that runs it.
+
+`build(plan)` runs after the memory plan.  For each fused step it asks the plan's
+backend for a kernel, compiled for the memory plan's choices (which outputs overwrite
+which inputs); a kernel the backend could not compile leaves its step a numpy call.
+Then it generates ``plan.source``: one straight-line Python function (the module doc of
+`chainfuse.compiler.plan` shows one) that calls each step's function with the slots it
+reads and the targets the memory plan chose.  The generator reads only the plan; what
+the source calls (``k0``, ``s1``, ``empty``, ``asarray``, the buffers ``b0``...) the
+backend provides when the plan first runs (`Plan._namespace`), so one generator serves
+every backend.
+"""
+
+
+def build(plan):
+    """Builds `plan`'s kernels and executor source in place (module doc); returns it."""
+    _build_kernels(plan)
+    plan.source = generate(plan)
+    plan._run = None
+    return plan
+
+
+def _build_kernels(plan):
+    backend = plan.target
+    plan.kernels = []
+    for step in plan.steps:
+        if not getattr(step.op, 'is_fused', False):
+            continue
+        kernel = backend.build_kernel(step.op, step.inplace, plan.beside_blas)
+        plan.kernels.append(kernel)
+        if step.mode != 'kernel':
+            continue
+        if kernel.fn is not None:
+            step.fn = kernel
+        else:
+            step.fn, step.mode, step.buffers = backend.impl(step.op, {}), 'call', None
+
+
+def generate(plan):
+    """The executor's source: ``def run(<runtime inputs>): ... return [<outputs>]``."""
+    names = plan.slot_names
+    known_c = set()             # slots known to hold C-contiguous arrays
+    lines = ['def run(' + ', '.join(names[s] for s in plan.input_slots) + '):']
+    for k, step in enumerate(plan.steps):
+        lines.append(f'    # {step.node.format()}')
+        lines += ['    ' + text for text in _step_source(plan, k, step, known_c)]
+        if step.frees:
+            lines.append('    del ' + ', '.join(names[s] for s in step.frees))
+    outs = []
+    for s in plan.output_slots:
+        outs.append(f'as_array({names[s]})' if not plan.slot_avals[s].shape else names[s])
+    lines.append(f'    return [{", ".join(outs)}]')
+    return '\n'.join(lines) + '\n'
+
+
+def _step_source(plan, k, step, known_c):
+    names = plan.slot_names
+    outs = [names[s] for s in step.outs]
+    if step.mode == 'call':
+        # an impl returns one array, or a sequence for an op of several outputs
+        single = getattr(step.node.op, 'n_outputs', 1) == 1 and len(outs) == 1
+        target = outs[0] if single else ', '.join(outs) + ','
+        return [f'{target} = s{k}({", ".join(names[s] for s in step.ins)})']
+    lines = []
+
+    def contiguous(slot):
+        # kernels take C-contiguous arrays; an array written in place is bound to a
+        # name first, so that what was written is what the plan hands on
+        if slot in known_c:
+            return names[slot]
+        lines.append(f"c{slot} = asarray({names[slot]}, order='C')")
+        return f'c{slot}'
+    written = set(step.inplace.values())
+    if step.mode == 'kernel':
+        ins = [contiguous(s) if j in written else
+               names[s] if s in known_c else f"asarray({names[s]}, order='C')"
+               for j, s in enumerate(step.ins)]
+    else:
+        ins = [names[s] for s in step.ins]
+    targets, passed = [], []
+    for j, (s, where) in enumerate(zip(step.outs, step.buffers)):
+        if j in step.inplace:
+            targets.append(ins[step.inplace[j]])
+            continue
+        if where is None:
+            a = plan.slot_avals[s]
+            lines.append(f'{names[s]} = empty({a.shape!r}, {a.dtype.name})')
+            targets.append(names[s])
+        elif where[0] == 'buf':
+            targets.append(f'b{where[1]}')
+        else:
+            targets.append(contiguous(where[1]))
+        passed.append(targets[-1])
+    if step.mode == 'out':
+        lines.append(f's{k}({", ".join(ins)}, out={targets[0]})')
+    else:
+        lines.append(f'k{k}({", ".join(ins + passed)})')
+    for s, t in zip(step.outs, targets):
+        if t != names[s]:
+            lines.append(f'{names[s]} = {t}')
+        known_c.add(s)
+    return lines
