@@ -1,5 +1,9 @@
 """Rebuilding graphs: every pass copies its input graph into a new one through a
-`Rewriter`, which maps old Values to new ones and re-infers avals as it emits nodes."""
+`Rewriter`, which maps old Values to new ones and re-infers avals as it emits nodes.
+
+A copied value keeps its name (``%12`` stays ``%12``); values a pass creates get fresh
+names above every name of the source graph, so the dumps of two neighbouring passes
+differ exactly where the pass changed something."""
 from chainfuse.ops.registry import Aval
 from chainfuse.tracer.ir import Graph
 
@@ -10,13 +14,20 @@ class Rewriter:
     def __init__(self, src, name=None):
         self.src = src
         self.dst = Graph(name or src.name)
+        self.dst._next_value = src._next_value    # fresh names never reuse a source name
         self.map = {}
 
     def copy_inputs(self):
         for v in self.src.inputs:
-            nv = self.dst.add_input(v.aval, v.kind, v.name, const=v.const)
-            nv.requires_grad = v.requires_grad
-            self.map[v.id] = nv
+            self.copy_input(v)
+
+    def copy_input(self, v, kind=None, name=None):
+        """Copies the input `v` (keeping its name; optionally as another kind/name)."""
+        nv = self.dst.add_input(v.aval, kind or v.kind, name or v.name,
+                                const=v.const if kind is None else None, vid=v.id)
+        nv.requires_grad = v.requires_grad if kind is None else False
+        self.map[v.id] = nv
+        return nv
 
     def emit(self, op, inputs, attrs, loc=None):
         """Adds a node with output avals from the op's shape rule; returns the Node."""
@@ -27,7 +38,8 @@ class Rewriter:
 
     def copy_node(self, node):
         new = self.dst.add_node(node.op, [self.map[v.id] for v in node.inputs], node.attrs,
-                                [v.aval for v in node.outputs], node.loc)
+                                [v.aval for v in node.outputs], node.loc,
+                                out_ids=[v.id for v in node.outputs])
         for old, nv in zip(node.outputs, new.outputs):
             self.map[old.id] = nv
         return new

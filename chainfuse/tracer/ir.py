@@ -120,23 +120,27 @@ class Graph:
         self._next_node = 0
 
     # ---- construction ----
-    def _new_value(self, aval, **kw):
-        v = Value(self._next_value, aval, **kw)
-        self._next_value += 1
-        return v
+    def _new_value(self, aval, vid=None, **kw):
+        """A Value named `vid` (a pass copying a value keeps its name), or a fresh name."""
+        if vid is None:
+            vid = self._next_value
+        self._next_value = max(self._next_value, vid + 1)
+        return Value(vid, aval, **kw)
 
-    def add_input(self, aval, kind, name, const=None):
+    def add_input(self, aval, kind, name, const=None, vid=None):
         if kind not in INPUT_KINDS:
             raise IRError(f'unknown input kind {kind!r}')
-        v = self._new_value(aval, kind=kind, name=name, const=const)
+        v = self._new_value(aval, vid, kind=kind, name=name, const=const)
         self.inputs.append(v)
         return v
 
-    def add_node(self, op, inputs, attrs, out_avals, loc=None):
+    def add_node(self, op, inputs, attrs, out_avals, loc=None, out_ids=None):
+        """Appends a node; `out_ids` names its outputs (default: fresh names)."""
         node = Node(self._next_node, op, inputs, attrs, [], loc)
         self._next_node += 1
-        node.outputs = [self._new_value(a, producer=node, index=i)
-                        for i, a in enumerate(out_avals)]
+        ids = out_ids if out_ids is not None else [None] * len(out_avals)
+        node.outputs = [self._new_value(a, vid, producer=node, index=i)
+                        for i, (a, vid) in enumerate(zip(out_avals, ids))]
         for v in inputs:
             v.users.append(node)
         self.nodes.append(node)

@@ -11,9 +11,7 @@ def dce(graph):
     for v in graph.inputs:
         if v.kind == 'const' and v.id not in used:
             continue
-        nv = rw.dst.add_input(v.aval, v.kind, v.name, const=v.const)
-        nv.requires_grad = v.requires_grad
-        rw.map[v.id] = nv
+        rw.copy_input(v)
     for n in graph.nodes:
         if n.id in live:
             rw.copy_node(n)

@@ -168,7 +168,8 @@ def fuse(graph, report=None):
         nodes = group_nodes[unit[1]]
         op, in_vals, out_vals = _build_fused_op(nodes, used_outside)
         new = rw.dst.add_node(op, [rw.map[v.id] for v in in_vals], {},
-                              list(op.out_avals), nodes[-1].loc)
+                              list(op.out_avals), nodes[-1].loc,
+                              out_ids=[v.id for v in out_vals])
         for old, nv in zip(out_vals, new.outputs):
             rw.map[old.id] = nv
         report.groups.append((op, [f'{n.op.name}%{n.outputs[0].id}' for n in nodes]))

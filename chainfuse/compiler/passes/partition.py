@@ -109,9 +109,7 @@ def _forward_graph(joint, fwd_nodes, saved):
     for v in joint.inputs:
         if v.kind == 'grad':
             continue
-        nv = rw.dst.add_input(v.aval, v.kind, v.name, const=v.const)
-        nv.requires_grad = v.requires_grad
-        rw.map[v.id] = nv
+        rw.copy_input(v)
     for n in joint.nodes:
         if n.id in fwd_nodes:
             rw.copy_node(n)
@@ -130,16 +128,16 @@ def _backward_graph(joint, bwd_nodes, saved):
     fwd_index = {v.id: i for i, v in enumerate(fwd_runtime)}
     used = {u.id for n in joint.nodes if n.id in bwd_nodes for u in n.inputs}
     for k, v in enumerate(saved):
-        rw.map[v.id] = rw.dst.add_input(v.aval, 'saved', f's{k}')
+        rw.copy_input(v, 'saved', f's{k}')
         sources.append(('saved', k))
     grad_k = 0
     for v in joint.inputs:
         if v.kind == 'grad':
-            rw.map[v.id] = rw.dst.add_input(v.aval, 'grad', v.name)
+            rw.copy_input(v)
             sources.append(('grad', grad_k))
             grad_k += 1
         elif v.id in used:
-            rw.map[v.id] = rw.dst.add_input(v.aval, v.kind, v.name, const=v.const)
+            rw.copy_input(v)
             if v.kind != 'const':
                 sources.append(('input', fwd_index[v.id]))
     for n in joint.nodes:
