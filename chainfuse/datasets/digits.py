@@ -9,6 +9,10 @@ The split is fixed: the examples are permuted with
 are the training set and the last 360 (20 %) the test set.  Every call and every
 machine gets the same split.
 """
+import gzip
+import importlib.util
+import os
+
 import numpy
 
 from chainfuse.datasets._preprocess import preprocess_images
@@ -17,7 +21,29 @@ SPLIT_SEED = 0
 N_TEST = 360
 
 
+def _data_file():
+    """The path of scikit-learn's ``datasets/data/digits.csv.gz``, found without importing
+    scikit-learn (importing it takes about a second, most of a small example's start-up),
+    or None when scikit-learn or the file is not there."""
+    spec = importlib.util.find_spec('sklearn')
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for root in spec.submodule_search_locations:
+        path = os.path.join(root, 'datasets', 'data', 'digits.csv.gz')
+        if os.path.isfile(path):
+            return path
+    return None
+
+
 def _load_raw():
+    """(images (1797, 8, 8) float64, labels (1797,) int): what ``load_digits()`` gives,
+    read from its CSV file (64 pixels, then the label, per row) as it reads it; through
+    ``load_digits`` itself where the file is not where scikit-learn keeps it."""
+    path = _data_file()
+    if path is not None:
+        with gzip.open(path, 'rt') as f:
+            data = numpy.loadtxt(f, delimiter=',')
+        return data[:, :-1].reshape(-1, 8, 8), data[:, -1].astype(int)
     try:
         from sklearn.datasets import load_digits
     except ImportError as e:
