@@ -15,8 +15,8 @@ its predictions for a few test images.
 BLAS threads: run as a script, it sets OPENBLAS_NUM_THREADS and MKL_NUM_THREADS to 1
 unless the environment sets them.  The digits MLP multiplies matrices of 100 x 64 and
 100 x 100: too small to share between threads, which then only wait for one another
-(measured: the same wall time and a third more CPU with two threads on an idle 2-core
-machine, several times the CPU when other jobs load it).  For bigger models, set them:
+(on two cores loaded by other jobs, two threads took about three times the CPU and
+the wall time of one; see the README).  For bigger models, set them:
 ``OPENBLAS_NUM_THREADS=4 python examples/train_mnist.py --dataset mnist --unit 1000``.
 """
 import os
@@ -77,8 +77,9 @@ def parse_args(argv=None):
     parser.add_argument('--backend', choices=('numpy', 'numba', 'auto'), default='numpy',
                         help="with --compile: what runs the fused groups. 'numpy' (default "
                              "here): numpy calls inside the plan; 'numba'/'auto': generated "
-                             'Numba kernels, which cost about 1 s of Numba start-up per '
-                             'process, more than they save on this small job')
+                             "Numba kernels, whose start-up (Numba's import, loading the "
+                             'cached kernels) costs more than they save in this small job: '
+                             '1.12x the CPU time of numpy, measured')
     parser.add_argument('--noplot', dest='plot', action='store_false',
                         help='Disable PlotReport extension')
     return parser.parse_args(argv)
