@@ -9,6 +9,7 @@ as a public name), so this script needs no Chainer.  ``chainer.X`` is looked up 
 ``chainfuse.X`` (``import chainfuse as chainer``), ``chainerx`` as the ``chainerx``
 module that chainfuse ships.  A name is present when the module imports and has the
 attribute; a module that fails to import counts none of its names (and says why).
+Run as a script, it counts the chainfuse of the checkout it lives in.
 """
 import argparse
 import importlib
@@ -52,6 +53,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--missing', action='store_true', help='list the missing names')
     args = parser.parse_args(argv)
+    sys.path.insert(0, os.path.dirname(HERE))     # this checkout's chainfuse and chainerx
     rows = coverage()
     width = max(len(r[0]) for r in rows)
     n_present = n_total = 0

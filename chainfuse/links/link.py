@@ -24,6 +24,7 @@ from chainfuse import backend
 from chainfuse.core.arguments import check_call_arguments
 from chainfuse.core.tracing import local as _tracing
 from chainfuse.core.variable import Parameter, Variable
+from chainfuse.device_resident import DeviceResident
 
 _COPY_MODES = ('init', 'copy', 'share')
 
@@ -96,7 +97,7 @@ def _shared_param(p):
     return q
 
 
-class Link:
+class Link(DeviceResident):
     """Building block of models: owns parameters and persistent values.
 
     Example::
