@@ -11,6 +11,7 @@ rates the shift extensions set); ``snapshot`` writes trainer_snapshot.npz (a Tra
 snapshot of a small MLP after a few iterations) and trainer_snapshot_run.npz (its
 inputs and what the trainer logged).  The tests read these files and need no Chainer.
 """
+import json
 import os
 import sys
 
@@ -50,7 +51,66 @@ def make_utils():
     save('utils.npz', **out)
 
 
-PARTS = {'utils': make_utils}
+# (name, optimizer class, keyword arguments, hooks): every case runs N_STEPS updates
+OPTIMIZER_CASES = [
+    ('corrected_momentum_sgd', 'CorrectedMomentumSGD', {}, []),
+    ('corrected_momentum_sgd_lr', 'CorrectedMomentumSGD', dict(lr=0.1, momentum=0.5), []),
+    ('msvag', 'MSVAG', {}, []),
+    ('msvag_wd', 'MSVAG', dict(lr=0.05, beta=0.8, eta=0.5, weight_decay_rate=0.01), []),
+    ('rmsprop_graves', 'RMSpropGraves', {}, []),
+    ('rmsprop_graves_lr', 'RMSpropGraves', dict(lr=0.01, alpha=0.9, momentum=0.5,
+                                                eps=1e-3), []),
+    ('smorms3', 'SMORMS3', {}, []),
+    ('smorms3_lr', 'SMORMS3', dict(lr=0.05, eps=1e-8), []),
+    ('lars_sgd', 'SGD', dict(lr=0.1), [('GradientLARS', {})]),
+    ('lars_momentum', 'MomentumSGD', dict(lr=0.1),
+     [('GradientLARS', dict(threshold=1.0, weight_decay=0.01, eps=1e-6))]),
+]
+N_STEPS = 5
+
+
+def optimizer_inputs():
+    """The parameters' initial values and the gradients of each step: a (3, 4) weight
+    with one element whose gradient is always 0 (M-SVAG's 0/0 case), a small bias
+    below GradientLARS's threshold."""
+    rng = np.random.RandomState(7)
+    w0 = rng.randn(3, 4).astype(np.float32)
+    b0 = (rng.randn(4) * 1e-3).astype(np.float32)
+    gw = rng.randn(N_STEPS, 3, 4).astype(np.float32)
+    gw[:, 0, 0] = 0
+    gb = rng.randn(N_STEPS, 4).astype(np.float32)
+    return w0, b0, gw, gb
+
+
+def make_optimizers():
+    from chainer import optimizer_hooks, optimizers
+    w0, b0, gw, gb = optimizer_inputs()
+    out = {'w0': w0, 'b0': b0, 'gw': gw, 'gb': gb,
+           'cases': np.array(json.dumps(OPTIMIZER_CASES))}
+    for name, cls, kwargs, hooks in OPTIMIZER_CASES:
+        link = chainer.Link()
+        with link.init_scope():
+            link.w = chainer.Parameter(w0.copy())
+            link.b = chainer.Parameter(b0.copy())
+        opt = getattr(optimizers, cls)(**kwargs)
+        opt.setup(link)
+        for hook, hook_kwargs in hooks:
+            opt.add_hook(getattr(optimizer_hooks, hook)(**hook_kwargs))
+        ws, bs = [], []
+        for i in range(N_STEPS):
+            link.w.grad = gw[i].copy()
+            link.b.grad = gb[i].copy()
+            opt.update()
+            ws.append(link.w.array.copy())
+            bs.append(link.b.array.copy())
+        out[name + '/w'] = np.stack(ws)
+        out[name + '/b'] = np.stack(bs)
+        for key, value in link.w.update_rule.state.items():
+            out[name + '/state/' + key] = value
+    save('optimizers.npz', **out)
+
+
+PARTS = {'utils': make_utils, 'optimizers': make_optimizers}
 
 
 def main(argv):
