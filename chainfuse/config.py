@@ -17,7 +17,7 @@ key                                default      what reads it in chainfuse
 ``use_cudnn``                      'auto'       ``cuda.should_use_cudnn`` (``CHAINER_USE_CUDNN``)
 ``use_cudnn_tensor_core``          'auto'       ``cuda.should_use_cudnn_tensor_core``
 ``cudnn_deterministic``            False        accepted; chainfuse never calls cuDNN
-``cudnn_fast_batch_normalization`` False        accepted (``CHAINER_CUDNN_FAST_BATCH_NORMALIZATION``)
+``cudnn_fast_batch_normalization`` False        accepted (``CHAINER_CUDNN_FAST_BATCH_...``)
 ``autotune``                       False        accepted
 ``use_ideep``                      'never'      accepted; there is no iDeep backend
 ``lazy_grad_sum``                  False        accepted (``CHAINER_LAZY_GRAD_SUM``)

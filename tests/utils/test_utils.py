@@ -39,7 +39,8 @@ def test_to_coo_matches_chainer():
 
 
 @pytest.mark.parametrize('row, col, order', [
-    ([0, 0, 1], [0, 2, 1], 'C'), ([0, 1, 0], [0, 0, 1], 'F'), ([1, 0], [0, 1], 'F'), ([1, 0], [1, 0], 'other'),
+    ([0, 0, 1], [0, 2, 1], 'C'), ([0, 1, 0], [0, 0, 1], 'F'), ([1, 0], [0, 1], 'F'),
+    ([1, 0], [1, 0], 'other'),
     ([0, 1, -1], [1, 0, -1], 'C'), ([0, -1], [0, 1], 'other')])
 def test_get_order(row, col, order):
     assert utils.get_order(numpy.array(row), numpy.array(col)) == order
