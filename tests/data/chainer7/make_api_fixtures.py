@@ -7,9 +7,11 @@ Run with the interpreter that has chainer==7.8.1 and numpy 1.23.5, from anywhere
 Parts (default: all): ``utils`` writes utils.npz (WalkerAlias draws, to_coo, output
 sizes); ``optimizers`` writes optimizers.npz (a few steps of every optimizer and
 hook on fixed parameters and gradients); ``shifts`` writes shifts.npz (the learning
-rates the shift extensions set); ``snapshot`` writes trainer_snapshot.npz (a Trainer
-snapshot of a small MLP after a few iterations) and trainer_snapshot_run.npz (its
-inputs and what the trainer logged).  The tests read these files and need no Chainer.
+rates the shift extensions set); ``snapshot`` writes trainer_snapshot.npz (Chainer's
+Trainer snapshot of tools/snapshot_compat.py's small MLP run),
+trainer_snapshot_model.npz (its snapshot_object of the model) and
+trainer_snapshot_log.json (what the run logged).  The tests read these files and
+need no Chainer.
 """
 import json
 import os
@@ -110,7 +112,62 @@ def make_optimizers():
     save('optimizers.npz', **out)
 
 
-PARTS = {'utils': make_utils, 'optimizers': make_optimizers}
+# (name, extension class, keyword arguments) of the learning-rate schedules
+SHIFT_CASES = [
+    ('polynomial', 'PolynomialShift', dict(attr='lr', rate=0.9, max_count=8)),
+    ('polynomial_target', 'PolynomialShift', dict(attr='lr', rate=4, max_count=20,
+                                                  target=0.02)),
+    ('polynomial_init', 'PolynomialShift', dict(attr='lr', rate=0.5, max_count=5, init=0.3)),
+    ('inverse', 'InverseShift', dict(attr='lr', gamma=0.1, power=0.75)),
+    ('inverse_target', 'InverseShift', dict(attr='lr', gamma=0.5, power=1, target=0.05)),
+    ('inverse_negative_power', 'InverseShift', dict(attr='lr', gamma=0.2, power=-1,
+                                                    target=0.15)),
+]
+SHIFT_CALLS = 10
+
+
+def make_shifts():
+    import types
+    from chainer import optimizers
+    from chainer.training import extensions
+    out = {'cases': np.array(json.dumps(SHIFT_CASES))}
+    for name, cls, kwargs in SHIFT_CASES:
+        opt = optimizers.SGD(lr=0.1)
+        trainer = types.SimpleNamespace(
+            updater=types.SimpleNamespace(get_optimizer=lambda name, opt=opt: opt))
+        shift = getattr(extensions, cls)(**kwargs)
+        shift.initialize(trainer)
+        values = [opt.lr]
+        for _ in range(SHIFT_CALLS):
+            shift(trainer)
+            values.append(opt.lr)
+        out[name] = np.array(values, np.float64)
+    save('shifts.npz', **out)
+
+
+def make_snapshot():
+    """Chainer's Trainer snapshot of tools/snapshot_compat.py's setup at its
+    SNAPSHOT_AT, the model's snapshot_object file, and the log of the same run
+    continued to STOP_AT (what a resumed run must log)."""
+    import shutil
+    import tempfile
+    sys.path.insert(0, os.path.join(HERE, '..', '..', '..', 'tools'))
+    import snapshot_compat
+    with tempfile.TemporaryDirectory() as out:
+        log = snapshot_compat.train_and_snapshot(chainer, out)
+        at = snapshot_compat.SNAPSHOT_AT
+        shutil.copyfile(os.path.join(out, f'snapshot_iter_{at}'),
+                        os.path.join(HERE, 'trainer_snapshot.npz'))
+        shutil.copyfile(os.path.join(out, f'model_iter_{at}'),
+                        os.path.join(HERE, 'trainer_snapshot_model.npz'))
+    with open(os.path.join(HERE, 'trainer_snapshot_log.json'), 'w') as f:
+        json.dump({'snapshot_at': at, 'log': log}, f, indent=1)
+        f.write('\n')
+    print('wrote trainer_snapshot.npz, trainer_snapshot_model.npz, trainer_snapshot_log.json')
+
+
+PARTS = {'utils': make_utils, 'optimizers': make_optimizers, 'shifts': make_shifts,
+         'snapshot': make_snapshot}
 
 
 def main(argv):
