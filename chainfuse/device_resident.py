@@ -38,9 +38,12 @@ class DeviceResident:
         return self.to_device(backend.CPU)
 
     def to_gpu(self, device=None):
+        """To GPU `device` (default: the current CUDA device; a negative id means 0)."""
         if device is None:
             backend.check_cuda_available('to_gpu')
             device = backend.cupy.cuda.Device().id
+        elif isinstance(device, int) and device < 0:
+            device = 0
         return self.to_device(device)
 
     def to_intel64(self):
