@@ -14,10 +14,11 @@ The nodes are chainfuse's primitives (``matmul``, ``add``, ``relu``...: what
 ``node.label`` says), where Chainer would name one node per user-facing function
 (``LinearFunction``).
 
-Cost when no hook is registered: `FunctionNode.apply` and the backward loop read one
-module-level counter, `state.count` (hooks registered in any thread plus hooks added
-to nodes); only when it is non-zero do they look up this thread's hooks.  So the
-registry is a dict type that keeps the counter right however it is changed.
+Cost when no hook is registered: `FunctionNode.apply` and the backward loop test one
+global flag of their own module, kept equal to ``state.count > 0`` through `on_change`
+(``state.count``: hooks registered in any thread plus hooks added to nodes); only when
+it is set do they look up this thread's hooks.  So the registry is a dict type that
+keeps the counter right however it is changed.
 """
 import collections
 import threading
@@ -29,11 +30,24 @@ class _State:
 
 state = _State()
 _lock = threading.Lock()
+_listeners = []
+
+
+def on_change(listener):
+    """Calls ``listener(any_hooks)`` now and whenever the count becomes or stops being
+    zero (core modules keep a global flag with it)."""
+    _listeners.append(listener)
+    listener(state.count > 0)
 
 
 def _add_count(delta):
     with _lock:
+        before = state.count > 0
         state.count += delta
+        after = state.count > 0
+        if before != after:
+            for listener in _listeners:
+                listener(after)
 
 
 class HookTable(collections.OrderedDict):

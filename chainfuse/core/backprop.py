@@ -12,7 +12,15 @@ from chainfuse import function_hook
 from chainfuse.config import using_config
 from chainfuse.core.variable import Variable
 
-_hooks = function_hook.state    # .count: function hooks registered anywhere (0: none)
+_hooks_on = False       # a function hook is registered somewhere (function_hook.on_change)
+
+
+def _set_hooks_on(on):
+    global _hooks_on
+    _hooks_on = on
+
+
+function_hook.on_change(_set_hooks_on)
 
 
 def _initial_grad(y):
@@ -93,7 +101,7 @@ def _run(outputs, grad_outputs, retain_grad, double, want=None, loss_scale=None)
             targets = tuple(i for i, x in enumerate(node.inputs) if x.requires_grad)
             if not targets:
                 continue
-            if _hooks.count:
+            if _hooks_on:
                 gxs = _backward_hooked(node, targets, tuple(gys))
             else:
                 gxs = node.backward_accumulate(targets, tuple(gys),

@@ -27,7 +27,15 @@ from chainfuse.utils import type_check
 
 
 _is_array = backend.is_array
-_hooks = function_hook.state    # .count: function hooks registered anywhere (0: none)
+_hooks_on = False       # a function hook is registered somewhere (function_hook.on_change)
+
+
+def _set_hooks_on(on):
+    global _hooks_on
+    _hooks_on = on
+
+
+function_hook.on_change(_set_hooks_on)
 
 
 class FunctionNode:
@@ -62,11 +70,10 @@ class FunctionNode:
             self._check_types(in_data)
         self._input_indexes_to_retain = None
         self._output_indexes_to_retain = None
-        hooks = _hooks.count and function_hook.hooks_for(self)
         if rec is not None and rec.abstract:
             outputs = rec.abstract_forward(self, in_data)
-        elif hooks:
-            outputs = self._forward_hooked(in_data, hooks)
+        elif _hooks_on:
+            outputs = self._forward_hooked(in_data)
         else:
             outputs = self.forward(in_data)
         if not isinstance(outputs, tuple):
@@ -96,7 +103,8 @@ class FunctionNode:
             rec.record(self, inputs, ret)
         return ret
 
-    def _forward_hooked(self, in_data, hooks):
+    def _forward_hooked(self, in_data):
+        hooks = function_hook.hooks_for(self)
         for hook in hooks:
             hook.forward_preprocess(self, in_data)
         outputs = self.forward(in_data)
