@@ -31,6 +31,8 @@ from chainfuse.testing.specs import (  # noqa: F401
 # ---- Chainer's chainer.testing API ----
 from chainfuse.testing import attr, condition  # noqa: F401,E402
 from chainfuse.testing.backend import BackendConfig, inject_backend_tests  # noqa: F401,E402
+from chainfuse.testing.function_link import (  # noqa: F401,E402
+    FunctionTestCase, FunctionTestError, InitializerArgument, LinkTestCase, LinkTestError)
 from chainfuse.testing.helper import (  # noqa: F401,E402
     assert_warns, patch, with_requires, without_requires)
 from chainfuse.testing.matrix import generate_matrix  # noqa: F401,E402
