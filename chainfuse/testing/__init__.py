@@ -42,6 +42,8 @@ from chainfuse.testing.random import fix_random, generate_seed  # noqa: F401,E40
 from chainfuse.testing.serializer import (  # noqa: F401,E402
     save_and_load, save_and_load_hdf5, save_and_load_npz)
 from chainfuse.testing.training import get_trainer_with_mock_updater  # noqa: F401,E402
+from chainfuse.testing.unary_math_function_test import (  # noqa: F401,E402
+    unary_math_function_unittest)
 
 
 def run_module(name, file):
