@@ -35,8 +35,10 @@ def _math(name):
 
 CALLS = {
     **{name: _math(name) for name in ('exp', 'log', 'log2', 'log10', 'log1p', 'expm1',
-                                      'sqrt', 'tanh', 'sin', 'cos', 'tan', 'floor', 'ceil',
-                                      'erf')},
+                                      'sqrt', 'tanh', 'sin', 'cos', 'tan', 'erf')},
+    # numba's math.floor/ceil return an int64 (NaN and infinities become -2**63)
+    'floor': {'numba': 'numpy.floor({0})', 'cuda': 'floor({0})'},
+    'ceil': {'numba': 'numpy.ceil({0})', 'cuda': 'ceil({0})'},
     'abs': {'numba': 'abs({0})', 'cuda': 'fabs({0})'},
     'pow': {'numba': '({0} ** {1})', 'cuda': 'pow({0}, {1})'},
     # numpy's maximum/minimum: NaN if either is NaN, else the larger/smaller, the second
@@ -48,7 +50,8 @@ CALLS = {
             'cuda': '(({0} != {0} || {0} < {1}) ? {0} : {1})'},
     'where': {'numba': '({1} if {0} else {2})', 'cuda': '({0} ? {1} : {2})'},
     # sign(NaN) is NaN, as in numpy
-    'sign': {'numba': '({one} if {0} > {zero} else (-{one} if {0} < {zero} else {zero}))',
+    'sign': {'numba': '({0} if {0} != {0} else ({one} if {0} > {zero} else '
+                      '(-{one} if {0} < {zero} else {zero})))',
              'cuda': '(({0} != {0}) ? {0} : (({type})(({0} > 0) - ({0} < 0))))'},
     'cast': {'numba': '{out}({0})', 'cuda': '(({out})({0}))'},
     'not_': {'numba': '(not {0})', 'cuda': '(!{0})'},
