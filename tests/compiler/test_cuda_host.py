@@ -11,7 +11,8 @@ The kernels checked, all compiled into one shared library per session:
   aliased to their inputs, as the CUDA backend will pass them;
 - every elementwise row of the op table (tests/ops) as a one-op kernel, in each of its
   dtypes (float16, float32, float64; the int and bool rows in theirs), also with NaN,
-  infinities and signed zeros in the inputs;
+  infinities and signed zeros in the inputs -- compared with numpy only (the Numba
+  one-op kernels are compared with eager ones by test_op_table_compiled);
 - groups written here for what the zoo lacks: broadcasting of every kind (0-d, rows,
   columns, outer products, dimensions CuPy merges and ones it cannot), non-contiguous
   inputs, several outputs, in-place outputs, integer and bool arithmetic, casts.
