@@ -1,0 +1,120 @@
+"""Cases recorded with Chainer 7.8.1 for the parity tests (tests/test_chainer7_parity.py).
+
+Each case is written once against Chainer's API and runs under both frameworks: the
+recorder (`make_parity.py`) passes the ``chainer`` package as ``ch``, the test passes
+``chainfuse``.  A case draws its inputs (float32 unless said otherwise) from a
+``numpy.random.RandomState`` seeded by its name, calls ``call(ch, *inputs)`` (a function
+case) or ``call(ch, link, *inputs)`` (a link case, the link built by ``link(ch)``), and
+the recorder saves the inputs, every output, the gradients of
+``sum_k sum(out_k * w_k)`` (fixed random weights ``w_k``) with respect to every float
+input and every parameter, and the link's parameters.  The test loads Chainer's
+parameters into its own link (by name: the names and shapes must match) and compares
+outputs and gradients, eagerly and through ``chainfuse.compile``.
+
+This file imports neither framework, so the test runs without Chainer installed.
+"""
+import zlib
+
+import numpy
+
+
+class Spec:
+    """An input: ``f`` float32 uniform in [lo, hi), ``d`` float64, ``i`` int32 in
+    [lo, hi), ``b`` bool, or a fixed array (``value``)."""
+
+    def __init__(self, kind, shape=(), lo=-1.0, hi=1.0, value=None):
+        self.kind, self.shape, self.lo, self.hi, self.value = kind, tuple(shape), lo, hi, value
+
+    def make(self, rng):
+        if self.value is not None:
+            return numpy.array(self.value)
+        if self.kind in 'fd':
+            x = rng.uniform(self.lo, self.hi, self.shape)
+            return x.astype(numpy.float32 if self.kind == 'f' else numpy.float64)
+        if self.kind == 'i':
+            return rng.randint(int(self.lo), int(self.hi), self.shape).astype(numpy.int32)
+        if self.kind == 'b':
+            return rng.uniform(0, 1, self.shape) < 0.5
+        raise ValueError(f'unknown spec kind {self.kind!r}')
+
+
+def f(*shape, lo=-1.0, hi=1.0):
+    return Spec('f', shape, lo, hi)
+
+
+def d(*shape, lo=-1.0, hi=1.0):
+    return Spec('d', shape, lo, hi)
+
+
+def i(*shape, lo=0, hi=3):
+    return Spec('i', shape, lo, hi)
+
+
+def b(*shape):
+    return Spec('b', shape)
+
+
+def const(value):
+    return Spec('c', value=value)
+
+
+class Case:
+    """One parity case (see the module docstring).
+
+    Args:
+        name: unique; seeds the inputs.
+        call: ``call(ch, *xs)`` or, with `link`, ``call(ch, link, *xs)``; returns a
+            Variable or a (nested) tuple/list of them.
+        inputs: `Spec` s.
+        link: ``link(ch)`` builds the link whose parameters are recorded and loaded.
+        warmup: call once before recording (lazily sized links), then ``reset_state()``
+            where the link has it.
+        check_init: also compare the link's freshly built parameters with Chainer's
+            (initializers given an explicit generator).
+        grad: record and compare gradients.
+        nograd: positions of float inputs passed as plain arrays (not differentiated).
+        compiled: also run the case through ``chainfuse.compile`` in the test.
+        tol: (atol, rtol) for outputs and gradients.
+    """
+
+    def __init__(self, name, call, inputs, link=None, warmup=False, check_init=False,
+                 grad=True, nograd=(), compiled=True, tol=(1e-5, 1e-4)):
+        self.name, self.call, self.inputs, self.link = name, call, list(inputs), link
+        self.warmup, self.check_init, self.grad = warmup, check_init, grad
+        self.compiled, self.tol, self.nograd = compiled, tol, tuple(nograd)
+
+    def make_inputs(self):
+        rng = numpy.random.RandomState(zlib.crc32(self.name.encode()) % 2 ** 31)
+        return [s.make(rng) for s in self.inputs]
+
+
+def flatten(out):
+    """The Variables of a (nested) tuple/list output, in order."""
+    if isinstance(out, (tuple, list)):
+        return [v for o in out for v in flatten(o)]
+    return [out]
+
+
+def _F(ch):
+    return ch.functions
+
+
+CASES = [
+    # ---- behaviours of issue 17 ----
+    Case('leaky_relu_at_zero', lambda ch, x: _F(ch).leaky_relu(x, slope=0.3),
+         [const(numpy.array([0.0, -1.5, 2.0, 0.0], numpy.float32))]),
+    Case('bernoulli_nll_bool_x', lambda ch, x, y: _F(ch).bernoulli_nll(x, y),
+         [b(3, 4), f(3, 4, lo=-3, hi=3)]),
+    Case('sce_soft_target', lambda ch, x, t: _F(ch).softmax_cross_entropy(
+        x, t / t.sum(axis=1, keepdims=True)), [f(4, 3, 2), f(4, 3, 2, lo=0.1, hi=1)],
+        nograd=(1,)),
+    Case('sce_soft_target_kl_no_reduce', lambda ch, x, t: _F(ch).softmax_cross_entropy(
+        x, t / t.sum(axis=1, keepdims=True), reduce='no', soft_target_loss='kl-divergence'),
+        [f(4, 3), f(4, 3, lo=0.1, hi=1)], nograd=(1,)),
+    Case('orthogonal_init', lambda ch, link, x: link(x), [f(2, 7)],
+         link=lambda ch: ch.links.Linear(7, 3, initialW=ch.initializers.Orthogonal(
+             scale=1.5, rng=numpy.random.RandomState(3))), check_init=True),
+    Case('orthogonal_init_tall', lambda ch, link, x: link(x), [f(2, 3)],
+         link=lambda ch: ch.links.Linear(3, 7, initialW=ch.initializers.Orthogonal(
+             mode='embedding', rng=numpy.random.RandomState(4))), check_init=True),
+]
