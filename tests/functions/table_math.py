@@ -1,8 +1,13 @@
 """Rows for F.math (chainfuse/functions/math/); F.sum's rows are in table_core.py."""
+import math
+
 import numpy
 
 import chainfuse.functions as F
-from chainfuse.testing import Case, const, nonzero, positive, uniform
+from chainfuse.testing import Case, const, ints, nonzero, positive, uniform
+from tests.ops import _special_ref as SR
+
+_erf = numpy.vectorize(math.erf, otypes=[numpy.float64])
 
 NO_F16 = (numpy.float32, numpy.float64)
 
@@ -80,6 +85,27 @@ CASES = [
     Case(F.sin, [uniform(3, 4)], ref=numpy.sin),
     Case(F.cos, [uniform(3, 4)], ref=numpy.cos),
     Case(F.tan, [uniform(3, 4)], ref=numpy.tan),
+    Case(F.arcsin, [uniform(3, 4, low=-0.9, high=0.9)], ref=numpy.arcsin),
+    Case(F.arccos, [uniform(3, 4, low=-0.9, high=0.9)], ref=numpy.arccos),
+    Case(F.arctan, [uniform(3, 4, low=-3, high=3)], ref=numpy.arctan),
+    Case(F.arctan2, [nonzero(3, 4), uniform(3, 4)], ref=numpy.arctan2),
+    Case(F.arctanh, [uniform(3, 4, low=-0.9, high=0.9)], ref=numpy.arctanh),
+    Case(F.fmod, [uniform(3, 4, low=-5, high=5), nonzero(3, 4)], ref=numpy.fmod),
+    Case(F.erf, [uniform(3, 4, low=-2, high=2)], ref=_erf),
+    Case(F.erfc, [uniform(3, 4, low=-2, high=4)], ref=SR.erfc),
+    Case(F.erfcx, [uniform(3, 4, low=-2, high=5)], ref=SR.erfcx),
+    Case(F.erfinv, [uniform(3, 4, low=-0.9, high=0.9)], ref=SR.erfinv),
+    Case(F.erfcinv, [uniform(3, 4, low=0.1, high=1.9)], ref=SR.erfcinv),
+    Case(F.lgamma, [positive(3, 4, low=0.2, high=6)], ref=SR.lgamma),
+    Case(F.digamma, [positive(3, 4, low=0.3, high=6)], ref=SR.digamma),
+    Case(F.polygamma, [ints(2, 3, low=0, high=3), positive(2, 3, low=0.5, high=4)],
+         ref=SR.polygamma, tol={numpy.float64: (1e-10, 1e-8)}),
+    Case(lambda q: F.zeta(2.5, q), [positive(2, 3, low=0.3, high=4)],
+         ref=lambda q: SR.zeta(2.5, q), name='zeta', covers='zeta'),
+    Case(F.ndtr, [uniform(3, 4, low=-4, high=4)], ref=SR.ndtr),
+    Case(F.ndtri, [uniform(3, 4, low=0.05, high=0.95)],
+         ref=lambda p: -math.sqrt(2) * SR.erfcinv(2 * p)),
+    Case(F.log_ndtr, [uniform(3, 4, low=-6, high=4)], ref=SR.log_ndtr),
     Case(F.sinh, [uniform(3, 4)], ref=numpy.sinh),
     Case(F.cosh, [uniform(3, 4)], ref=numpy.cosh),
     Case(F.clip, [uniform(3, 4)], attrs=dict(x_min=-0.5, x_max=0.5), ref=_clip),
