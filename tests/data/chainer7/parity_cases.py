@@ -169,4 +169,19 @@ CASES = [
     Case('cholesky', lambda ch, a: _F(ch).cholesky(
         _F(ch).matmul(a, a, transb=True) + 3 * numpy.eye(3)), [d(3, 3)], tol=(1e-10, 1e-8)),
     Case('diagonal', lambda ch, x: _F(ch).diagonal(x, 1, 2, 0), [f(4, 2, 3)]),
+    # ---- evaluation ----
+    Case('classification_summary', lambda ch, y, t: _F(ch).classification_summary(y, t),
+         [f(20, 4), i(20, lo=0, hi=4)], grad=False, compiled=False),  # label_num from data
+    Case('classification_summary_ignore_beta', lambda ch, y, t: _F(ch).classification_summary(
+        y, t, label_num=5, beta=0.5, ignore_label=2), [f(12, 5, 2), i(12, 2, lo=0, hi=5)],
+         grad=False),
+    Case('precision', lambda ch, y, t: _F(ch).precision(y, t, label_num=3),
+         [f(15, 3), i(15, lo=-1, hi=3)], grad=False),
+    Case('recall', lambda ch, y, t: _F(ch).recall(y, t, label_num=3),
+         [f(15, 3), i(15, lo=-1, hi=3)], grad=False),
+    Case('f1_score', lambda ch, y, t: _F(ch).f1_score(y, t), [f(15, 3), i(15, lo=0, hi=3)],
+         grad=False, compiled=False),
+    Case('r2_score', lambda ch, p, t: _F(ch).r2_score(p, t), [f(8, 3), f(8, 3)], grad=False),
+    Case('r2_score_raw', lambda ch, p, t: _F(ch).r2_score(p, t, multioutput='raw_values'),
+         [f(8, 3), f(8, 3)], grad=False),
 ]
