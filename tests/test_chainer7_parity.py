@@ -126,14 +126,15 @@ def _run(case, compiled):
     wrapper = _Call(case, link)
     if compiled:
         wrapper = chainfuse.compile(wrapper, fallback='raise', backend='numpy')
-    if link is not None and case.warmup:
-        wrapper(*_inputs(case, ref))
-        if hasattr(link, 'reset_state'):
-            link.reset_state()
-    if link is not None:
-        _load_params(case, link, ref)
-    xs = _inputs(case, ref)
-    outs = wrapper(*xs)
+    with chainfuse.using_config('train', case.train):
+        if link is not None and case.warmup:
+            wrapper(*_inputs(case, ref))
+            if hasattr(link, 'reset_state'):
+                link.reset_state()
+        if link is not None:
+            _load_params(case, link, ref)
+        xs = _inputs(case, ref)
+        outs = wrapper(*xs)
     _compare(case, ref, list(outs), xs, link, 'compiled' if compiled else 'eager')
 
 

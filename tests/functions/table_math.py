@@ -10,6 +10,7 @@ from tests.ops import _special_ref as SR
 _erf = numpy.vectorize(math.erf, otypes=[numpy.float64])
 
 NO_F16 = (numpy.float32, numpy.float64)
+EYE3 = 3.0 * numpy.eye(3)
 
 
 def _axes(axis, ndim):
@@ -196,5 +197,3 @@ CASES = [
          [uniform(3, 3)], ref=lambda a: numpy.linalg.cholesky(a @ a.T + EYE3),
          name='cholesky', covers='cholesky'),
 ]
-
-EYE3 = 3.0 * numpy.eye(3)

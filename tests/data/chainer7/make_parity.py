@@ -43,13 +43,15 @@ def record(case, out):
         return vs, parity_cases.flatten(case.call(*args, *vs))
 
     if link is not None and case.warmup:
-        run()
+        with chainer.using_config('train', case.train):
+            run()
         if hasattr(link, 'reset_state'):
             link.reset_state()
     if link is not None:
         for path, p in link.namedparams():
             out[f'{case.name}/param{path}'] = p.array.copy()
-    vs, ys = run()
+    with chainer.using_config('train', case.train):
+        vs, ys = run()
     rng = numpy.random.RandomState(1)
     total = None
     for k, y in enumerate(ys):

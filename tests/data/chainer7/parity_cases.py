@@ -75,13 +75,15 @@ class Case:
         nograd: positions of float inputs passed as plain arrays (not differentiated).
         compiled: also run the case through ``chainfuse.compile`` in the test.
         tol: (atol, rtol) for outputs and gradients.
+        train: the ``train`` config the case runs under.
     """
 
     def __init__(self, name, call, inputs, link=None, warmup=False, check_init=False,
-                 grad=True, nograd=(), compiled=True, tol=(1e-5, 1e-4)):
+                 grad=True, nograd=(), compiled=True, tol=(1e-5, 1e-4), train=True):
         self.name, self.call, self.inputs, self.link = name, call, list(inputs), link
         self.warmup, self.check_init, self.grad = warmup, check_init, grad
         self.compiled, self.tol, self.nograd = compiled, tol, tuple(nograd)
+        self.train = train
 
     def make_inputs(self):
         rng = numpy.random.RandomState(zlib.crc32(self.name.encode()) % 2 ** 31)
@@ -97,6 +99,20 @@ def flatten(out):
 
 def _F(ch):
     return ch.functions
+
+
+def _L(ch):
+    return ch.links
+
+
+def _steps(link, *xs):
+    """Calls a stateful link on each x in turn; returns every output."""
+    return [link(x) for x in xs]
+
+
+def _seqs(*lengths, size=4):
+    """Specs of sequences of the given lengths (an unsorted batch for NStep links)."""
+    return [f(n, size) for n in lengths]
 
 
 CASES = [
@@ -184,4 +200,70 @@ CASES = [
     Case('r2_score', lambda ch, p, t: _F(ch).r2_score(p, t), [f(8, 3), f(8, 3)], grad=False),
     Case('r2_score_raw', lambda ch, p, t: _F(ch).r2_score(p, t, multioutput='raw_values'),
          [f(8, 3), f(8, 3)], grad=False),
+    # ---- recurrent functions and links ----
+    Case('lstm', lambda ch, c, x: _F(ch).lstm(c, x), [f(3, 2), f(2, 8)]),
+    Case('slstm', lambda ch, c1, c2, x1, x2: _F(ch).slstm(c1, c2, x1, x2),
+         [f(2, 3), f(2, 3), f(2, 12), f(2, 12)]),
+    Case('tree_lstm', lambda ch, c1, c2, c3, x: _F(ch).tree_lstm(c1, c2, c3, x),
+         [f(2, 3), f(2, 3), f(2, 3), f(2, 18)]),
+    Case('crelu', lambda ch, x: _F(ch).crelu(x, axis=2), [f(2, 3, 4)]),
+    Case('rrelu_test_mode', lambda ch, x: _F(ch).rrelu(x, l=0.1, u=0.3), [f(3, 4)],
+         train=False),
+    Case('rrelu_given_r', lambda ch, x, r: _F(ch).rrelu(x, r=r), [f(3, 4), f(3, 4, lo=0, hi=1)],
+         nograd=(1,)),
+    Case('zoneout_test_mode', lambda ch, h, x: _F(ch).zoneout(h, x, 0.3), [f(3, 4), f(3, 4)],
+         train=False),
+    Case('simplified_dropconnect_mask', lambda ch, x, w, b_, m: _F(ch).simplified_dropconnect(
+        x, w, b_, ratio=0.25, mask=m), [f(3, 4), f(2, 4), f(2), b(3, 2, 4)]),
+    Case('simplified_dropconnect_eval', lambda ch, x, w: _F(ch).simplified_dropconnect(
+        x, w, train=False, use_batchwise_mask=False), [f(3, 2, 2), f(5, 4)]),
+    Case('n_step_lstm_fn', lambda ch, hx, cx, *r: _F(ch).n_step_lstm(
+        1, 0.0, hx, cx, [list(r[:8])], [list(r[8:16])], list(r[16:])),
+        [f(1, 3, 2), f(1, 3, 2)] + [f(2, 4)] * 4 + [f(2, 2)] * 4 + [f(2)] * 8 +
+        [f(3, 4), f(2, 4), f(1, 4)]),
+    Case('NStepLSTM', lambda ch, link, *xs: link(None, None, list(xs)), _seqs(2, 4, 3),
+         link=lambda ch: _L(ch).NStepLSTM(2, 4, 3, 0.0)),
+    Case('NStepLSTM_states', lambda ch, link, hx, cx, *xs: link(hx, cx, list(xs)),
+         [f(1, 3, 2), f(1, 3, 2)] + _seqs(3, 1, 3), link=lambda ch: _L(ch).NStepLSTM(
+             1, 4, 2, 0.0)),
+    Case('NStepBiLSTM', lambda ch, link, *xs: link(None, None, list(xs)), _seqs(3, 2, 4),
+         link=lambda ch: _L(ch).NStepBiLSTM(2, 4, 3, 0.0)),
+    Case('NStepGRU', lambda ch, link, hx, *xs: link(hx, list(xs)), [f(2, 3, 3)] +
+         _seqs(2, 4, 1), link=lambda ch: _L(ch).NStepGRU(2, 4, 3, 0.0)),
+    Case('NStepBiGRU', lambda ch, link, *xs: link(None, list(xs)), _seqs(3, 2),
+         link=lambda ch: _L(ch).NStepBiGRU(2, 4, 3, 0.0)),
+    Case('NStepRNNTanh', lambda ch, link, *xs: link(None, list(xs)), _seqs(3, 5, 2),
+         link=lambda ch: _L(ch).NStepRNNTanh(2, 4, 3, 0.0)),
+    Case('NStepRNNReLU', lambda ch, link, *xs: link(None, list(xs)), _seqs(3, 5, 2),
+         link=lambda ch: _L(ch).NStepRNNReLU(1, 4, 3, 0.0)),
+    Case('NStepBiRNNTanh', lambda ch, link, *xs: link(None, list(xs)), _seqs(2, 3),
+         link=lambda ch: _L(ch).NStepBiRNNTanh(2, 4, 3, 0.0)),
+    Case('NStepBiRNNReLU', lambda ch, link, *xs: link(None, list(xs)), _seqs(2, 3),
+         link=lambda ch: _L(ch).NStepBiRNNReLU(1, 4, 3, 0.0)),
+    Case('StatefulGRU', lambda ch, link, x1, x2, x3: _steps(link, x1, x2, x3),
+         [f(2, 4)] * 3, link=lambda ch: _L(ch).StatefulGRU(4, 3)),
+    Case('GRU', lambda ch, link, x1, x2: _steps(link, x1, x2), [f(2, 4)] * 2,
+         link=lambda ch: _L(ch).GRU(4, 3)),
+    Case('StatelessGRU', lambda ch, link, h, x: link(h, x), [f(2, 3), f(2, 4)],
+         link=lambda ch: _L(ch).StatelessGRU(4, 3)),
+    Case('StatelessLSTM', lambda ch, link, c, h, x: link(c, h, x), [f(2, 3), f(2, 3), f(2, 4)],
+         link=lambda ch: _L(ch).StatelessLSTM(4, 3)),
+    Case('StatelessLSTM_lazy', lambda ch, link, x: link(None, None, x), [f(2, 5)],
+         link=lambda ch: _L(ch).StatelessLSTM(None, 3), warmup=True),
+    Case('LSTM_steps', lambda ch, link, x1, x2, x3: _steps(link, x1, x2, x3),
+         [f(3, 4), f(3, 4), f(2, 4)], link=lambda ch: _L(ch).LSTM(4, 3)),
+    Case('StatelessMGU', lambda ch, link, h, x: link(h, x), [f(2, 3), f(2, 4)],
+         link=lambda ch: _L(ch).StatelessMGU(4, 3)),
+    Case('StatefulMGU', lambda ch, link, x1, x2: _steps(link, x1, x2), [f(2, 4)] * 2,
+         link=lambda ch: _L(ch).StatefulMGU(4, 3)),
+    Case('StatefulPeepholeLSTM', lambda ch, link, x1, x2: _steps(link, x1, x2), [f(2, 4)] * 2,
+         link=lambda ch: _L(ch).StatefulPeepholeLSTM(4, 3)),
+    Case('StatefulZoneoutLSTM_test', lambda ch, link, x1, x2: _steps(link, x1, x2),
+         [f(2, 4)] * 2, link=lambda ch: _L(ch).StatefulZoneoutLSTM(4, 3), train=False),
+    Case('ChildSumTreeLSTM', lambda ch, link, c1, c2, h1, h2, x: link(c1, c2, h1, h2, x),
+         [f(2, 3)] * 4 + [f(2, 4)], link=lambda ch: _L(ch).ChildSumTreeLSTM(4, 3)),
+    Case('ChildSumTreeLSTM_leaf', lambda ch, link, x: link(x), [f(2, 4)],
+         link=lambda ch: _L(ch).ChildSumTreeLSTM(4, 3)),
+    Case('NaryTreeLSTM', lambda ch, link, c1, c2, h1, h2, x: link(c1, c2, h1, h2, x),
+         [f(2, 3)] * 4 + [f(2, 4)], link=lambda ch: _L(ch).NaryTreeLSTM(4, 3, n_ary=2)),
 ]
