@@ -128,25 +128,21 @@ def _retry_kinks(dodge, check):
     raise AssertionError('no differentiable point found in 100 draws of the inputs')
 
 
-class FunctionTestCase(unittest.TestCase):
-    """Base of function tests (module docstring).  Override ``generate_inputs()``,
-    ``forward(inputs, device)`` and ``forward_expected(inputs)``; optionally
-    ``generate_grad_outputs``, ``generate_grad_grad_inputs`` and ``before_test``."""
+class _HarnessCase(unittest.TestCase):
+    """What FunctionTestCase and LinkTestCase share: the class attributes, the options
+    dicts, and the start of every test (skip, backend, ``before_test``)."""
 
-    __test__ = False        # the base itself is not a test; subclasses are
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if '__test__' not in vars(cls):
-            cls.__test__ = True
-
+    __test__ = False        # the bases themselves are not tests; their subclasses are
     backend_config = None
-    skip_forward_test = False
-    skip_backward_test = False
-    skip_double_backward_test = False
     dodge_nondifferentiable = False
     numerical_grad_dtype = numpy.float64
     contiguous = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if '__test__' not in vars(cls) and not cls.__name__.startswith('_') and \
+                cls.__module__ != __name__:
+            cls.__test__ = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,6 +152,27 @@ class FunctionTestCase(unittest.TestCase):
 
     def before_test(self, test_name):
         pass
+
+    def _start(self, backend_config, name, skip):
+        if skip:
+            raise unittest.SkipTest(f'skip_{name[5:]}_test is set')
+        if backend_config is None:
+            from chainfuse.testing.backend import BackendConfig
+            backend_config = BackendConfig({})
+        self.backend_config = backend_config
+        self.test_name = name
+        self.before_test(name)
+        return backend_config
+
+
+class FunctionTestCase(_HarnessCase):
+    """Base of function tests (module docstring).  Override ``generate_inputs()``,
+    ``forward(inputs, device)`` and ``forward_expected(inputs)``; optionally
+    ``generate_grad_outputs``, ``generate_grad_grad_inputs`` and ``before_test``."""
+
+    skip_forward_test = False
+    skip_backward_test = False
+    skip_double_backward_test = False
 
     def generate_inputs(self):
         raise NotImplementedError('generate_inputs() is not implemented')
@@ -191,17 +208,6 @@ class FunctionTestCase(unittest.TestCase):
             outputs = self.forward(inputs, backend_config.device)
         _check_outputs(outputs, backend_config.device, FunctionTestError)
         return outputs
-
-    def _start(self, backend_config, name, skip):
-        if skip:
-            raise unittest.SkipTest(f'skip_{name[5:]}_test is set')
-        if backend_config is None:
-            from chainfuse.testing.backend import BackendConfig
-            backend_config = BackendConfig({})
-        self.backend_config = backend_config
-        self.test_name = name
-        self.before_test(name)
-        return backend_config
 
     def test_forward(self, backend_config=None):
         config = self._start(backend_config, 'test_forward', self.skip_forward_test)
@@ -253,35 +259,16 @@ class FunctionTestCase(unittest.TestCase):
         _retry_kinks(self.dodge_nondifferentiable, check)
 
 
-class LinkTestCase(unittest.TestCase):
+class LinkTestCase(_HarnessCase):
     """Base of link tests.  Override ``generate_params()`` (the initializers passed to
     ``create_link``), ``create_link(initializers)``, ``generate_inputs()`` and
     ``forward_expected(link, inputs)``; ``forward(link, inputs, device)`` calls the
     link by default; ``param_names`` are the parameters whose gradients
     ``test_backward`` checks with the inputs'."""
 
-    __test__ = False        # the base itself is not a test; subclasses are
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if '__test__' not in vars(cls):
-            cls.__test__ = True
-
-    backend_config = None
     param_names = ()
     skip_forward_test = False
     skip_backward_test = False
-    dodge_nondifferentiable = False
-    numerical_grad_dtype = numpy.float64
-    contiguous = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.check_forward_options = {}
-        self.check_backward_options = {}
-
-    def before_test(self, test_name):
-        pass
 
     def generate_params(self):
         raise NotImplementedError('generate_params() is not implemented')
@@ -322,16 +309,6 @@ class LinkTestCase(unittest.TestCase):
             outputs = self.forward(link, inputs, config.device)
         _check_outputs(outputs, config.device, LinkTestError)
         return outputs
-
-    def _start(self, backend_config, name, skip):
-        if skip:
-            raise unittest.SkipTest(f'skip_{name[5:]}_test is set')
-        if backend_config is None:
-            from chainfuse.testing.backend import BackendConfig
-            backend_config = BackendConfig({})
-        self.backend_config = backend_config
-        self.before_test(name)
-        return backend_config
 
     def test_forward(self, backend_config=None):
         config = self._start(backend_config, 'test_forward', self.skip_forward_test)
