@@ -53,7 +53,7 @@ def _annotating(base, param):
             except unittest.SkipTest:
                 raise
             except Exception as e:
-                lines = [f'Parameterized test failed.', '',
+                lines = ['Parameterized test failed.', '',
                          f'Base test method: {base.__name__}.{method.__name__}',
                          'Test parameters:'] + [f'  {k}: {v}' for k, v in sorted(param.items())]
                 e.add_note('\n'.join(lines))
