@@ -744,6 +744,10 @@ class Recorder(tracing.Tracer):
         self.keys.append(key)
         self.add_input(key, 'rng', f'rng{len(self.graph.inputs_of("rng"))}', ('rng',))
 
+    def on_draw(self, generator, before, after):
+        if self.watcher is not None:
+            self.watcher.on_draw(generator, before, after)
+
     def register_state(self, array, kind, name, source, getter):
         """Declares an array the traced call reads and may overwrite in place (a
         parameter, an optimizer state): reads make it an input of `kind`, writes
