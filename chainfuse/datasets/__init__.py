@@ -1,5 +1,6 @@
 """Datasets (Chainer's ``chainer.datasets``): containers that combine, split and
-transform datasets, image files, and the MNIST and scikit-learn digits data."""
+transform datasets, image files, and the data sets Chainer downloads (MNIST, CIFAR, ...)
+plus the 8x8 digits that ship with chainfuse."""
 from chainfuse.datasets.concatenated_dataset import ConcatenatedDataset  # noqa: F401
 from chainfuse.datasets.dict_dataset import DictDataset  # noqa: F401
 from chainfuse.datasets.digits import get_digits  # noqa: F401
