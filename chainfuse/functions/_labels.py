@@ -13,7 +13,8 @@ from chainfuse.core.calls import user_function
 
 LABELS = {
     'absolute': 'Absolute', 'absolute_error': 'AbsoluteError', 'accuracy': 'Accuracy',
-    'argmax': 'ArgMax', 'argmin': 'ArgMin', 'average': 'Mean', 'mean': 'Mean', 'average_pooling_2d': 'AveragePooling2D',
+    'argmax': 'ArgMax', 'argmin': 'ArgMin', 'average': 'Mean', 'mean': 'Mean',
+    'average_pooling_2d': 'AveragePooling2D',
     'batch_l2_norm_squared': 'BatchL2NormSquared', 'batch_matmul': 'BatchMatMul',
     'batch_normalization': 'BatchNormalization', 'bernoulli_nll': 'BernoulliNLL',
     'binary_accuracy': 'BinaryAccuracy', 'clipped_relu': 'ClippedReLU',
