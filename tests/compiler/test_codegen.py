@@ -51,6 +51,7 @@ def test_cuda_source_keeps_float32_literals_typed():
 
 def test_corrupt_kernel_cache_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv('CHAINFUSE_CACHE_DIR', str(tmp_path))
+    monkeypatch.delenv('CHAINFUSE_BACKEND', raising=False)     # numba's cache is tested
     cpu._modules.clear()
 
     def f(x):
