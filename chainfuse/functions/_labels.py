@@ -35,7 +35,11 @@ LABELS = {
     'softmax_cross_entropy': 'SoftmaxCrossEntropy', 'space2depth': 'Space2Depth',
     'split_axis': 'SplitAxis', 'squared_difference': 'SquaredDifference',
     'squared_error': 'SquaredError', 'transpose_sequence': 'TransposeSequence',
-    'unpooling_2d': 'Unpooling2D',
+    'unpooling_2d': 'Unpooling2D', 'lstm': 'LSTM', 'slstm': 'SLSTM', 'tree_lstm': 'TreeLSTM',
+    'n_step_lstm': 'NStepLSTM', 'n_step_bilstm': 'NStepBiLSTM', 'n_step_gru': 'NStepGRU',
+    'n_step_bigru': 'NStepBiGRU', 'n_step_rnn': 'NStepRNN', 'n_step_birnn': 'NStepBiRNN',
+    'crelu': 'CReLU', 'rrelu': 'RReLU', 'gumbel_softmax': 'GumbelSoftmax',
+    'simplified_dropconnect': 'SimplifiedDropconnect',
 }
 
 
