@@ -88,7 +88,7 @@ EXAMPLES = {
                         [CHAINERX, DEVICE, 'chainer.configuration']),
     'seq2seq': ('seq2seq/seq2seq.py', '--batchsize 4 --epoch 1 --unit 8 --layer 1 '
                 '--log-interval 2 --validation-interval 4', True, _seq2seq_files,
-                [CHAINERX, DEVICE, 'L.NStepLSTM']),
+                [CHAINERX, DEVICE]),
     'vae': ('vae/train_vae.py', '--epoch 1 --batch-size 50 --dim-z 4 --dim-h 16 --test',
             True, None, [CHAINERX, DEVICE, 'chainer.get_dtype',
                          'chainer.distributions (Independent, Normal, Bernoulli)']),
@@ -111,9 +111,21 @@ EXAMPLES = {
     'glance': ('glance/glance.py', '', True, _mushrooms, []),
 }
 
+# what a compiled run needs beyond the eager one
+COMPILED_NEEDS = {
+    'seq2seq': ["the tracer to record chainer.report() of a numpy value computed from a "
+                "traced loss (seq2seq.py:72 reports xp.exp(loss.array * batch / n_words)); "
+                "today that step falls back to eager"],
+}
+
+
+def _needs(name, mode):
+    return EXAMPLES[name][4] + (COMPILED_NEEDS.get(name, []) if mode == 'compiled' else [])
+
+
 CASES = [pytest.param(name, mode, id=f'{name}-{mode}',
                       marks=[pytest.mark.xfail(strict=True, reason='needs ' + '; '.join(
-                          spec[4]))] if spec[4] else [])
+                          _needs(name, mode)))] if _needs(name, mode) else [])
          for name, spec in EXAMPLES.items()
          for mode in (('eager', 'compiled') if spec[2] else ('eager',))]
 
