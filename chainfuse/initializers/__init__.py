@@ -79,6 +79,6 @@ def generate_array(initializer, shape, xp, dtype=None, device=None):
 def init_weight(weights, initializer, scale=1.0):
     """Fills the existing array `weights` in place with `initializer` (times `scale`)."""
     initializer = _get_initializer(initializer)
-    initializer(weights)
+    random.draw(lambda _: initializer(weights))     # as generate_array: a tracer knows
     if scale != 1.0:
         weights *= scale
