@@ -47,6 +47,7 @@ import subprocess
 import warnings
 
 from chainfuse.backend import is_array
+from chainfuse.core import calls
 from chainfuse.core.function_node import FunctionNode
 from chainfuse.core.variable import Variable
 
@@ -239,7 +240,7 @@ class _Group:
     @property
     def label(self):
         if self.call is not None:
-            return self.call.label
+            return self.call[calls.LABEL]
         return _primitive_label(self.first)
 
 
@@ -307,7 +308,7 @@ def _in_walk_order(nodes, edges):
 def _group_inputs(group, producer):
     """The inputs drawn for a group: what its primitives read from outside it, less
     constants made inside it, plus array arguments they do not read, in argument order."""
-    declared = _declared_arguments(group.call, group.call and group.call.kwargs.values())
+    declared = _declared_arguments(group.call, group.call and group.call[calls.KWARGS].values())
     positional = _declared_arguments(group.call, ())
     declared_ids = {id(a) for a in declared}
     found, seen = [], set()
@@ -336,7 +337,7 @@ def _declared_arguments(call, keywords):
     if call is None:
         return []
     out = []
-    for a in list(call.args) + list(keywords):
+    for a in list(call[calls.ARGS]) + list(keywords):
         for item in (a if isinstance(a, (list, tuple)) else (a,)):
             if isinstance(item, Variable) or is_array(item):
                 out.append(item)
