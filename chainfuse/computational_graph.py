@@ -36,7 +36,9 @@ scalar, ``W: (3, 5), float32`` for a named one.
 A compiled model's reported loss has no eager graph behind it (the plan computed
 it).  `build_traced_graph(graph, value)` draws the same picture from the traced IR
 instead: the values and op nodes that `value` is computed from, named and styled
-as above, so ``cg.dot`` shows the model under ``chainfuse.compile`` too.
+as above, grouped into function nodes by the calls the recorder kept for each IR
+node (``trace.node_calls``), so ``cg.dot`` shows the model under
+``chainfuse.compile`` as Chainer would.
 """
 import heapq
 import itertools
@@ -255,8 +257,12 @@ class _ArrayInput:
         self.shape, self.dtype = tuple(array.shape), array.dtype
 
 
-def _function_level(nodes, edges, outputs):
-    """Groups the primitive graph (`_walk`'s nodes and edges) by call (module doc)."""
+def _function_level(nodes, edges, outputs, group_inputs=None):
+    """Groups the primitive graph (`_walk`'s nodes and edges) by call (module doc).
+
+    Function nodes need ``call`` and ``inputs``, variables ``creator``;
+    ``group_inputs(group, producer)`` says which inputs a group draws."""
+    group_inputs = group_inputs or _group_inputs
     groups, group_of = [], {}
     for n in nodes:
         if not _is_variable(n):
@@ -271,7 +277,7 @@ def _function_level(nodes, edges, outputs):
         return None if v.creator is None else group_of.get(id(v.creator))
 
     roots = {id(o) for o in outputs}
-    inputs = {id(g): _group_inputs(g, producer) for g in groups}
+    inputs = {id(g): group_inputs(g, producer) for g in groups}
     visible = set(roots)
     for ins in inputs.values():
         visible.update(id(x) for x in ins)
@@ -376,24 +382,52 @@ class _TracedValue:
         self.creator = creator
         self.name = value.name if value.kind == 'param' else None
         self.shape, self.dtype = tuple(value.aval.shape), value.aval.dtype
+        self._data = value.const if value.kind == 'const' else None
 
 
 class _TracedNode:
-    """An IR node drawn as a function, labelled with its op's name."""
+    """An IR node drawn as a function, labelled with its op's name; `call` is the F call
+    that applied it (from the trace's ``node_calls``), `inputs` its _TracedValues."""
 
-    def __init__(self, node):
+    def __init__(self, node, call=None):
         self.node = node
         self.label = node.op.name
+        self.call = call
+        self.inputs = []
+
+    @property
+    def lifted(self):
+        return [i for i, x in enumerate(self.inputs)
+                if x._data is not None and x._data.size == 1]
+
+
+def _traced_group_inputs(group, producer):
+    """What a traced group reads from outside it, less constants and random keys."""
+    found, seen = [], set()
+    for node in group.members:
+        for x in node.inputs:
+            if id(x) in seen or producer(x) is group or x.value.kind in ('const', 'rng'):
+                continue
+            seen.add(id(x))
+            found.append(x)
+    return found
 
 
 def build_traced_graph(graph, root, variable_style=_var_style, function_style=_func_style,
-                       rankdir='TB', remove_variable=False, show_name=True):
+                       rankdir='TB', remove_variable=False, show_name=True, node_calls=None,
+                       level='function'):
     """The `ComputationalGraph` of what IR value `root` of `graph` is computed from.
 
     The walk is the eager one: from `root` back through producers and their inputs
     in positional order, later nodes first, so names are stable.  Parameters are
-    labelled with their path (``/predictor/l1/W: (100, 64), float32``).
+    labelled with their path (``/predictor/l1/W: (100, 64), float32``).  With the
+    trace's `node_calls` (IR node id -> the F call that applied it) and
+    ``level='function'`` the nodes are grouped into Chainer's function nodes as in
+    `build_computational_graph`; constants and random keys are not drawn.
     """
+    if level not in ('function', 'primitive'):
+        raise ValueError(f"level must be 'function' or 'primitive', got {level!r}")
+    node_calls = node_calls or {}
     values, nodes = {}, {}
 
     def value(v):
@@ -404,7 +438,7 @@ def build_traced_graph(graph, root, variable_style=_var_style, function_style=_f
 
     def node(n):
         if n.id not in nodes:
-            nodes[n.id] = _TracedNode(n)
+            nodes[n.id] = _TracedNode(n, node_calls.get(n.id))
         return nodes[n.id]
 
     order, edges, seen, pushes = [], [], set(), itertools.count(1)
@@ -422,9 +456,12 @@ def build_traced_graph(graph, root, variable_style=_var_style, function_style=_f
                 heapq.heappush(heap, (-2 * item.producer.id, next(pushes), 'n', item.producer))
         else:
             order.append(node(item))
+            node(item).inputs = [value(x) for x in item.inputs]
             for x in item.inputs:
                 edges.append((value(x), node(item)))
                 heapq.heappush(heap, (-_rank(x), next(pushes), 'v', x))
+    if level == 'function' and node_calls:
+        order, edges = _function_level(order, edges, [value(root)], _traced_group_inputs)
     return ComputationalGraph(order, edges, variable_style, function_style, rankdir,
                               remove_variable, show_name)
 

@@ -91,6 +91,7 @@ class FunctionNode:
             if retain is not None:
                 self._retained_output_data = {i: outputs[i] for i in retain}
         if rec is not None:
+            self.call = _calls.call       # a trace draws function nodes too (recorder)
             rec.record(self, inputs, ret)
         return ret
 

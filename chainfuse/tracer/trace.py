@@ -114,6 +114,7 @@ class Trace:
         # exactly as in eager mode
         self._trace_keys = list(recorder.keys) or None
         self.rng_before_keys = recorder.first_key_state
+        self.node_calls = recorder.node_calls    # for function-level graph dumps
         self._hyper_dtypes = {i: v.dtype for i, v in enumerate(graph.runtime_inputs)
                               if v.kind == 'hyper'}
 
