@@ -74,8 +74,9 @@ def _generate_datasets(root):
              y=rng.randint(0, 10, n).astype(numpy.uint8))
     for name, classes in (('cifar-10', 10), ('cifar-100', 100)):
         save(os.path.join(root, 'cifar', name + '.npz'),
-             train_x=rng.randint(0, 256, (4, 3072)).astype(numpy.uint8),
-             train_y=rng.randint(0, classes, 4).astype(numpy.uint8),
+             # 8: two steps of 4, since a compiled training step's first runs eagerly
+             train_x=rng.randint(0, 256, (8, 3072)).astype(numpy.uint8),
+             train_y=rng.randint(0, classes, 8).astype(numpy.uint8),
              test_x=rng.randint(0, 256, (4, 3072)).astype(numpy.uint8),
              test_y=rng.randint(0, classes, 4).astype(numpy.uint8))
     words = ['<eos>', '<unk>', 'the', 'a', 'cat', 'dog', 'sat', 'ran', 'on', 'mat', 'N']
