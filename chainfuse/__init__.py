@@ -24,3 +24,6 @@ from chainfuse.links import Link, Chain, ChainList, Sequential  # noqa: F401,E40
 from chainfuse import gradient_check, testing  # noqa: F401,E402
 from chainfuse import dataset, datasets, iterators  # noqa: F401,E402
 from chainfuse import training, computational_graph  # noqa: F401,E402
+from chainfuse import distribution, distributions  # noqa: F401,E402
+from chainfuse.distributions import (  # noqa: F401,E402
+    Distribution, cross_entropy, kl_divergence, register_kl)

@@ -1,0 +1,112 @@
+import math
+
+import chainfuse.functions as F
+from chainfuse.core.variable import as_variable
+from chainfuse.distributions import _sampling
+from chainfuse.distributions.distribution import Distribution, register_kl
+from chainfuse.distributions.utils import cached_property
+
+ENTROPYC = 0.5 * math.log(2 * math.pi * math.e)
+LOGPROBC = -0.5 * math.log(2 * math.pi)
+PROBC = 1.0 / math.sqrt(2 * math.pi)
+
+
+class Normal(Distribution):
+    """Normal distribution ``N(loc, scale^2)``, given `scale` or ``log_scale=`` (exactly
+    one): ``p(x) = exp(-(x - loc)^2 / (2 scale^2)) / sqrt(2 pi scale^2)``.
+
+    ``sample_n`` is reparameterized, ``loc + scale * eps`` with ``eps`` from the
+    registry's ``normal`` op, so gradients reach loc and scale and a compiled call draws
+    fresh ``eps`` on every replay.
+    """
+
+    def __init__(self, loc, scale=None, **kwargs):
+        log_scale = kwargs.pop('log_scale', None)
+        if kwargs:
+            raise TypeError(f'Normal() got unexpected keyword argument(s) {sorted(kwargs)}')
+        if not (scale is None) ^ (log_scale is None):
+            raise ValueError('Normal: give either `scale` or `log_scale` (not both).')
+        self.__loc, self.__scale, self.__log_scale = loc, scale, log_scale
+
+    @cached_property
+    def loc(self):
+        return as_variable(self.__loc)
+
+    @cached_property
+    def scale(self):
+        if self.__scale is not None:
+            return as_variable(self.__scale)
+        return F.exp(self.log_scale)
+
+    @cached_property
+    def log_scale(self):
+        if self.__log_scale is not None:
+            return as_variable(self.__log_scale)
+        return F.log(self.scale)
+
+    @property
+    def batch_shape(self):
+        return self.loc.shape
+
+    @property
+    def event_shape(self):
+        return ()
+
+    @property
+    def params(self):
+        return {'loc': self.loc, 'scale': self.scale}
+
+    @property
+    def support(self):
+        return 'real'
+
+    def _z(self, x):
+        return (x - self.loc) / self.scale
+
+    def cdf(self, x):
+        return F.ndtr(self._z(x))
+
+    def log_cdf(self, x):
+        return F.log_ndtr(self._z(x))
+
+    def survival_function(self, x):
+        return F.ndtr((self.loc - x) / self.scale)
+
+    def log_survival_function(self, x):
+        return F.log_ndtr((self.loc - x) / self.scale)
+
+    def icdf(self, x):
+        return self.loc + self.scale * F.ndtri(x)
+
+    def log_prob(self, x):
+        return LOGPROBC - self.log_scale - 0.5 * (x - self.loc) ** 2 / self.variance
+
+    def prob(self, x):
+        return (PROBC / self.scale) * F.exp(-0.5 * (x - self.loc) ** 2 / self.variance)
+
+    @cached_property
+    def entropy(self):
+        return self.log_scale + ENTROPYC
+
+    @cached_property
+    def mean(self):
+        return self.loc
+
+    @cached_property
+    def stddev(self):
+        return self.scale
+
+    @cached_property
+    def variance(self):
+        return self.scale ** 2
+
+    def sample_n(self, n):
+        eps = _sampling.standard_normal((n,) + self.loc.shape, like=self.loc)
+        return self.loc + self.scale * eps
+
+
+@register_kl(Normal, Normal)
+def _kl_normal_normal(dist1, dist2):
+    return (dist2.log_scale - dist1.log_scale
+            + 0.5 * (dist1.variance + (dist1.loc - dist2.loc) ** 2) / dist2.variance
+            - 0.5)
