@@ -21,11 +21,11 @@ def _bernoulli_log_prob(logit, x, binary_check=False):
     logits (``log x`` at +inf, ``log(1 - x)`` at -inf) and, with `binary_check`,
     ``-inf`` where x is neither 0 nor 1."""
     x = _as_values(x, logit.dtype)
-    y = logit * (x - 1) - F.softplus(-logit)
-    at_pos_inf = _log_or_minus_inf(x, x > 0)
-    at_neg_inf = _log_or_minus_inf(1 - x, x < 1)
-    y = E.where(E.equal(logit, numpy.inf), at_pos_inf,
-                E.where(E.equal(logit, -numpy.inf), at_neg_inf, y))
+    pos_inf, neg_inf = E.equal(logit, numpy.inf), E.equal(logit, -numpy.inf)
+    finite = E.where(logical_or(pos_inf, neg_inf), 0.0, logit)
+    y = finite * (x - 1) - F.softplus(-finite)
+    y = E.where(pos_inf, _log_or_minus_inf(x, x > 0),
+                E.where(neg_inf, _log_or_minus_inf(1 - x, x < 1), y))
     if binary_check:
         y = E.where(_is_binary(x), y, -numpy.inf)
     return y
