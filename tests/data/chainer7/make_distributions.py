@@ -8,10 +8,12 @@ Run with a Chainer 7.8.1 install (numpy 1.23.5, CPU) that can import SciPy (Chai
 (SciPy 1.10.1 works with numpy 1.23.5: ``pip install --target DIR scipy==1.10.1``, remove
 the numpy pip puts beside it, and run with ``PYTHONPATH=DIR``.)  The cases are in
 `distribution_cases.py`; the keys are ``<case>/param<k>``, ``<case>/x``, ``<case>/u``,
-``<case>/batch_shape``, ``<case>/event_shape``, ``<case>/<quantity>``,
+``<case>/batch_shape``, ``<case>/event_shape``, ``<case>/params`` (the names),
+``<case>/support``, ``<case>/<quantity>``,
 ``<case>/<quantity>/w`` (the weights of the differentiated scalar) and
 ``<case>/<quantity>/grad<k>`` (its gradient for parameter k, saved when the quantity is
-finite), and ``<case>/sample`` for the sample cases.
+finite), ``<case>/sample`` for the sample cases, and ``api/<module or class>``: the
+public names of ``chainer.distributions`` and of each distribution class.
 """
 import os
 import sys
@@ -34,6 +36,30 @@ def _shapes(case, built, out):
     if isinstance(built, chainer.Distribution):
         out[f'{case.name}/batch_shape'] = numpy.array(built.batch_shape, numpy.int64)
         out[f'{case.name}/event_shape'] = numpy.array(built.event_shape, numpy.int64)
+        out[f'{case.name}/params'] = numpy.array(sorted(built.params))
+        try:
+            out[f'{case.name}/support'] = numpy.array(built.support)
+        except NotImplementedError:
+            pass
+
+
+def _public(obj):
+    return numpy.array(sorted(n for n in dir(obj) if not n.startswith('_')))
+
+
+def record_api(out):
+    """The public names of the module, the top level's distribution names and every
+    distribution class (``api/...``)."""
+    out['api/distributions'] = _public(chainer.distributions)
+    out['api/toplevel'] = numpy.array([n for n in ('Distribution', 'cross_entropy',
+                                                   'kl_divergence', 'register_kl',
+                                                   'distribution', 'distributions')
+                                       if hasattr(chainer, n)])
+    out['api/Distribution'] = _public(chainer.Distribution)
+    for name in dir(chainer.distributions):
+        cls = getattr(chainer.distributions, name)
+        if isinstance(cls, type) and issubclass(cls, chainer.Distribution):
+            out[f'api/{name}'] = _public(cls)
 
 
 def record(case, out):
@@ -72,6 +98,7 @@ def record_sample(case, out):
 def main():
     assert chainer.__version__ == '7.8.1', chainer.__version__
     out = {}
+    record_api(out)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', RuntimeWarning)
         for case in cases.CASES + cases.KL_CASES:
