@@ -3,9 +3,9 @@ import numpy
 import chainfuse.functions as F
 from chainfuse.core.variable import as_variable
 from chainfuse.distributions import _sampling
-from chainfuse.distributions.distribution import Distribution, register_kl
+from chainfuse.distributions.distribution import register_kl
 from chainfuse.distributions.utils import (
-    cached_property, logical_or, modified_xlogx, safe_log)
+    ScalarDistribution, cached_property, logical_or, modified_xlogx, safe_log)
 from chainfuse.ops import elementwise as E
 
 
@@ -39,7 +39,7 @@ def _is_binary(x):
     return logical_or(E.equal(x, 0.0), E.equal(x, 1.0))
 
 
-class Bernoulli(Distribution):
+class Bernoulli(ScalarDistribution):
     """Bernoulli distribution over {0, 1}: ``P(x = 1) = p``, given `p` or `logit`
     (``log(p / (1 - p))``), exactly one.  ``binary_check=True`` makes ``log_prob`` -inf
     and ``prob`` 0 at values other than 0 and 1.
@@ -48,39 +48,30 @@ class Bernoulli(Distribution):
     int64 values, as Chainer's ``numpy.random.binomial`` does.
     """
 
+    _param_names = ('logit',)
+    _support = '{0, 1}'
+
     def __init__(self, p=None, logit=None, binary_check=False):
         if not (p is None) ^ (logit is None):
             raise ValueError('Bernoulli: give either `p` or `logit` (not both).')
-        self.__p, self.__logit = p, logit
+        self._given = dict(p=p, logit=logit)
         self.binary_check = binary_check
 
     @cached_property
     def p(self):
-        if self.__p is not None:
-            return as_variable(self.__p)
+        if self._given['p'] is not None:
+            return as_variable(self._given['p'])
         return F.sigmoid(self.logit)
 
     @cached_property
     def logit(self):
-        if self.__logit is not None:
-            return as_variable(self.__logit)
+        if self._given['logit'] is not None:
+            return as_variable(self._given['logit'])
         return F.log(self.p) - F.log1p(-self.p)
 
     @property
     def batch_shape(self):
         return self.p.shape
-
-    @property
-    def event_shape(self):
-        return ()
-
-    @property
-    def params(self):
-        return {'logit': self.logit}
-
-    @property
-    def support(self):
-        return '{0, 1}'
 
     @property
     def entropy(self):

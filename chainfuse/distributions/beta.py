@@ -3,8 +3,9 @@ import numpy
 import chainfuse.functions as F
 from chainfuse.core.variable import as_variable
 from chainfuse.distributions import _sampling
-from chainfuse.distributions.distribution import Distribution, register_kl
-from chainfuse.distributions.utils import cached_property, logical_and, safe_log
+from chainfuse.distributions.distribution import register_kl
+from chainfuse.distributions.utils import (
+    ScalarDistribution, cached_property, logical_and, parameter, safe_log)
 from chainfuse.ops import elementwise as E
 
 
@@ -12,43 +13,25 @@ def _lbeta(a, b):
     return F.lgamma(a) + F.lgamma(b) - F.lgamma(a + b)
 
 
-class Beta(Distribution):
+class Beta(ScalarDistribution):
     """Beta distribution on [0, 1]: ``p(x) = x^(a-1) (1-x)^(b-1) / B(a, b)``.
 
     ``log_prob`` is -inf outside [0, 1].  ``sample_n`` draws ``numpy.random.beta``
     like Chainer (not reparameterized; a graph break inside a compiled call).
     """
 
+    _param_names = ('a', 'b')
+    _support = '[0, 1]'
+
     def __init__(self, a, b):
-        self.__a, self.__b = a, b
+        self._given = dict(a=a, b=b)
 
-    @cached_property
-    def a(self):
-        return as_variable(self.__a)
-
-    @cached_property
-    def b(self):
-        return as_variable(self.__b)
+    a = parameter('a')
+    b = parameter('b')
 
     @cached_property
     def _a_plus_b(self):
         return self.a + self.b
-
-    @property
-    def batch_shape(self):
-        return self.a.shape
-
-    @property
-    def event_shape(self):
-        return ()
-
-    @property
-    def params(self):
-        return {'a': self.a, 'b': self.b}
-
-    @property
-    def support(self):
-        return '[0, 1]'
 
     @cached_property
     def entropy(self):

@@ -44,19 +44,19 @@ class Categorical(Distribution):
                             f'{sorted(kwargs)}')
         if not (p is None) ^ (logit is None):
             raise ValueError('Categorical: give either `p` or `logit` (not both).')
-        self.__p, self.__logit = p, logit
+        self._given = dict(p=p, logit=logit)
 
     @cached_property
     def p(self):
-        if self.__p is not None:
-            return as_variable(self.__p)
+        if self._given['p'] is not None:
+            return as_variable(self._given['p'])
         return F.exp(self.log_p)
 
     @cached_property
     def log_p(self):
-        if self.__p is not None:
-            return F.log(self.__p)
-        return F.log_softmax(self.__logit, axis=-1)
+        if self._given['p'] is not None:
+            return F.log(self._given['p'])
+        return F.log_softmax(self._given['logit'], axis=-1)
 
     @property
     def batch_shape(self):

@@ -4,15 +4,14 @@ import warnings
 import chainfuse.functions as F
 from chainfuse.core.variable import as_variable
 from chainfuse.distributions import _sampling
-from chainfuse.distributions.distribution import Distribution
-from chainfuse.distributions.utils import cached_property, full_like
+from chainfuse.distributions.utils import ScalarDistribution, cached_property, full_like, parameter
 
 
 def _cauchy_icdf(x):
     return F.tan((as_variable(x) - 0.5) * math.pi)
 
 
-class Cauchy(Distribution):
+class Cauchy(ScalarDistribution):
     """Cauchy distribution: ``p(x) = scale / (pi ((x - loc)^2 + scale^2))``.  Its mean
     and variance are undefined: they are NaN, with a RuntimeWarning, as in Chainer.
 
@@ -20,32 +19,14 @@ class Cauchy(Distribution):
     ``uniform`` op (gradients reach loc and scale).
     """
 
+    _param_names = ('loc', 'scale')
+    _support = 'real'
+
     def __init__(self, loc, scale):
-        self.__loc, self.__scale = loc, scale
+        self._given = dict(loc=loc, scale=scale)
 
-    @cached_property
-    def loc(self):
-        return as_variable(self.__loc)
-
-    @cached_property
-    def scale(self):
-        return as_variable(self.__scale)
-
-    @property
-    def batch_shape(self):
-        return self.loc.shape
-
-    @property
-    def event_shape(self):
-        return ()
-
-    @property
-    def params(self):
-        return {'loc': self.loc, 'scale': self.scale}
-
-    @property
-    def support(self):
-        return 'real'
+    loc = parameter('loc')
+    scale = parameter('scale')
 
     def cdf(self, x):
         return F.arctan((x - self.loc) / self.scale) / math.pi + 0.5

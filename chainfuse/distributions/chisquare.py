@@ -1,13 +1,11 @@
 import math
 
 import chainfuse.functions as F
-from chainfuse.core.variable import as_variable
 from chainfuse.distributions import _sampling
-from chainfuse.distributions.distribution import Distribution
-from chainfuse.distributions.utils import cached_property
+from chainfuse.distributions.utils import ScalarDistribution, cached_property, parameter
 
 
-class Chisquare(Distribution):
+class Chisquare(ScalarDistribution):
     """Chi-square distribution with `k` degrees of freedom:
     ``p(x) = x^(k/2 - 1) exp(-x/2) / (2^(k/2) Gamma(k/2))``.
 
@@ -15,32 +13,17 @@ class Chisquare(Distribution):
     graph break inside a compiled call).
     """
 
-    def __init__(self, k):
-        self.__k = k
+    _param_names = ('k',)
+    _support = 'positive'
 
-    @cached_property
-    def k(self):
-        return as_variable(self.__k)
+    def __init__(self, k):
+        self._given = dict(k=k)
+
+    k = parameter('k')
 
     @cached_property
     def _half_k(self):
         return 0.5 * self.k
-
-    @property
-    def batch_shape(self):
-        return self.k.shape
-
-    @property
-    def event_shape(self):
-        return ()
-
-    @property
-    def params(self):
-        return {'k': self.k}
-
-    @property
-    def support(self):
-        return 'positive'
 
     @cached_property
     def entropy(self):

@@ -1,8 +1,7 @@
 import chainfuse.functions as F
-from chainfuse.core.variable import as_variable
 from chainfuse.distributions import _sampling
 from chainfuse.distributions.distribution import Distribution, register_kl
-from chainfuse.distributions.utils import cached_property
+from chainfuse.distributions.utils import cached_property, parameter
 
 
 def _lbeta(x):
@@ -27,11 +26,9 @@ class Dirichlet(Distribution):
     """
 
     def __init__(self, alpha):
-        self.__alpha = alpha
+        self._given = dict(alpha=alpha)
 
-    @cached_property
-    def alpha(self):
-        return as_variable(self.__alpha)
+    alpha = parameter('alpha')
 
     @cached_property
     def alpha0(self):

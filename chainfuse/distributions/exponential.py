@@ -3,12 +3,12 @@ import numpy
 import chainfuse.functions as F
 from chainfuse.core.variable import as_variable
 from chainfuse.distributions import _sampling
-from chainfuse.distributions.distribution import Distribution, register_kl
-from chainfuse.distributions.utils import cached_property
+from chainfuse.distributions.distribution import register_kl
+from chainfuse.distributions.utils import ScalarDistribution, cached_property, parameter
 from chainfuse.ops import elementwise as E
 
 
-class Exponential(Distribution):
+class Exponential(ScalarDistribution):
     """Exponential distribution with rate `lam`: ``p(x) = lam exp(-lam x)`` for x >= 0
     (``log_prob`` is -inf below 0).
 
@@ -16,32 +16,17 @@ class Exponential(Distribution):
     (gradients reach lam, as Chainer's ``eps / lam`` does).
     """
 
-    def __init__(self, lam):
-        self.__lam = lam
+    _param_names = ('lam',)
+    _support = 'positive'
 
-    @cached_property
-    def lam(self):
-        return as_variable(self.__lam)
+    def __init__(self, lam):
+        self._given = dict(lam=lam)
+
+    lam = parameter('lam')
 
     @cached_property
     def _log_lam(self):
         return F.log(self.lam)
-
-    @property
-    def batch_shape(self):
-        return self.lam.shape
-
-    @property
-    def event_shape(self):
-        return ()
-
-    @property
-    def params(self):
-        return {'lam': self.lam}
-
-    @property
-    def support(self):
-        return 'positive'
 
     def cdf(self, x):
         return -F.expm1(-self.lam * x)

@@ -3,12 +3,12 @@ import numpy
 import chainfuse.functions as F
 from chainfuse.core.variable import as_variable
 from chainfuse.distributions import _sampling
-from chainfuse.distributions.distribution import Distribution, register_kl
-from chainfuse.distributions.utils import cached_property, safe_log
+from chainfuse.distributions.distribution import register_kl
+from chainfuse.distributions.utils import ScalarDistribution, cached_property, parameter, safe_log
 from chainfuse.ops import elementwise as E
 
 
-class Gamma(Distribution):
+class Gamma(ScalarDistribution):
     """Gamma distribution with shape `k` and scale `theta`:
     ``p(x) = x^(k-1) exp(-x / theta) / (Gamma(k) theta^k)`` for x >= 0 (``log_prob`` is
     -inf below 0).
@@ -17,32 +17,14 @@ class Gamma(Distribution):
     theta only; the draw is a graph break inside a compiled call).
     """
 
+    _param_names = ('k', 'theta')
+    _support = 'positive'
+
     def __init__(self, k, theta):
-        self.__k, self.__theta = k, theta
+        self._given = dict(k=k, theta=theta)
 
-    @cached_property
-    def k(self):
-        return as_variable(self.__k)
-
-    @cached_property
-    def theta(self):
-        return as_variable(self.__theta)
-
-    @property
-    def batch_shape(self):
-        return self.k.shape
-
-    @property
-    def event_shape(self):
-        return ()
-
-    @property
-    def params(self):
-        return {'k': self.k, 'theta': self.theta}
-
-    @property
-    def support(self):
-        return 'positive'
+    k = parameter('k')
+    theta = parameter('theta')
 
     @cached_property
     def entropy(self):

@@ -1,12 +1,11 @@
 import chainfuse.functions as F
-from chainfuse.core.variable import as_variable
 from chainfuse.distributions import _sampling
-from chainfuse.distributions.distribution import Distribution, register_kl
-from chainfuse.distributions.utils import cached_property
+from chainfuse.distributions.distribution import register_kl
+from chainfuse.distributions.utils import ScalarDistribution, cached_property, parameter
 from chainfuse.ops import array as A
 
 
-class Geometric(Distribution):
+class Geometric(ScalarDistribution):
     """Geometric distribution over 1, 2, 3...: ``P(x = k) = p (1 - p)^(k - 1)``.
 
     ``sample_n`` inverts the CDF, ``floor(log(1 - u) / log(1 - p)) + 1`` with u from the
@@ -14,28 +13,13 @@ class Geometric(Distribution):
     ``numpy.random.geometric``).
     """
 
+    _param_names = ('p',)
+    _support = 'positive integer'
+
     def __init__(self, p):
-        self.__p = p
+        self._given = dict(p=p)
 
-    @cached_property
-    def p(self):
-        return as_variable(self.__p)
-
-    @property
-    def batch_shape(self):
-        return self.p.shape
-
-    @property
-    def event_shape(self):
-        return ()
-
-    @property
-    def params(self):
-        return {'p': self.p}
-
-    @property
-    def support(self):
-        return 'positive integer'
+    p = parameter('p')
 
     def log_prob(self, x):
         return (x - 1) * F.log(1 - self.p) + F.log(self.p)

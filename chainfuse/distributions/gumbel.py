@@ -1,15 +1,14 @@
 import math
 
 import chainfuse.functions as F
-from chainfuse.core.variable import as_variable
 from chainfuse.distributions import _sampling
-from chainfuse.distributions.distribution import Distribution, register_kl
-from chainfuse.distributions.utils import cached_property
+from chainfuse.distributions.distribution import register_kl
+from chainfuse.distributions.utils import ScalarDistribution, cached_property, parameter
 
 EULER = 0.57721566490153286060651209008240243104215933593992
 
 
-class Gumbel(Distribution):
+class Gumbel(ScalarDistribution):
     """Gumbel distribution: ``p(x) = exp(-z - exp(-z)) / scale``, ``z = (x - loc) /
     scale``.
 
@@ -17,36 +16,18 @@ class Gumbel(Distribution):
     registry's ``uniform`` op (gradients reach loc and scale).
     """
 
+    _param_names = ('loc', 'scale')
+    _support = 'real'
+
     def __init__(self, loc, scale):
-        self.__loc, self.__scale = loc, scale
+        self._given = dict(loc=loc, scale=scale)
 
-    @cached_property
-    def loc(self):
-        return as_variable(self.__loc)
-
-    @cached_property
-    def scale(self):
-        return as_variable(self.__scale)
+    loc = parameter('loc')
+    scale = parameter('scale')
 
     @cached_property
     def _log_scale(self):
         return F.log(self.scale)
-
-    @property
-    def batch_shape(self):
-        return self.loc.shape
-
-    @property
-    def event_shape(self):
-        return ()
-
-    @property
-    def params(self):
-        return {'loc': self.loc, 'scale': self.scale}
-
-    @property
-    def support(self):
-        return 'real'
 
     @cached_property
     def entropy(self):

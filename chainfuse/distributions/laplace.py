@@ -3,8 +3,8 @@ import math
 import chainfuse.functions as F
 from chainfuse.core.variable import as_variable
 from chainfuse.distributions import _sampling
-from chainfuse.distributions.distribution import Distribution, register_kl
-from chainfuse.distributions.utils import cached_property
+from chainfuse.distributions.distribution import register_kl
+from chainfuse.distributions.utils import ScalarDistribution, cached_property, parameter
 from chainfuse.ops import elementwise as E
 
 
@@ -25,39 +25,21 @@ def _laplace_icdf(u):
     return E.where(h > 0, F.log1p(-h), -F.log1p(h))
 
 
-class Laplace(Distribution):
+class Laplace(ScalarDistribution):
     """Laplace distribution: ``p(x) = exp(-|x - loc| / scale) / (2 scale)``.
 
     ``sample_n`` is ``loc + scale * icdf(u)`` with u in (0, 1) from the registry's
     ``uniform`` op (gradients reach loc and scale).
     """
 
+    _param_names = ('loc', 'scale')
+    _support = 'real'
+
     def __init__(self, loc, scale):
-        self.__loc, self.__scale = loc, scale
+        self._given = dict(loc=loc, scale=scale)
 
-    @cached_property
-    def loc(self):
-        return as_variable(self.__loc)
-
-    @cached_property
-    def scale(self):
-        return as_variable(self.__scale)
-
-    @property
-    def batch_shape(self):
-        return self.loc.shape
-
-    @property
-    def event_shape(self):
-        return ()
-
-    @property
-    def params(self):
-        return {'loc': self.loc, 'scale': self.scale}
-
-    @property
-    def support(self):
-        return 'real'
+    loc = parameter('loc')
+    scale = parameter('scale')
 
     def cdf(self, x):
         return _laplace_cdf((x - self.loc) / self.scale)

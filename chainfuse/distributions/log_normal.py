@@ -1,51 +1,32 @@
 import math
 
 import chainfuse.functions as F
-from chainfuse.core.variable import as_variable
 from chainfuse.distributions import _sampling
-from chainfuse.distributions.distribution import Distribution, register_kl
-from chainfuse.distributions.utils import cached_property
+from chainfuse.distributions.distribution import register_kl
+from chainfuse.distributions.utils import ScalarDistribution, cached_property, parameter
 
 LOGPROBC = -0.5 * math.log(2 * math.pi)
 
 
-class LogNormal(Distribution):
+class LogNormal(ScalarDistribution):
     """Log-normal distribution: ``log x ~ N(mu, sigma^2)``.
 
     ``sample_n`` is ``exp(mu + sigma * eps)`` with eps from the registry's ``normal``
     op (reparameterized: gradients reach mu and sigma).
     """
 
+    _param_names = ('mu', 'sigma')
+    _support = 'positive'
+
     def __init__(self, mu, sigma):
-        self.__mu, self.__sigma = mu, sigma
+        self._given = dict(mu=mu, sigma=sigma)
 
-    @cached_property
-    def mu(self):
-        return as_variable(self.__mu)
-
-    @cached_property
-    def sigma(self):
-        return as_variable(self.__sigma)
+    mu = parameter('mu')
+    sigma = parameter('sigma')
 
     @cached_property
     def _log_sigma(self):
         return F.log(self.sigma)
-
-    @property
-    def batch_shape(self):
-        return self.mu.shape
-
-    @property
-    def event_shape(self):
-        return ()
-
-    @property
-    def params(self):
-        return {'mu': self.mu, 'sigma': self.sigma}
-
-    @property
-    def support(self):
-        return 'positive'
 
     @cached_property
     def entropy(self):

@@ -3,10 +3,9 @@ import math
 import numpy
 
 import chainfuse.functions as F
-from chainfuse.core.variable import as_variable
 from chainfuse.distributions import _sampling
 from chainfuse.distributions.distribution import Distribution, register_kl
-from chainfuse.distributions.utils import cached_property, constant
+from chainfuse.distributions.utils import cached_property, parameter, constant
 from chainfuse.ops import elementwise as E
 from chainfuse.ops import linalg
 
@@ -53,18 +52,14 @@ class MultivariateNormal(Distribution):
                             f'{sorted(kwargs)}')
         if scale_tril is None:
             raise ValueError('MultivariateNormal: `scale_tril` must have a value.')
-        self.__loc, self.__scale_tril = loc, scale_tril
+        self._given = dict(loc=loc, scale_tril=scale_tril)
 
     def __copy__(self):
         return self._copy_to(MultivariateNormal(self.loc, scale_tril=self.scale_tril))
 
-    @cached_property
-    def loc(self):
-        return as_variable(self.__loc)
+    loc = parameter('loc')
 
-    @cached_property
-    def scale_tril(self):
-        return as_variable(self.__scale_tril)
+    scale_tril = parameter('scale_tril')
 
     @cached_property
     def _logdet_scale(self):

@@ -3,15 +3,15 @@ import math
 import chainfuse.functions as F
 from chainfuse.core.variable import as_variable
 from chainfuse.distributions import _sampling
-from chainfuse.distributions.distribution import Distribution, register_kl
-from chainfuse.distributions.utils import cached_property
+from chainfuse.distributions.distribution import register_kl
+from chainfuse.distributions.utils import ScalarDistribution, cached_property, parameter
 
 ENTROPYC = 0.5 * math.log(2 * math.pi * math.e)
 LOGPROBC = -0.5 * math.log(2 * math.pi)
 PROBC = 1.0 / math.sqrt(2 * math.pi)
 
 
-class Normal(Distribution):
+class Normal(ScalarDistribution):
     """Normal distribution ``N(loc, scale^2)``, given `scale` or ``log_scale=`` (exactly
     one): ``p(x) = exp(-(x - loc)^2 / (2 scale^2)) / sqrt(2 pi scale^2)``.
 
@@ -20,45 +20,29 @@ class Normal(Distribution):
     fresh ``eps`` on every replay.
     """
 
+    _param_names = ('loc', 'scale')
+
     def __init__(self, loc, scale=None, **kwargs):
         log_scale = kwargs.pop('log_scale', None)
         if kwargs:
             raise TypeError(f'Normal() got unexpected keyword argument(s) {sorted(kwargs)}')
         if not (scale is None) ^ (log_scale is None):
             raise ValueError('Normal: give either `scale` or `log_scale` (not both).')
-        self.__loc, self.__scale, self.__log_scale = loc, scale, log_scale
+        self._given = dict(loc=loc, scale=scale, log_scale=log_scale)
 
-    @cached_property
-    def loc(self):
-        return as_variable(self.__loc)
+    loc = parameter('loc')
 
     @cached_property
     def scale(self):
-        if self.__scale is not None:
-            return as_variable(self.__scale)
+        if self._given['scale'] is not None:
+            return as_variable(self._given['scale'])
         return F.exp(self.log_scale)
 
     @cached_property
     def log_scale(self):
-        if self.__log_scale is not None:
-            return as_variable(self.__log_scale)
+        if self._given['log_scale'] is not None:
+            return as_variable(self._given['log_scale'])
         return F.log(self.scale)
-
-    @property
-    def batch_shape(self):
-        return self.loc.shape
-
-    @property
-    def event_shape(self):
-        return ()
-
-    @property
-    def params(self):
-        return {'loc': self.loc, 'scale': self.scale}
-
-    @property
-    def support(self):
-        return 'real'
 
     def _z(self, x):
         return (x - self.loc) / self.scale

@@ -1,10 +1,9 @@
 import numpy
 
 import chainfuse.functions as F
-from chainfuse.core.variable import as_variable
 from chainfuse.distributions.categorical import inverse_cdf_draw, one_hot_mask
 from chainfuse.distributions.distribution import Distribution, register_kl
-from chainfuse.distributions.utils import cached_property
+from chainfuse.distributions.utils import cached_property, parameter
 from chainfuse.ops import elementwise as E
 
 
@@ -17,11 +16,9 @@ class OneHotCategorical(Distribution):
     """
 
     def __init__(self, p):
-        self.__p = p
+        self._given = dict(p=p)
 
-    @cached_property
-    def p(self):
-        return as_variable(self.__p)
+    p = parameter('p')
 
     @cached_property
     def log_p(self):

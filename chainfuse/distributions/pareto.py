@@ -3,13 +3,13 @@ import numpy
 import chainfuse.functions as F
 from chainfuse.core.variable import as_variable
 from chainfuse.distributions import _sampling
-from chainfuse.distributions.distribution import Distribution, register_kl
-from chainfuse.distributions.utils import cached_property, safe_log
+from chainfuse.distributions.distribution import register_kl
+from chainfuse.distributions.utils import ScalarDistribution, cached_property, parameter, safe_log
 from chainfuse.ops import array as A
 from chainfuse.ops import elementwise as E
 
 
-class Pareto(Distribution):
+class Pareto(ScalarDistribution):
     """Pareto distribution: ``p(x) = alpha scale^alpha / x^(alpha + 1)`` for
     ``x >= scale`` (``log_prob`` is -inf below).  The mean is inf for ``alpha <= 1``,
     the variance for ``alpha <= 2``.
@@ -19,16 +19,14 @@ class Pareto(Distribution):
     ``scale * (numpy.random.pareto(alpha) + 1)``.
     """
 
+    _param_names = ('scale', 'alpha')
+    _support = '[scale, inf]'
+
     def __init__(self, scale, alpha):
-        self.__scale, self.__alpha = scale, alpha
+        self._given = dict(scale=scale, alpha=alpha)
 
-    @cached_property
-    def scale(self):
-        return as_variable(self.__scale)
-
-    @cached_property
-    def alpha(self):
-        return as_variable(self.__alpha)
+    scale = parameter('scale')
+    alpha = parameter('alpha')
 
     @cached_property
     def _log_scale(self):
@@ -37,22 +35,6 @@ class Pareto(Distribution):
     @cached_property
     def _log_alpha(self):
         return F.log(self.alpha)
-
-    @property
-    def batch_shape(self):
-        return self.scale.shape
-
-    @property
-    def event_shape(self):
-        return ()
-
-    @property
-    def params(self):
-        return {'scale': self.scale, 'alpha': self.alpha}
-
-    @property
-    def support(self):
-        return '[scale, inf]'
 
     @cached_property
     def entropy(self):

@@ -1,13 +1,13 @@
 import chainfuse.functions as F
 from chainfuse.core.variable import as_variable
 from chainfuse.distributions import _sampling
-from chainfuse.distributions.distribution import Distribution, register_kl
-from chainfuse.distributions.utils import cached_property
+from chainfuse.distributions.distribution import register_kl
+from chainfuse.distributions.utils import ScalarDistribution, cached_property, parameter
 from chainfuse.ops import array as A
 from chainfuse.ops import elementwise as E
 
 
-class Poisson(Distribution):
+class Poisson(ScalarDistribution):
     """Poisson distribution: ``P(x) = lam^x exp(-lam) / x!`` over 0, 1, 2...  ``log_prob``
     takes counts of any numeric dtype (no gradient flows to them, as in Chainer).
 
@@ -15,32 +15,17 @@ class Poisson(Distribution):
     graph break inside a compiled call), as values of lam's dtype.
     """
 
-    def __init__(self, lam):
-        self.__lam = lam
+    _param_names = ('lam',)
+    _support = 'non negative integer'
 
-    @cached_property
-    def lam(self):
-        return as_variable(self.__lam)
+    def __init__(self, lam):
+        self._given = dict(lam=lam)
+
+    lam = parameter('lam')
 
     @cached_property
     def _log_lam(self):
         return F.log(self.lam)
-
-    @property
-    def batch_shape(self):
-        return self.lam.shape
-
-    @property
-    def event_shape(self):
-        return ()
-
-    @property
-    def params(self):
-        return {'lam': self.lam}
-
-    @property
-    def support(self):
-        return 'non negative integer'
 
     def log_prob(self, x):
         x = A.stop_gradient(as_variable(x))

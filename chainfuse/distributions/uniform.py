@@ -3,12 +3,13 @@ import numpy
 import chainfuse.functions as F
 from chainfuse.core.variable import as_variable
 from chainfuse.distributions import _sampling
-from chainfuse.distributions.distribution import Distribution, register_kl
-from chainfuse.distributions.utils import cached_property, logical_and, logical_or
+from chainfuse.distributions.distribution import register_kl
+from chainfuse.distributions.utils import (
+    ScalarDistribution, cached_property, logical_and, logical_or)
 from chainfuse.ops import elementwise as E
 
 
-class Uniform(Distribution):
+class Uniform(ScalarDistribution):
     """Uniform distribution on [low, high], given ``low=`` and ``high=`` or ``loc=`` and
     ``scale=`` (``high = loc + scale``), keyword arguments as in Chainer.
     ``log_prob`` is -inf outside [low, high].
@@ -16,6 +17,8 @@ class Uniform(Distribution):
     ``sample_n`` is ``icdf(u)`` with u from the registry's ``uniform`` op (gradients
     reach the bounds).
     """
+
+    _support = '[low, high]'
 
     def __init__(self, **kwargs):
         names = ('low', 'high', 'loc', 'scale')
@@ -27,41 +30,27 @@ class Uniform(Distribution):
         self._use_loc_scale = loc is not None and scale is not None
         if not self._use_low_high ^ self._use_loc_scale:
             raise ValueError('Uniform: give either `low, high` or `loc, scale` (not both).')
-        self.__low, self.__high, self.__loc, self.__scale = low, high, loc, scale
+        self._given = dict(low=low, high=high, loc=loc, scale=scale)
 
     @cached_property
     def low(self):
-        return as_variable(self.__low) if self._use_low_high else self.loc
+        return as_variable(self._given['low']) if self._use_low_high else self.loc
 
     @cached_property
     def high(self):
-        return as_variable(self.__high) if self._use_low_high else self.loc + self.scale
+        return as_variable(self._given['high']) if self._use_low_high else self.loc + self.scale
 
     @cached_property
     def loc(self):
-        return as_variable(self.__loc) if self._use_loc_scale else self.low
+        return as_variable(self._given['loc']) if self._use_loc_scale else self.low
 
     @cached_property
     def scale(self):
-        return as_variable(self.__scale) if self._use_loc_scale else self.high - self.low
+        return as_variable(self._given['scale']) if self._use_loc_scale else self.high - self.low
 
     @property
-    def batch_shape(self):
-        return self.low.shape
-
-    @property
-    def event_shape(self):
-        return ()
-
-    @property
-    def params(self):
-        if self._use_low_high:
-            return {'low': self.low, 'high': self.high}
-        return {'loc': self.loc, 'scale': self.scale}
-
-    @property
-    def support(self):
-        return '[low, high]'
+    def _param_names(self):
+        return ('low', 'high') if self._use_low_high else ('loc', 'scale')
 
     def cdf(self, x):
         return F.clip((x - self.loc) / self.scale, 0., 1.)

@@ -7,6 +7,7 @@ import numpy
 
 from chainfuse.config import config
 from chainfuse.core.variable import Variable, as_variable
+from chainfuse.distributions.distribution import Distribution
 from chainfuse.ops import elementwise as E
 
 
@@ -32,6 +33,41 @@ class cached_property:
     def __set__(self, obj, value):
         raise AttributeError(f"attribute '{self.__name__}' of {type(obj).__name__} is "
                              'read-only (it is computed from the parameters)')
+
+
+def parameter(name):
+    """A cached property: the constructor's argument `name` (kept in ``self._given``) as
+    a Variable (an array is wrapped in one that needs no gradient)."""
+    def get(self):
+        return as_variable(self._given[name])
+    get.__name__ = name
+    get.__doc__ = f'The parameter ``{name}`` as a Variable.'
+    return cached_property(get)
+
+
+class ScalarDistribution(Distribution):
+    """Base of the distributions whose events are scalars (``event_shape == ()``): the
+    batch shape is the shape of the first of ``_param_names``, ``params`` maps those
+    names to the parameters, and ``support`` is ``_support``."""
+
+    _param_names = ()
+    _support = 'real'
+
+    @property
+    def batch_shape(self):
+        return getattr(self, self._param_names[0]).shape
+
+    @property
+    def event_shape(self):
+        return ()
+
+    @property
+    def params(self):
+        return {name: getattr(self, name) for name in self._param_names}
+
+    @property
+    def support(self):
+        return self._support
 
 
 def logical_and(a, b):
