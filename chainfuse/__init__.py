@@ -21,7 +21,7 @@ from chainfuse.reporter import (  # noqa: F401,E402
     Reporter, report, report_scope, get_current_reporter, Summary, DictSummary)
 from chainfuse import initializers, links, link  # noqa: F401,E402
 from chainfuse.links import Link, Chain, ChainList, Sequential  # noqa: F401,E402
-from chainfuse import gradient_check, testing  # noqa: F401,E402
+from chainfuse import gradient_check  # noqa: F401,E402
 from chainfuse import dataset, datasets, iterators  # noqa: F401,E402
 from chainfuse import training, computational_graph  # noqa: F401,E402
 
@@ -44,3 +44,12 @@ from chainfuse._chainer_top import (  # noqa: F401,E402
 from chainfuse import distribution, distributions  # noqa: F401,E402
 from chainfuse.distributions import (  # noqa: F401,E402
     Distribution, cross_entropy, kl_divergence, register_kl)
+
+
+def __getattr__(name):
+    # chainfuse.testing (Chainer's chainer.testing: pytest helpers) is imported on first
+    # use, so `import chainfuse` needs no test framework and stays cheap
+    if name == 'testing':
+        import importlib
+        return importlib.import_module('chainfuse.testing')
+    raise AttributeError(f"module 'chainfuse' has no attribute {name!r}")
