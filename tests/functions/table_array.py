@@ -53,6 +53,19 @@ def _get_var_index(x, i):
     return F.get_item(x, (slice(None), i))
 
 
+def _im2col(x, ksize, stride, pad, cover_all):
+    n, c, h, w = x.shape
+    oh = (h + 2 * pad - ksize + stride - 1) // stride + 1
+    ow = (w + 2 * pad - ksize + stride - 1) // stride + 1
+    xp = numpy.zeros((n, c, h + 2 * pad + stride, w + 2 * pad + stride))
+    xp[:, :, pad:pad + h, pad:pad + w] = x
+    out = numpy.zeros((n, c, ksize, ksize, oh, ow))
+    for i in range(ksize):
+        for j in range(ksize):
+            out[:, :, i, j] = xp[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride]
+    return out.reshape(n, c * ksize * ksize, oh, ow)
+
+
 CASES = [
     Case(F.reshape, [uniform(3, 4)], attrs=dict(shape=(2, -1)),
          ref=lambda x, shape: x.reshape(shape)),
@@ -175,4 +188,6 @@ CASES = [
     Case(F.diagonal, [uniform(2, 3, 4)], attrs=dict(offset=-1, axis1=2, axis2=1),
          ref=lambda x, offset, axis1, axis2: numpy.diagonal(x, offset, axis1, axis2),
          name='diagonal_offset_axes'),
+    Case(F.im2col, [uniform(2, 2, 5, 4)], attrs=dict(ksize=3, stride=2, pad=1, cover_all=True),
+         ref=_im2col),
 ]

@@ -7,6 +7,7 @@ from chainfuse.functions.array.expand_dims import expand_dims
 from chainfuse.functions.array.flatten import flatten
 from chainfuse.functions.array.flip import flip, fliplr, flipud
 from chainfuse.functions.array.get_item import get_item
+from chainfuse.functions.array.im2col import im2col
 from chainfuse.functions.array.pad import pad
 from chainfuse.functions.array.pad_sequence import pad_sequence
 from chainfuse.functions.array.permutate import permutate
@@ -24,8 +25,8 @@ from chainfuse.functions.array.where import where
 
 __all__ = [
     'broadcast', 'broadcast_to', 'cast', 'concat', 'copy', 'depth2space', 'diagonal', 'dstack',
-    'expand_dims', 'flatten', 'flip', 'fliplr', 'flipud', 'get_item', 'hstack', 'moveaxis',
-    'pad', 'pad_sequence', 'permutate', 'repeat', 'reshape', 'rollaxis', 'select_item',
+    'expand_dims', 'flatten', 'flip', 'fliplr', 'flipud', 'get_item', 'hstack', 'im2col',
+    'moveaxis', 'pad', 'pad_sequence', 'permutate', 'repeat', 'reshape', 'rollaxis', 'select_item',
     'separate', 'space2depth', 'split_axis', 'squeeze', 'stack', 'swapaxes', 'tile',
     'transpose', 'transpose_sequence', 'vstack', 'where',
 ]

@@ -55,6 +55,9 @@ def record(case, out):
     rng = numpy.random.RandomState(1)
     total = None
     for k, y in enumerate(ys):
+        if not isinstance(y, chainer.Variable):   # an index array (return_indices=True)
+            out[f'{case.name}/out{k}'] = numpy.asarray(y)
+            continue
         out[f'{case.name}/out{k}'] = y.array
         if case.grad and y.dtype.kind == 'f':
             w = rng.uniform(-1, 1, y.shape).astype(y.dtype)

@@ -266,4 +266,88 @@ CASES = [
          link=lambda ch: _L(ch).ChildSumTreeLSTM(4, 3)),
     Case('NaryTreeLSTM', lambda ch, link, c1, c2, h1, h2, x: link(c1, c2, h1, h2, x),
          [f(2, 3)] * 4 + [f(2, 4)], link=lambda ch: _L(ch).NaryTreeLSTM(4, 3, n_ary=2)),
+    # ---- convolutions and pooling ----
+    Case('convolution_1d', lambda ch, x, w, b_: _F(ch).convolution_1d(
+        x, w, b_, stride=2, pad=1, dilate=1), [f(2, 3, 7), f(4, 3, 3), f(4)]),
+    Case('convolution_3d', lambda ch, x, w: _F(ch).convolution_3d(
+        x, w, stride=(1, 2, 1), pad=(1, 0, 1), dilate=(1, 1, 2)), [f(2, 2, 4, 5, 5),
+                                                                   f(3, 2, 2, 3, 2)]),
+    Case('convolution_nd_4d_groups', lambda ch, x, w: _F(ch).convolution_nd(
+        x, w, stride=(2, 1, 1, 2), pad=1, groups=2), [f(1, 4, 3, 3, 4, 3), f(2, 2, 2, 1, 2, 2)]),
+    Case('convolution_3d_cover_all', lambda ch, x, w: _F(ch).convolution_3d(
+        x, w, stride=2, cover_all=True), [f(1, 2, 6, 5, 5), f(2, 2, 3, 2, 2)]),
+    Case('deconvolution_1d', lambda ch, x, w, b_: _F(ch).deconvolution_1d(
+        x, w, b_, stride=2, pad=1), [f(2, 3, 4), f(3, 2, 3), f(2)]),
+    Case('deconvolution_3d', lambda ch, x, w: _F(ch).deconvolution_3d(
+        x, w, stride=(2, 1, 2), pad=(1, 0, 1)), [f(1, 2, 3, 3, 2), f(2, 3, 3, 2, 3)]),
+    Case('deconvolution_3d_outsize', lambda ch, x, w: _F(ch).deconvolution_3d(
+        x, w, stride=2, pad=1, outsize=(6, 5, 6)), [f(1, 2, 3, 3, 3), f(2, 2, 3, 2, 3)]),
+    Case('dilated_convolution_2d', lambda ch, x, w, b_: _F(ch).dilated_convolution_2d(
+        x, w, b_, stride=1, pad=2, dilate=2), [f(2, 3, 6, 6), f(2, 3, 3, 3), f(2)]),
+    Case('depthwise_convolution_2d', lambda ch, x, w, b_: _F(ch).depthwise_convolution_2d(
+        x, w, b_, stride=2, pad=1), [f(2, 3, 5, 5), f(2, 3, 3, 3), f(6)]),
+    Case('local_convolution_2d', lambda ch, x, w, b_: _F(ch).local_convolution_2d(x, w, b_),
+         [f(2, 3, 4, 4), f(2, 2, 2, 3, 3, 3), f(2, 2, 2)]),
+    Case('bilinear', lambda ch, e1, e2, w, v1, v2, b_: _F(ch).bilinear(e1, e2, w, v1, v2, b_),
+         [f(3, 2), f(3, 4), f(2, 4, 5), f(2, 5), f(4, 5), f(5)]),
+    Case('bilinear_no_bias', lambda ch, e1, e2, w: _F(ch).bilinear(e1, e2, w),
+         [f(3, 2, 2), f(3, 3), f(4, 3, 2)]),
+    Case('shift', lambda ch, x: _F(ch).shift(x, ksize=3, dilate=2), [f(2, 11, 4, 5)]),
+    Case('im2col', lambda ch, x: _F(ch).im2col(x, 3, stride=2, pad=1, cover_all=True),
+         [f(2, 2, 6, 5)]),
+    Case('max_pooling_1d', lambda ch, x: _F(ch).max_pooling_1d(x, 3, stride=2, pad=1),
+         [f(2, 3, 8)]),
+    Case('max_pooling_3d', lambda ch, x: _F(ch).max_pooling_3d(
+        x, (2, 3, 2), stride=2, pad=(1, 1, 0)), [f(2, 2, 6, 6, 5)]),
+    Case('max_pooling_3d_indices', lambda ch, x: _F(ch).max_pooling_3d(
+        x, 2, cover_all=False, return_indices=True), [f(1, 2, 4, 4, 6)], grad=False,
+         compiled=False),   # a traced call cannot return the host index array
+    Case('average_pooling_1d', lambda ch, x: _F(ch).average_pooling_1d(x, 3, pad=1),
+         [f(2, 3, 8)]),
+    Case('average_pooling_3d', lambda ch, x: _F(ch).average_pooling_3d(x, 2, stride=1, pad=1),
+         [f(1, 2, 3, 4, 3)]),
+    Case('average_pooling_nd_ignore_pad', lambda ch, x: _F(ch).average_pooling_nd(
+        x, (3, 2, 3), stride=2, pad=1, pad_value=None), [f(1, 2, 5, 4, 5)]),
+    Case('unpooling_1d', lambda ch, x: _F(ch).unpooling_1d(x, 3, stride=2), [f(2, 3, 4)]),
+    Case('unpooling_3d', lambda ch, x: _F(ch).unpooling_3d(x, 2, pad=1, cover_all=False),
+         [f(1, 2, 3, 3, 2)]),
+    Case('unpooling_nd_outsize', lambda ch, x: _F(ch).unpooling_nd(
+        x, 3, stride=2, pad=1, outsize=(5, 4, 5)), [f(1, 2, 3, 3, 3)]),
+    Case('upsampling_2d', lambda ch, x, y: _F(ch).upsampling_2d(
+        y, _F(ch).max_pooling_2d(x, 3, stride=2, pad=1, return_indices=True)[1], 3, stride=2,
+        pad=1, outsize=(7, 6)), [f(2, 3, 7, 6), f(2, 3, 4, 4)], nograd=(0,)),
+    Case('spatial_pyramid_pooling_2d', lambda ch, x: _F(ch).spatial_pyramid_pooling_2d(
+        x, 3, pooling='max'), [f(2, 3, 9, 7)]),
+    Case('ConvolutionND', lambda ch, link, x: link(x), [f(2, 3, 4, 5, 4)],
+         link=lambda ch: _L(ch).ConvolutionND(3, 3, 4, (2, 3, 2), stride=(1, 2, 1), pad=1)),
+    Case('Convolution1D_lazy', lambda ch, link, x: link(x), [f(2, 3, 9)],
+         link=lambda ch: _L(ch).Convolution1D(None, 4, 3, stride=2, groups=1), warmup=True),
+    Case('Convolution3D', lambda ch, link, x: link(x), [f(1, 4, 3, 4, 4)],
+         link=lambda ch: _L(ch).Convolution3D(4, 2, 2, groups=2, dilate=(1, 2, 1))),
+    Case('DeconvolutionND', lambda ch, link, x: link(x), [f(1, 2, 3, 2, 3)],
+         link=lambda ch: _L(ch).DeconvolutionND(3, 2, 3, 3, stride=2, pad=1)),
+    Case('Deconvolution1D', lambda ch, link, x: link(x), [f(2, 3, 5)],
+         link=lambda ch: _L(ch).Deconvolution1D(3, 2, 4, stride=3, outsize=(15,))),
+    Case('Deconvolution3D', lambda ch, link, x: link(x), [f(1, 2, 2, 3, 2)],
+         link=lambda ch: _L(ch).Deconvolution3D(2, 4, 2, groups=2)),
+    Case('DilatedConvolution2D', lambda ch, link, x: link(x), [f(2, 3, 7, 6)],
+         link=lambda ch: _L(ch).DilatedConvolution2D(3, 2, 3, pad=1, dilate=2)),
+    Case('DepthwiseConvolution2D', lambda ch, link, x: link(x), [f(2, 3, 5, 5)],
+         link=lambda ch: _L(ch).DepthwiseConvolution2D(3, 2, 3, stride=1, pad=1)),
+    Case('LocalConvolution2D', lambda ch, link, x: link(x), [f(2, 2, 4, 5)],
+         link=lambda ch: _L(ch).LocalConvolution2D(2, 3, (4, 5), 3)),
+    Case('Bilinear', lambda ch, link, e1, e2: link(e1, e2), [f(3, 2), f(3, 4)],
+         link=lambda ch: _L(ch).Bilinear(2, 4, 3)),
+    Case('Highway', lambda ch, link, x: link(x), [f(3, 4)],
+         link=lambda ch: _L(ch).Highway(4)),
+    Case('Inception', lambda ch, link, x: link(x), [f(2, 3, 5, 5)],
+         link=lambda ch: _L(ch).Inception(3, 2, 2, 3, 1, 2, 2)),
+    Case('InceptionBN', lambda ch, link, x: link(x), [f(3, 3, 5, 5)],
+         link=lambda ch: _L(ch).InceptionBN(3, 2, 2, 2, 2, 3, 'max', proj_pool=2)),
+    Case('InceptionBN_stride_avg', lambda ch, link, x: link(x), [f(3, 3, 5, 5)],
+         link=lambda ch: _L(ch).InceptionBN(3, 0, 2, 2, 2, 3, 'avg', stride=2)),
+    Case('MLPConvolution2D', lambda ch, link, x: link(x), [f(2, 3, 5, 5)],
+         link=lambda ch: _L(ch).MLPConvolution2D(3, (4, 2, 3), 3, pad=1)),
+    Case('Parameter_link', lambda ch, link: link() * 2.0, [],
+         link=lambda ch: _L(ch).Parameter(numpy.arange(6, dtype=numpy.float32).reshape(2, 3))),
 ]
