@@ -12,7 +12,10 @@ from chainfuse.links.normalization import (  # noqa: F401
 from chainfuse.links.model import Classifier  # noqa: F401
 from chainfuse.links.connection.lstm import StatelessLSTM  # noqa: F401
 from chainfuse.links.rnn import *  # noqa: F401,F403
+from chainfuse.links import activation as _activation
 from chainfuse.links import connection as _connection
+from chainfuse.links.activation import PReLU, SimplifiedDropconnect, Swish  # noqa: F401
+from chainfuse.links.normalization import BatchRenormalization, GroupNormalization  # noqa
 from chainfuse.links import rnn as _rnn
 from chainfuse.links.connection import (  # noqa: F401
     Bilinear, Convolution1D, Convolution3D, ConvolutionND, Deconvolution1D, Deconvolution3D,
@@ -22,4 +25,5 @@ from chainfuse.links.connection import (  # noqa: F401
 __all__ = ['Link', 'Chain', 'ChainList', 'Sequential', 'DeviceMismatchError', 'Linear',
            'Convolution2D', 'Deconvolution2D', 'EmbedID', 'Bias', 'Scale', 'Maxout', 'LSTM',
            'BatchNormalization', 'LayerNormalization', 'Classifier', 'StatelessLSTM']
-__all__ += _rnn.__all__ + _connection.NEW
+__all__ += _rnn.__all__ + _connection.NEW + _activation.__all__ + [
+    'BatchRenormalization', 'GroupNormalization']

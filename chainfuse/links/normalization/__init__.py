@@ -1,3 +1,7 @@
-"""Normalization links: BatchNormalization, LayerNormalization."""
+"""Normalization links: BatchNormalization, BatchRenormalization, GroupNormalization,
+LayerNormalization."""
 from chainfuse.links.normalization.batch_normalization import BatchNormalization  # noqa: F401
+from chainfuse.links.normalization.batch_renormalization import (  # noqa: F401
+    BatchRenormalization)
+from chainfuse.links.normalization.group_normalization import GroupNormalization  # noqa
 from chainfuse.links.normalization.layer_normalization import LayerNormalization  # noqa: F401

@@ -350,4 +350,38 @@ CASES = [
          link=lambda ch: _L(ch).MLPConvolution2D(3, (4, 2, 3), 3, pad=1)),
     Case('Parameter_link', lambda ch, link: link() * 2.0, [],
          link=lambda ch: _L(ch).Parameter(numpy.arange(6, dtype=numpy.float32).reshape(2, 3))),
+    # ---- normalization, activation links ----
+    Case('local_response_normalization', lambda ch, x: _F(ch).local_response_normalization(
+        x, n=3, k=1.0, alpha=0.3, beta=0.6), [f(2, 5, 3, 2, lo=-2, hi=2)]),
+    Case('local_response_normalization_default',
+         lambda ch, x: _F(ch).local_response_normalization(x), [f(2, 7, 2)]),
+    Case('group_normalization', lambda ch, x, g, b_: _F(ch).group_normalization(x, 2, g, b_),
+         [f(3, 4, 2, 3), f(4), f(4)]),
+    Case('batch_renormalization', lambda ch, x, g, b_: _F(ch).batch_renormalization(
+        x, g, b_, 1.5, 0.5, running_mean=numpy.array([0.3, -0.2, 0.1], numpy.float32),
+        running_var=numpy.array([0.3, 2.0, 0.9], numpy.float32)),
+         [f(5, 3, 2), f(3, lo=0.5, hi=1.5), f(3)]),
+    Case('fixed_batch_renormalization', lambda ch, x, g, b_, m, v:
+         _F(ch).fixed_batch_renormalization(x, g, b_, m, v),
+         [f(4, 3), f(3), f(3), f(3), f(3, lo=0.5, hi=1.5)]),
+    Case('GroupNormalization', lambda ch, link, x: link(x), [f(2, 6, 3)],
+         link=lambda ch: _L(ch).GroupNormalization(3), warmup=True),
+    Case('GroupNormalization_sized', lambda ch, link, x: link(x), [f(2, 4, 2, 2)],
+         link=lambda ch: _L(ch).GroupNormalization(2, 4, eps=1e-3)),
+    Case('BatchRenormalization_train', lambda ch, link, x1, x2: [
+        link(x1), link(x2), _F(ch).identity(link.avg_mean), _F(ch).identity(link.avg_var)],
+         [f(6, 3, lo=-2, hi=3), f(6, 3)], link=lambda ch: _L(ch).BatchRenormalization(
+             3, rmax=1.2, dmax=0.3)),
+    Case('BatchRenormalization_test', lambda ch, link, x: link(x), [f(4, 3)],
+         link=lambda ch: _L(ch).BatchRenormalization(3), train=False),
+    Case('PReLU', lambda ch, link, x: link(x), [f(3, 4, 2)],
+         link=lambda ch: _L(ch).PReLU((4,), init=0.3)),
+    Case('PReLU_scalar', lambda ch, link, x: link(x), [f(3, 4)],
+         link=lambda ch: _L(ch).PReLU()),
+    Case('Swish', lambda ch, link, x: link(x), [f(3, 4, 2)],
+         link=lambda ch: _L(ch).Swish((4,), beta_init=0.7)),
+    Case('Swish_lazy', lambda ch, link, x: link(x), [f(3, 4)],
+         link=lambda ch: _L(ch).Swish(None), warmup=True),
+    Case('SimplifiedDropconnect_eval', lambda ch, link, x: link(x, train=False), [f(3, 4)],
+         link=lambda ch: _L(ch).SimplifiedDropconnect(4, 2)),
 ]
