@@ -8,8 +8,8 @@ Run with a Chainer 7.8.1 install (numpy 1.23.5, CPU), from the repository root::
 'numpy<1.24' && chainer7/bin/pip install --no-build-isolation chainer==7.8.1``.)
 The cases are in `parity_cases.py`; the keys are ``<case>/in<k>``, ``<case>/out<k>``,
 ``<case>/w<k>`` (the output weights of the differentiated scalar), ``<case>/gin<k>``,
-``<case>/param/<path>``, ``<case>/init/<path>`` (with check_init) and
-``<case>/gparam/<path>``.
+``<case>/param/<path>``, ``<case>/persist/<path>`` (persistent arrays before the
+call), ``<case>/init/<path>`` (with check_init) and ``<case>/gparam/<path>``.
 """
 import os
 import sys
@@ -20,6 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import chainer  # noqa: E402
+import chainer.link_hooks  # noqa: E402,F401
 import parity_cases  # noqa: E402
 
 
@@ -50,6 +51,11 @@ def record(case, out):
     if link is not None:
         for path, p in link.namedparams():
             out[f'{case.name}/param{path}'] = p.array.copy()
+        for prefix, sub in link.namedlinks():
+            for name in sorted(sub._persistent):
+                value = getattr(sub, name)
+                if isinstance(value, numpy.ndarray):
+                    out[f'{case.name}/persist{prefix.rstrip("/")}/{name}'] = value.copy()
     with chainer.using_config('train', case.train):
         vs, ys = run()
     rng = numpy.random.RandomState(1)

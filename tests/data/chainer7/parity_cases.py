@@ -110,6 +110,11 @@ def _steps(link, *xs):
     return [link(x) for x in xs]
 
 
+def _hooked(link, hook):
+    link.add_hook(hook)
+    return link
+
+
 def _seqs(*lengths, size=4):
     """Specs of sequences of the given lengths (an unsorted batch for NStep links)."""
     return [f(n, size) for n in lengths]
@@ -384,4 +389,18 @@ CASES = [
          link=lambda ch: _L(ch).Swish(None), warmup=True),
     Case('SimplifiedDropconnect_eval', lambda ch, link, x: link(x, train=False), [f(3, 4)],
          link=lambda ch: _L(ch).SimplifiedDropconnect(4, 2)),
+    # ---- link hooks ----
+    Case('SpectralNormalization_linear', lambda ch, link, x: [
+        link(x), _F(ch).identity(link.W_u)], [f(3, 4)],
+         link=lambda ch: _hooked(_L(ch).Linear(4, 3), ch.link_hooks.SpectralNormalization())),
+    Case('SpectralNormalization_conv_gamma', lambda ch, link, x: link(x), [f(2, 3, 5, 5)],
+         link=lambda ch: _hooked(_L(ch).Convolution2D(3, 4, 3), ch.link_hooks.
+                                 SpectralNormalization(n_power_iteration=3, use_gamma=True,
+                                                       factor=2.0))),
+    Case('SpectralNormalization_deconv_test', lambda ch, link, x: link(x), [f(2, 3, 3, 3)],
+         link=lambda ch: _hooked(_L(ch).Deconvolution2D(3, 2, 2),
+                                 ch.link_hooks.SpectralNormalization()), train=False),
+    Case('WeightStandardization', lambda ch, link, x: link(x), [f(2, 3, 5, 5)],
+         link=lambda ch: _hooked(_L(ch).Convolution2D(3, 4, 3),
+                                 ch.link_hooks.WeightStandardization())),
 ]
