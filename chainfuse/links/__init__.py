@@ -14,6 +14,9 @@ from chainfuse.links.connection.lstm import StatelessLSTM  # noqa: F401
 from chainfuse.links.rnn import *  # noqa: F401,F403
 from chainfuse.links import activation as _activation
 from chainfuse.links import connection as _connection
+from chainfuse.links import loss as _loss
+from chainfuse.links.loss import (  # noqa: F401
+    BinaryHierarchicalSoftmax, BlackOut, CRF1d, NegativeSampling)
 from chainfuse.links.activation import PReLU, SimplifiedDropconnect, Swish  # noqa: F401
 from chainfuse.links.normalization import BatchRenormalization, GroupNormalization  # noqa
 from chainfuse.links import rnn as _rnn
@@ -26,4 +29,4 @@ __all__ = ['Link', 'Chain', 'ChainList', 'Sequential', 'DeviceMismatchError', 'L
            'Convolution2D', 'Deconvolution2D', 'EmbedID', 'Bias', 'Scale', 'Maxout', 'LSTM',
            'BatchNormalization', 'LayerNormalization', 'Classifier', 'StatelessLSTM']
 __all__ += _rnn.__all__ + _connection.NEW + _activation.__all__ + [
-    'BatchRenormalization', 'GroupNormalization']
+    'BatchRenormalization', 'GroupNormalization'] + _loss.__all__

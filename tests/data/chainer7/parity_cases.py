@@ -115,6 +115,22 @@ def _hooked(link, hook):
     return link
 
 
+class _Fixed:
+    """A sampler that returns given samples (both frameworks call ``sample(shape)``)."""
+
+    def __init__(self, samples):
+        self.samples = samples
+
+    def sample(self, shape, *device):
+        assert tuple(shape) == self.samples.shape, (shape, self.samples.shape)
+        return self.samples
+
+
+def _with_sampler(link, samples):
+    link.sampler = _Fixed(samples)
+    return link
+
+
 def _seqs(*lengths, size=4):
     """Specs of sequences of the given lengths (an unsorted batch for NStep links)."""
     return [f(n, size) for n in lengths]
@@ -403,4 +419,73 @@ CASES = [
     Case('WeightStandardization', lambda ch, link, x: link(x), [f(2, 3, 5, 5)],
          link=lambda ch: _hooked(_L(ch).Convolution2D(3, 4, 3),
                                  ch.link_hooks.WeightStandardization())),
+    # ---- losses ----
+    Case('contrastive', lambda ch, x0, x1, y: _F(ch).contrastive(x0, x1, y, margin=1.5),
+         [f(4, 3), f(4, 3), i(4, lo=0, hi=2)]),
+    Case('contrastive_no_reduce', lambda ch, x0, x1, y: _F(ch).contrastive(
+        x0, x1, y, reduce='no'), [f(4, 3), f(4, 3), i(4, lo=0, hi=2)]),
+    Case('triplet', lambda ch, a, p, n: _F(ch).triplet(a, p, n, margin=0.5),
+         [f(4, 3), f(4, 3), f(4, 3)]),
+    Case('triplet_no_reduce', lambda ch, a, p, n: _F(ch).triplet(a, p, n, reduce='no'),
+         [f(4, 3), f(4, 3), f(4, 3)]),
+    Case('cross_covariance', lambda ch, y, z: _F(ch).cross_covariance(y, z), [f(5, 3), f(5, 2)]),
+    Case('cross_covariance_no_reduce', lambda ch, y, z: _F(ch).cross_covariance(
+        y, z, reduce='no'), [f(5, 3), f(5, 2)]),
+    Case('decov', lambda ch, h: _F(ch).decov(h), [f(5, 4)]),
+    Case('decov_no_reduce', lambda ch, h: _F(ch).decov(h, reduce='no'), [f(5, 4)]),
+    Case('negative_sampling', lambda ch, x, w, s_, t: _F(ch).negative_sampling(
+        x, t, w, lambda shape: s_, 3), [f(4, 3), f(6, 3), i(4, 4, lo=0, hi=6),
+                                       const(numpy.array([1, -1, 5, 0], numpy.int32))]),
+    Case('negative_sampling_no_reduce', lambda ch, x, w, s_, t: _F(ch).negative_sampling(
+        x, t, w, lambda shape: s_, 2, reduce='no'), [f(4, 3), f(6, 3), i(4, 3, lo=0, hi=6),
+                                                    i(4, lo=0, hi=6)]),
+    Case('black_out', lambda ch, x, t, w, s_: _F(ch).black_out(x, t, w, s_),
+         [f(4, 3), i(4, lo=0, hi=5), f(5, 3), i(4, 2, lo=0, hi=5)]),
+    Case('black_out_no_reduce', lambda ch, x, t, w, s_: _F(ch).black_out(
+        x, t, w, s_, reduce='no'), [f(4, 3), i(4, lo=0, hi=5), f(5, 3), i(4, 2, lo=0, hi=5)]),
+    Case('crf1d', lambda ch, cost, x0, x1, x2, y0, y1, y2: _F(ch).crf1d(
+        cost, [x0, x1, x2], [y0, y1, y2]), [f(3, 3), f(3, 3), f(2, 3), f(1, 3),
+                                           i(3, lo=0, hi=3), i(2, lo=0, hi=3), i(1, lo=0, hi=3)]),
+    Case('crf1d_no_reduce', lambda ch, cost, x0, x1, y0, y1: _F(ch).crf1d(
+        cost, [x0, x1], [y0, y1], reduce='no'), [f(4, 4), f(2, 4), f(2, 4), i(2, lo=0, hi=4),
+                                                 i(2, lo=0, hi=4)]),
+    Case('argmax_crf1d', lambda ch, cost, x0, x1, x2: _F(ch).argmax_crf1d(
+        cost, [x0, x1, x2]), [f(3, 3), f(3, 3), f(2, 3), f(2, 3)], grad=False,
+         compiled=False),   # the paths are host arrays
+    Case('ctc', lambda ch, x0, x1, x2, x3, x4, t: _F(ch).connectionist_temporal_classification(
+        [x0, x1, x2, x3, x4], t, 0), [f(2, 4)] * 5 + [i(2, 2, lo=1, hi=4)]),
+    Case('ctc_lengths_no_reduce', lambda ch, x0, x1, x2, x3, t, il, ll:
+         _F(ch).connectionist_temporal_classification([x0, x1, x2, x3], t, 3, il, ll,
+                                                      reduce='no'),
+         [f(3, 4)] * 4 + [const(numpy.array([[0, 1, 1], [2, 0, 0], [1, 2, 0]], numpy.int32)),
+                          const(numpy.array([4, 3, 4], numpy.int32)),
+                          const(numpy.array([3, 1, 2], numpy.int32))]),
+    Case('NegativeSampling', lambda ch, link, x, t: link(x, t), [f(3, 4), i(3, lo=0, hi=5)],
+         link=lambda ch: _filled(_with_sampler(
+             _L(ch).NegativeSampling(4, [3, 1, 4, 1, 5], 2),
+             numpy.array([[4, 0, 2], [1, 3, 3], [2, 2, 0]], numpy.int32)))),
+    Case('BlackOut', lambda ch, link, x, t, s_: _steps_blackout(link, x, t, s_),
+         [f(3, 4), i(3, lo=0, hi=5), i(3, 2, lo=0, hi=5)],
+         link=lambda ch: _filled(_L(ch).BlackOut(4, [3, 1, 4, 1, 5], 2))),
+    Case('CRF1d_transpose', lambda ch, link, x0, x1, x2, y0, y1, y2: link(
+        [x0, x1, x2], [y0, y1, y2], transpose=True), [f(2, 3), f(4, 3), f(3, 3),
+                                                      i(2, lo=0, hi=3), i(4, lo=0, hi=3),
+                                                      i(3, lo=0, hi=3)],
+         link=lambda ch: _L(ch).CRF1d(3)),
+    Case('BinaryHierarchicalSoftmax', lambda ch, link, x, t: link(x, t),
+         [f(4, 3), i(4, lo=0, hi=5)], link=lambda ch: _L(ch).BinaryHierarchicalSoftmax(
+             3, _L(ch).BinaryHierarchicalSoftmax.create_huffman_tree(
+                 {0: 8, 1: 3, 2: 5, 3: 1, 4: 2}))),
 ]
+
+
+def _filled(link):
+    """Gives W values (BlackOut's starts as NaN and NegativeSampling's as 0, in Chainer
+    too)."""
+    link.W.array[...] = numpy.sin(numpy.arange(link.W.size)).reshape(link.W.shape)
+    return link
+
+
+def _steps_blackout(link, x, t, samples):
+    link.sample_data = samples
+    return link(x, t)
