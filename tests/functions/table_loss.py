@@ -257,7 +257,8 @@ CASES += [
          ref=lambda cost, x0, x1, x2: numpy.array(
              [max(x0[b][i] + cost[i, j] + x1[b][j] + cost[j, k] + x2[b][k]
                   for i in range(3) for j in range(3) for k in range(3)) if b < 2 else
-              max(x0[b]) for b in range(3)]), grad=False, name='argmax_crf1d', covers='argmax_crf1d'),
+              max(x0[b]) for b in range(3)]), grad=False, name='argmax_crf1d',
+         covers='argmax_crf1d'),
     Case(lambda x0, x1, x2, x3, t: F.connectionist_temporal_classification(
         [x0, x1, x2, x3], t, 0), [uniform(2, 3)] * 4 + [const(CTC_T)],
          ref=lambda x0, x1, x2, x3, t: _ctc(x0, x1, x2, x3),
