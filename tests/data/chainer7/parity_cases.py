@@ -136,6 +136,18 @@ def _seqs(*lengths, size=4):
     return [f(n, size) for n in lengths]
 
 
+def _filled(link):
+    """Gives W values (BlackOut's starts as NaN and NegativeSampling's as 0, in Chainer
+    too)."""
+    link.W.array[...] = numpy.sin(numpy.arange(link.W.size)).reshape(link.W.shape)
+    return link
+
+
+def _steps_blackout(link, x, t, samples):
+    link.sample_data = samples
+    return link(x, t)
+
+
 CASES = [
     # ---- behaviours of issue 17 ----
     Case('leaky_relu_at_zero', lambda ch, x: _F(ch).leaky_relu(x, slope=0.3),
@@ -476,16 +488,23 @@ CASES = [
          [f(4, 3), i(4, lo=0, hi=5)], link=lambda ch: _L(ch).BinaryHierarchicalSoftmax(
              3, _L(ch).BinaryHierarchicalSoftmax.create_huffman_tree(
                  {0: 8, 1: 3, 2: 5, 3: 1, 4: 2}))),
+    # ---- arrays, fft, forget ----
+    Case('resize_images', lambda ch, x: _F(ch).resize_images(x, (5, 7)), [f(2, 3, 4, 3)]),
+    Case('resize_images_centers', lambda ch, x: _F(ch).resize_images(
+        x, (3, 8), align_corners=False), [f(1, 2, 5, 4)]),
+    Case('resize_images_nearest', lambda ch, x: _F(ch).resize_images(
+        x, (7, 2), mode='nearest'), [f(1, 2, 3, 5)]),
+    Case('scatter_add', lambda ch, a, b_, idx: _F(ch).scatter_add(a, idx, b_),
+         [f(4, 3), f(3, 3), const(numpy.array([0, 2, 0], numpy.int32))]),
+    Case('scatter_add_slices', lambda ch, a, b_: _F(ch).scatter_add(a, (slice(1, 3), 1), b_),
+         [f(4, 3), f(2)]),
+    Case('fft', lambda ch, r, im: _F(ch).fft((r, im)), [f(2, 5), f(2, 5)]),
+    Case('ifft', lambda ch, r, im: _F(ch).ifft((r, im)), [f(3, 4), f(3, 4)]),
+    Case('forget', lambda ch, x, w: _F(ch).forget(
+        lambda a, b_: _F(ch).tanh(_F(ch).matmul(a, b_)) * a, x, w), [f(3, 3), f(3, 3)],
+         compiled=False),    # a graph break: forget runs eagerly in a compiled call
+    Case('spatial_transformer_grid', lambda ch, th: _F(ch).spatial_transformer_grid(th, (3, 4)),
+         [f(2, 2, 3)]),
+    Case('spatial_transformer_sampler', lambda ch, x, g: _F(ch).spatial_transformer_sampler(
+        x, g), [f(2, 2, 4, 5), f(2, 2, 3, 3, lo=-1.1, hi=1.1)]),
 ]
-
-
-def _filled(link):
-    """Gives W values (BlackOut's starts as NaN and NegativeSampling's as 0, in Chainer
-    too)."""
-    link.W.array[...] = numpy.sin(numpy.arange(link.W.size)).reshape(link.W.shape)
-    return link
-
-
-def _steps_blackout(link, x, t, samples):
-    link.sample_data = samples
-    return link(x, t)
