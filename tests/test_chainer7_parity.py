@@ -139,7 +139,7 @@ def _run(case, compiled):
             wrapper(*_inputs(case, ref))
             if hasattr(link, 'reset_state'):
                 link.reset_state()
-        if link is not None:
+        if link is not None and case.params:
             _load_params(case, link, ref)
         xs = _inputs(case, ref)
         outs = wrapper(*xs)

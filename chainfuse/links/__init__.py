@@ -15,6 +15,8 @@ from chainfuse.links.rnn import *  # noqa: F401,F403
 from chainfuse.links import activation as _activation
 from chainfuse.links import connection as _connection
 from chainfuse.links import loss as _loss
+from chainfuse.links.model.vision import (  # noqa: F401
+    GoogLeNet, ResNet101Layers, ResNet152Layers, ResNet50Layers, VGG16Layers, VGG19Layers)
 from chainfuse.links.loss import (  # noqa: F401
     BinaryHierarchicalSoftmax, BlackOut, CRF1d, NegativeSampling)
 from chainfuse.links.activation import PReLU, SimplifiedDropconnect, Swish  # noqa: F401
@@ -29,4 +31,6 @@ __all__ = ['Link', 'Chain', 'ChainList', 'Sequential', 'DeviceMismatchError', 'L
            'Convolution2D', 'Deconvolution2D', 'EmbedID', 'Bias', 'Scale', 'Maxout', 'LSTM',
            'BatchNormalization', 'LayerNormalization', 'Classifier', 'StatelessLSTM']
 __all__ += _rnn.__all__ + _connection.NEW + _activation.__all__ + [
-    'BatchRenormalization', 'GroupNormalization'] + _loss.__all__
+    'BatchRenormalization', 'GroupNormalization'] + _loss.__all__ + [
+    'GoogLeNet', 'ResNet50Layers', 'ResNet101Layers', 'ResNet152Layers', 'VGG16Layers',
+    'VGG19Layers']

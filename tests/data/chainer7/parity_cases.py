@@ -76,14 +76,18 @@ class Case:
         compiled: also run the case through ``chainfuse.compile`` in the test.
         tol: (atol, rtol) for outputs and gradients.
         train: the ``train`` config the case runs under.
+        params: record the link's parameters and load them in the test (False for big
+            models whose builder fills them the same way in both frameworks).
     """
 
     def __init__(self, name, call, inputs, link=None, warmup=False, check_init=False,
-                 grad=True, nograd=(), compiled=True, tol=(1e-5, 1e-4), train=True):
+                 grad=True, nograd=(), compiled=True, tol=(1e-5, 1e-4), train=True,
+                 params=True):
         self.name, self.call, self.inputs, self.link = name, call, list(inputs), link
         self.warmup, self.check_init, self.grad = warmup, check_init, grad
         self.compiled, self.tol, self.nograd = compiled, tol, tuple(nograd)
         self.train = train
+        self.params = params
 
     def make_inputs(self):
         rng = numpy.random.RandomState(zlib.crc32(self.name.encode()) % 2 ** 31)
@@ -134,6 +138,21 @@ def _with_sampler(link, samples):
 def _seqs(*lengths, size=4):
     """Specs of sequences of the given lengths (an unsorted batch for NStep links)."""
     return [f(n, size) for n in lengths]
+
+
+def _det_fill(link):
+    """Fills every parameter with the same deterministic values in both frameworks (sines
+    scaled like He's initializer; BN gamma near 1), for models too big to record."""
+    for k, (path, p) in enumerate(sorted(link.namedparams())):
+        s = numpy.sin(numpy.arange(p.size) * 0.37 + k).reshape(p.shape)
+        if path.endswith('gamma'):
+            s = 1.0 + 0.1 * s
+        elif p.ndim >= 2:
+            s = s * 2.0 / numpy.sqrt(p.size // p.shape[0])
+        else:
+            s = 0.1 * s
+        p.array[...] = s
+    return link
 
 
 def _filled(link):
@@ -507,4 +526,17 @@ CASES = [
          [f(2, 2, 3)]),
     Case('spatial_transformer_sampler', lambda ch, x, g: _F(ch).spatial_transformer_sampler(
         x, g), [f(2, 2, 4, 5), f(2, 2, 3, 3, lo=-1.1, hi=1.1)]),
+    # ---- ImageNet models (parameters filled alike, not recorded) ----
+    Case('ResNet50Layers', lambda ch, link, x: [link(x, layers=['res3', 'pool5', 'prob'])[k]
+                                                for k in ('res3', 'pool5', 'prob')],
+         [f(1, 3, 64, 64, lo=-100, hi=100)], link=lambda ch: _det_fill(
+             _L(ch).ResNet50Layers(pretrained_model=None)), train=False, grad=False,
+         compiled=False, params=False, tol=(1e-5, 2e-4)),
+    Case('GoogLeNet', lambda ch, link, x: [link(x, layers=['pool5', 'prob', 'loss1_fc2',
+                                                           'loss2_fc2'])[k]
+                                           for k in ('pool5', 'prob', 'loss1_fc2',
+                                                     'loss2_fc2')],
+         [f(1, 3, 224, 224, lo=-100, hi=100)], link=lambda ch: _det_fill(
+             _L(ch).GoogLeNet(pretrained_model=None)), train=False, grad=False,
+         compiled=False, params=False, tol=(1e-5, 2e-4)),
 ]
