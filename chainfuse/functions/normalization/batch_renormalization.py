@@ -2,11 +2,10 @@ import warnings
 
 from chainfuse.config import no_backprop_mode, using_config
 from chainfuse.functions.normalization.batch_normalization import (
-    _array, _expand, _layout, _update_running, fixed_batch_normalization)
-from chainfuse.functions.normalization._precision import cast_all, cast_back, compute_dtype
+    BatchStatistics, _array, _update_running, fixed_batch_normalization)
+from chainfuse.functions.normalization._precision import cast_back
 from chainfuse.ops import array as A
 from chainfuse.ops import elementwise as E
-from chainfuse.ops import reduction as R
 
 
 def batch_renormalization(x, gamma, beta, rmax, dmax, eps=2e-5, running_mean=None,
@@ -19,16 +18,9 @@ def batch_renormalization(x, gamma, beta, rmax, dmax, eps=2e-5, running_mean=Non
     like batch_normalization's."""
     if running_mean is None or running_var is None:
         raise TypeError('batch_renormalization: running_mean and running_var are required')
-    axes, expanded = _layout('batch_renormalization', x, gamma, None)
-    shape = tuple(gamma.shape)
-    dtype = x.dtype
-    x, gamma, beta = cast_all(compute_dtype(dtype), x, gamma, beta)
-    g = A.reshape(gamma, shape=expanded)
-    b = _expand('batch_renormalization', beta, 'beta', shape, expanded)
-    m = x.size // max(gamma.size, 1)
-    mean = E.div(R.sum(x, axis=axes, keepdims=True), float(m))
-    centered = E.sub(x, mean)
-    var = E.div(R.sum(E.mul(centered, centered), axis=axes, keepdims=True), float(m))
+    st = BatchStatistics('batch_renormalization', x, gamma, beta, None)
+    expanded, dtype, m, mean, centered, var = (st.expanded, st.dtype, st.m, st.mean,
+                                               st.centered, st.var)
     std = E.sqrt(E.add(var, float(eps)))
     with no_backprop_mode():
         run_mean = A.reshape(_array(running_mean), shape=expanded)
@@ -40,7 +32,7 @@ def batch_renormalization(x, gamma, beta, rmax, dmax, eps=2e-5, running_mean=Non
         d = E.minimum(E.maximum(E.div(E.sub(A.stop_gradient(mean), run_mean), run_std),
                                 -dmax), dmax)
     x_hat = E.div(centered, std)
-    y = E.add(E.mul(E.add(E.mul(x_hat, r), d), g), b)
+    y = E.add(E.mul(E.add(E.mul(x_hat, r), d), st.gamma), st.beta)
     if update_statistics:
         with no_backprop_mode():
             _update_running(running_mean, mean, decay, 1.0)

@@ -1,5 +1,6 @@
 from chainfuse.core.variable import Variable
 from chainfuse.functions.pooling._args import pool_args
+from chainfuse.functions.pooling.unpooling_2d import _outsize
 from chainfuse.ops import conv
 from chainfuse.ops.registry import OpTypeError
 
@@ -14,15 +15,7 @@ def upsampling_2d(x, indexes, ksize, stride=None, pad=0, outsize=None, cover_all
         raise OpTypeError('upsampling_2d', f'x must be (N, C, h, w) and indexes of its '
                                            f'shape, got {tuple(x.shape)} and '
                                            f'{tuple(indexes.shape)}')
-    if outsize is None:
-        outsize = tuple(conv.deconv_outsize(n, k, s, p, cover_all)
-                        for n, k, s, p in zip(x.shape[2:], ksize, stride, pad))
-    outsize = conv.pair(outsize, 'outsize', 'upsampling_2d')
-    back = tuple(conv.conv_outsize(n, k, s, p, cover_all)
-                 for n, k, s, p in zip(outsize, ksize, stride, pad))
-    if back != tuple(x.shape[2:]):
-        raise OpTypeError('upsampling_2d', f'outsize {outsize} pools to {back}, not to the '
-                                           f'input size {tuple(x.shape[2:])}')
+    outsize = _outsize(x, ksize, stride, pad, outsize, cover_all, 'upsampling_2d')
     indexes = indexes.array if isinstance(indexes, Variable) else indexes
     return conv.max_pool2d_grad(x, indexes, ksize=ksize, stride=stride, pad=pad,
                                 insize=outsize)

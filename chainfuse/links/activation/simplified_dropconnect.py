@@ -3,6 +3,7 @@ import numpy
 from chainfuse import functions as F
 from chainfuse import initializers
 from chainfuse.core.variable import Parameter
+from chainfuse.links.connection import _args
 from chainfuse.links.link import Link
 
 
@@ -22,11 +23,7 @@ class SimplifiedDropconnect(Link):
             self.W = Parameter(initializers._get_initializer(initialW))
             if in_size is not None:
                 self._initialize_params(in_size)
-            if nobias:
-                self.b = None
-            else:
-                self.b = Parameter(initializers._get_initializer(
-                    0 if initial_bias is None else initial_bias), out_size)
+            self.b = _args.bias_parameter(nobias, initial_bias, out_size)
 
     def _initialize_params(self, in_size):
         self.W.initialize((self.out_size, in_size))

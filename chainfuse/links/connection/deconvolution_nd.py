@@ -1,52 +1,24 @@
 """L.DeconvolutionND (and Deconvolution1D, Deconvolution3D): W (in, out / groups, k...)."""
 from chainfuse import functions as F
-from chainfuse import initializers
-from chainfuse.core.variable import Parameter
-from chainfuse.functions.connection._nd import tuple_arg
-from chainfuse.links.connection import _args
-from chainfuse.links.link import Link
+from chainfuse.links.connection.convolution_nd import NDLink
 
 
-class DeconvolutionND(Link):
+class DeconvolutionND(NDLink):
     """``DeconvolutionND(ndim, in_channels, out_channels, ksize=None, stride=1, pad=0,
     nobias=False, outsize=None, initialW=None, initial_bias=None, dilate=1, groups=1)``."""
 
     def __init__(self, ndim, in_channels, out_channels, ksize=None, stride=1, pad=0,
                  nobias=False, outsize=None, initialW=None, initial_bias=None, dilate=1,
                  groups=1):
-        super().__init__()
-        who = type(self).__name__
-        if ksize is None:
-            out_channels, ksize, in_channels = in_channels, out_channels, None
-        _args.size(who, 'in_channels', in_channels, optional=True)
-        self.out_channels = _args.size(who, 'out_channels', out_channels)
-        self.ksize = tuple_arg(who, 'ksize', ksize, ndim, 1)
-        self.stride = stride
-        self.pad = pad
+        super().__init__(ndim, in_channels, out_channels, ksize, stride, pad, nobias,
+                         initialW, initial_bias, dilate, groups)
         self.outsize = outsize
-        self.dilate = tuple_arg(who, 'dilate', dilate, ndim, 1)
-        self.groups = _args.size(who, 'groups', int(groups))
-        with self.init_scope():
-            self.W = Parameter(initializers._get_initializer(initialW))
-            if in_channels is not None:
-                self._initialize_params(in_channels)
-            if nobias:
-                self.b = None
-            else:
-                self.b = Parameter(initializers._get_initializer(
-                    0 if initial_bias is None else initial_bias), out_channels)
 
-    def _initialize_params(self, in_channels):
-        who = type(self).__name__
-        if self.out_channels % self.groups or in_channels % self.groups:
-            raise ValueError(f'{who}: in_channels={in_channels} and out_channels='
-                             f'{self.out_channels} must be divisible by groups={self.groups}')
-        self.W.initialize((in_channels, self.out_channels // self.groups) + self.ksize)
+    def w_shape(self, in_channels):
+        return (in_channels, self.out_channels // self.groups) + self.ksize
 
     def forward(self, x):
-        self._check_input_device(x)
-        if not self.W.is_initialized:
-            self._initialize_params(x.shape[1])
+        self._check_and_init(x)
         return F.deconvolution_nd(x, self.W, b=self.b, stride=self.stride, pad=self.pad,
                                   outsize=self.outsize, dilate=self.dilate,
                                   groups=self.groups)

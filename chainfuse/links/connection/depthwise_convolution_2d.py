@@ -26,11 +26,7 @@ class DepthwiseConvolution2D(Link):
             initialW = initializers.HeNormal(1. / numpy.sqrt(2))
         with self.init_scope():
             self.W = Parameter(initializers._get_initializer(initialW))
-            if nobias:
-                self.b = None
-            else:
-                self.b = Parameter(initializers._get_initializer(
-                    0 if initial_bias is None else initial_bias))
+            self.b = _args.bias_parameter(nobias, initial_bias, None)
         if in_channels is not None:
             self._initialize_params(in_channels)
 

@@ -24,11 +24,7 @@ class LocalConvolution2D(Link):
         self.out_channels = _args.size(who, 'out_channels', out_channels)
         with self.init_scope():
             self.W = Parameter(initializers._get_initializer(initialW))
-            if nobias:
-                self.b = None
-            else:
-                self.b = Parameter(initializers._get_initializer(
-                    0 if initial_bias is None else initial_bias))
+            self.b = _args.bias_parameter(nobias, initial_bias, None)
             if in_channels is not None and in_size is not None:
                 self._initialize_params(in_channels, _args.pair(who, 'in_size', in_size, 1))
 

@@ -20,22 +20,10 @@ class BatchRenormalization(BatchNormalization):
         self.dmax = dmax
 
     def forward(self, x, finetune=False):
-        self._check_input_device(x)
-        if self.avg_mean is None:
-            self._initialize_params(self._param_shape(x))
-        xp = self.xp
-        gamma = self.gamma if self.gamma is not None else \
-            xp.ones(self.avg_mean.shape, dtype=x.dtype)
-        beta = self.beta if self.beta is not None else \
-            xp.zeros(self.avg_mean.shape, dtype=x.dtype)
+        gamma, beta = self._scale_and_shift(x, x.dtype)
         if not config.train:
             return F.fixed_batch_normalization(x, gamma, beta, self.avg_mean, self.avg_var,
                                                self.eps)
-        if finetune:
-            self.N += 1
-            decay = 1.0 - 1.0 / self.N
-        else:
-            decay = self.decay
         return F.batch_renormalization(x, gamma, beta, self.rmax, self.dmax, self.eps,
-                                       self.avg_mean, self.avg_var, decay,
+                                       self.avg_mean, self.avg_var, self._decay(finetune),
                                        update_statistics=True)
