@@ -20,7 +20,8 @@ from chainfuse.links.model.vision import (  # noqa: F401
 from chainfuse.links.loss import (  # noqa: F401
     BinaryHierarchicalSoftmax, BlackOut, CRF1d, NegativeSampling)
 from chainfuse.links.activation import PReLU, SimplifiedDropconnect, Swish  # noqa: F401
-from chainfuse.links.normalization import BatchRenormalization, GroupNormalization  # noqa
+from chainfuse.links.normalization import (  # noqa: F401
+    BatchRenormalization, DecorrelatedBatchNormalization, GroupNormalization)
 from chainfuse.links import rnn as _rnn
 from chainfuse.links.connection import (  # noqa: F401
     Bilinear, Convolution1D, Convolution3D, ConvolutionND, Deconvolution1D, Deconvolution3D,
@@ -31,6 +32,7 @@ __all__ = ['Link', 'Chain', 'ChainList', 'Sequential', 'DeviceMismatchError', 'L
            'Convolution2D', 'Deconvolution2D', 'EmbedID', 'Bias', 'Scale', 'Maxout', 'LSTM',
            'BatchNormalization', 'LayerNormalization', 'Classifier', 'StatelessLSTM']
 __all__ += _rnn.__all__ + _connection.NEW + _activation.__all__ + [
-    'BatchRenormalization', 'GroupNormalization'] + _loss.__all__ + [
+    'BatchRenormalization', 'DecorrelatedBatchNormalization', 'GroupNormalization'
+] + _loss.__all__ + [
     'GoogLeNet', 'ResNet50Layers', 'ResNet101Layers', 'ResNet152Layers', 'VGG16Layers',
     'VGG19Layers']

@@ -4,7 +4,7 @@ import warnings
 import numpy
 
 import chainfuse.functions as F
-from chainfuse.testing import Case, positive, uniform
+from chainfuse.testing import Case, const, positive, uniform
 
 
 def _bn_axes(x, gamma, axis):
@@ -86,7 +86,30 @@ def _fixed_brn(*args):
         return F.fixed_batch_renormalization(*args)
 
 
+def _dbn(x, groups):
+    b, c = x.shape[:2]
+    rows = numpy.moveaxis(x, 1, 0).reshape(groups, c // groups, -1)
+    centered = rows - rows.mean(axis=2, keepdims=True)
+    cov = centered @ numpy.swapaxes(centered, 1, 2) / rows.shape[2] + 2e-5 * numpy.eye(
+        c // groups)
+    w, v = numpy.linalg.eigh(cov)
+    proj = v @ (w[:, :, None] ** -0.5 * numpy.swapaxes(v, 1, 2))
+    y = (proj @ centered).reshape((c, b) + x.shape[2:])
+    return numpy.moveaxis(y, 0, 1)
+
+
+DBN_MEAN = numpy.array([[0.1, -0.2], [0.3, 0.0]])
+DBN_PROJ = numpy.array([[[1.2, 0.1], [0.1, 0.8]], [[0.9, -0.2], [-0.2, 1.1]]])
+
+
 CASES = [
+    Case(F.decorrelated_batch_normalization, [uniform(6, 4, 2)], attrs=dict(groups=2),
+         ref=_dbn, dtypes=(numpy.float32, numpy.float64), double=False),
+    Case(F.fixed_decorrelated_batch_normalization,
+         [uniform(3, 4, 2), const(DBN_MEAN), const(DBN_PROJ)], attrs=dict(groups=2),
+         ref=lambda x, m, p, groups: numpy.moveaxis(
+             (p @ (numpy.moveaxis(x, 1, 0).reshape(2, 2, -1) - m[:, :, None])).reshape(
+                 (4, 3, 2)), 0, 1)),
     Case(F.local_response_normalization, [uniform(2, 7, 3)], ref=_lrn),
     Case(F.local_response_normalization, [uniform(2, 4, 2, 2, low=-3, high=3)],
          attrs=dict(n=3, k=1, alpha=0.5, beta=0.5), ref=_lrn, name='lrn_args'),

@@ -539,4 +539,17 @@ CASES = [
          [f(1, 3, 224, 224, lo=-100, hi=100)], link=lambda ch: _det_fill(
              _L(ch).GoogLeNet(pretrained_model=None)), train=False, grad=False,
          compiled=False, params=False, tol=(1e-5, 2e-4)),
+    # ---- decorrelated batch normalization ----
+    Case('decorrelated_batch_normalization', lambda ch, x: _F(ch).decorrelated_batch_normalization(
+        x, groups=2), [f(8, 4, 3)], tol=(1e-4, 1e-3)),
+    Case('fixed_decorrelated_batch_normalization', lambda ch, x, m, p:
+         _F(ch).fixed_decorrelated_batch_normalization(x, m, p, groups=2),
+         [f(3, 4, 2), f(2, 2), f(2, 2, 2)], nograd=(1, 2)),
+    Case('DecorrelatedBatchNormalization', lambda ch, link, x1, x2: [
+        link(x1), link(x2), _F(ch).identity(link.avg_mean),
+        _F(ch).identity(link.avg_projection)], [f(10, 6), f(10, 6)],
+         link=lambda ch: _L(ch).DecorrelatedBatchNormalization(6, groups=2),
+         tol=(1e-4, 1e-3)),
+    Case('DecorrelatedBatchNormalization_test', lambda ch, link, x: link(x), [f(3, 4, 2)],
+         link=lambda ch: _L(ch).DecorrelatedBatchNormalization(4, groups=1), train=False),
 ]
