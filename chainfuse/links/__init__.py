@@ -25,6 +25,7 @@ from chainfuse.links.normalization import (  # noqa: F401
 from chainfuse.links import rnn as _rnn
 from chainfuse.links.connection import (  # noqa: F401
     Bilinear, Convolution1D, Convolution3D, ConvolutionND, Deconvolution1D, Deconvolution3D,
+    DeformableConvolution2D,
     DeconvolutionND, DepthwiseConvolution2D, DilatedConvolution2D, Highway, Inception,
     InceptionBN, LocalConvolution2D, MLPConvolution2D, Parameter)
 

@@ -66,6 +66,27 @@ def _shift(x, ksize, dilate):
     return numpy.concatenate(parts, axis=1)
 
 
+def _deformable(x, offset, W, b, stride=1, pad=0):
+    """Direct loops: each tap reads x at its shifted point by bilinear interpolation."""
+    n, c, h, w = x.shape
+    out_c, _, kh, kw = W.shape
+    oh, ow = offset.shape[2:]
+    xp = numpy.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    y = numpy.zeros((n, out_c, oh, ow))
+    for b_, i, j in numpy.ndindex(n, oh, ow):
+        cols = numpy.zeros((c, kh, kw))
+        for k, (di, dj) in enumerate(numpy.ndindex(kh, kw)):
+            px = j * stride + dj + offset[b_, k, i, j]
+            py = i * stride + di + offset[b_, kh * kw + k, i, j]
+            for yy in (int(numpy.floor(py)), int(numpy.floor(py)) + 1):
+                for xx in (int(numpy.floor(px)), int(numpy.floor(px)) + 1):
+                    if 0 <= yy < xp.shape[2] and 0 <= xx < xp.shape[3]:
+                        wt = (1 - abs(px - xx)) * (1 - abs(py - yy))
+                        cols[:, di, dj] += wt * xp[b_, :, yy, xx]
+        y[b_, :, i, j] = numpy.einsum('ckl,ockl->o', cols, W) + b
+    return y
+
+
 CASES = [
     Case(F.convolution_2d, [X, W, B], ref=_conv),
     Case(F.convolution_2d, [X, W], ref=_conv, name='convolution_2d_nobias'),
@@ -122,4 +143,8 @@ CASES = [
          ref=lambda e1, e2, W, V1, V2, b: numpy.einsum('nj,nk,jkl->nl', e1, e2, W) +
          e1 @ V1 + e2 @ V2 + b),
     Case(F.shift, [uniform(2, 10, 4, 5)], attrs=dict(ksize=3, dilate=1), ref=_shift),
+    Case(F.deformable_convolution_2d_sampler, [uniform(1, 2, 4, 4),
+                                               uniform(1, 8, 4, 4, low=-0.6, high=0.6),
+                                               uniform(3, 2, 2, 2), uniform(3)],
+         attrs=dict(pad=1, stride=1), ref=_deformable),
 ]

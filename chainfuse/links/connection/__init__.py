@@ -14,6 +14,8 @@ from chainfuse.links.connection.convolution_nd import (  # noqa: F401
     Convolution1D, Convolution3D, ConvolutionND)
 from chainfuse.links.connection.deconvolution_nd import (  # noqa: F401
     Deconvolution1D, Deconvolution3D, DeconvolutionND)
+from chainfuse.links.connection.deformable_convolution_2d import (  # noqa: F401
+    DeformableConvolution2D)
 from chainfuse.links.connection.depthwise_convolution_2d import (  # noqa: F401
     DepthwiseConvolution2D)
 from chainfuse.links.connection.dilated_convolution_2d import DilatedConvolution2D  # noqa
@@ -24,7 +26,7 @@ from chainfuse.links.connection.local_convolution_2d import LocalConvolution2D  
 from chainfuse.links.connection.mlp_convolution_2d import MLPConvolution2D  # noqa: F401
 from chainfuse.links.connection.parameter import Parameter  # noqa: F401
 
-NEW = ['Bilinear', 'Convolution1D', 'Convolution3D', 'ConvolutionND', 'Deconvolution1D',
-       'Deconvolution3D', 'DeconvolutionND', 'DepthwiseConvolution2D', 'DilatedConvolution2D',
-       'Highway', 'Inception', 'InceptionBN', 'LocalConvolution2D', 'MLPConvolution2D',
-       'Parameter']
+NEW = ['Bilinear', 'DeformableConvolution2D', 'Convolution1D', 'Convolution3D',
+       'ConvolutionND', 'Deconvolution1D', 'Deconvolution3D', 'DeconvolutionND',
+       'DepthwiseConvolution2D', 'DilatedConvolution2D', 'Highway', 'Inception',
+       'InceptionBN', 'LocalConvolution2D', 'MLPConvolution2D', 'Parameter']

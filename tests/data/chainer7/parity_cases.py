@@ -552,4 +552,9 @@ CASES = [
          tol=(1e-4, 1e-3)),
     Case('DecorrelatedBatchNormalization_test', lambda ch, link, x: link(x), [f(3, 4, 2)],
          link=lambda ch: _L(ch).DecorrelatedBatchNormalization(4, groups=1), train=False),
+    Case('deformable_convolution_2d_sampler', lambda ch, x, off, w, b_:
+         _F(ch).deformable_convolution_2d_sampler(x, off, w, b_, stride=2, pad=1),
+         [f(2, 3, 5, 5), f(2, 8, 3, 3, lo=-1.5, hi=1.5), f(4, 3, 2, 2), f(4)]),
+    Case('DeformableConvolution2D', lambda ch, link, x: link(x), [f(2, 3, 5, 4)],
+         link=lambda ch: _det_fill(_L(ch).DeformableConvolution2D(3, 2, 3, pad=1))),
 ]
