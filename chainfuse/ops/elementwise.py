@@ -37,18 +37,26 @@ def _math(name):
 
 CALLS = {
     **{name: _math(name) for name in ('exp', 'log', 'log2', 'log10', 'log1p', 'expm1',
-                                      'sqrt', 'tanh', 'sin', 'cos', 'tan', 'floor', 'ceil',
-                                      'erf', 'erfc', 'lgamma', 'asin', 'acos', 'atan',
-                                      'atanh')},
+                                      'sqrt', 'tanh', 'sin', 'cos', 'tan', 'erf', 'erfc',
+                                      'lgamma', 'asin', 'acos', 'atan', 'atanh')},
     'atan2': {'numba': 'math.atan2({0}, {1})', 'cuda': 'atan2({0}, {1})'},
+    # numba's math.floor/ceil return an int64 (NaN and infinities become -2**63)
+    'floor': {'numba': 'numpy.floor({0})', 'cuda': 'floor({0})'},
+    'ceil': {'numba': 'numpy.ceil({0})', 'cuda': 'ceil({0})'},
     'abs': {'numba': 'abs({0})', 'cuda': 'fabs({0})'},
     'pow': {'numba': '({0} ** {1})', 'cuda': 'pow({0}, {1})'},
-    # numba: numpy's NaN-propagating maximum/minimum (defined in codegen.cpu's prelude)
-    'max': {'numba': '_maximum({0}, {1})', 'cuda': 'max({0}, {1})'},
-    'min': {'numba': '_minimum({0}, {1})', 'cuda': 'min({0}, {1})'},
+    # numpy's maximum/minimum: NaN if either is NaN, else the larger/smaller, the second
+    # on ties (numba: defined in codegen.cpu's prelude; CUDA's max/min are fmaxf/fminf,
+    # which drop a NaN)
+    'max': {'numba': '_maximum({0}, {1})',
+            'cuda': '(({0} != {0} || {0} > {1}) ? {0} : {1})'},
+    'min': {'numba': '_minimum({0}, {1})',
+            'cuda': '(({0} != {0} || {0} < {1}) ? {0} : {1})'},
     'where': {'numba': '({1} if {0} else {2})', 'cuda': '({0} ? {1} : {2})'},
-    'sign': {'numba': '({one} if {0} > {zero} else (-{one} if {0} < {zero} else {zero}))',
-             'cuda': '(({type})(({0} > 0) - ({0} < 0)))'},
+    # sign(NaN) is NaN, as in numpy
+    'sign': {'numba': '({0} if {0} != {0} else ({one} if {0} > {zero} else '
+                      '(-{one} if {0} < {zero} else {zero})))',
+             'cuda': '(({0} != {0}) ? {0} : (({type})(({0} > 0) - ({0} < 0))))'},
     'cast': {'numba': '{out}({0})', 'cuda': '(({out})({0}))'},
     'not_': {'numba': '(not {0})', 'cuda': '(!{0})'},
 }

@@ -66,3 +66,21 @@ def test_cross_validation_test_parts_partition_the_data():
         assert sorted(train[:] + test[:]) == BASE
     random_splits = get_cross_validation_datasets_random(BASE, 4, seed=3)
     assert sorted(sum((t[:] for _, t in random_splits), [])) == BASE
+
+
+def test_cross_validation_takes_chainers_keywords():
+    by_keyword = get_cross_validation_datasets(BASE, n_folds=3)
+    assert [t[:] for _, t in by_keyword] == [t[:] for _, t in
+                                            get_cross_validation_datasets(BASE, 3)]
+    random_splits = get_cross_validation_datasets_random(BASE, n_folds=2, seed=0)
+    # the permutation is numpy.random.RandomState(seed)'s, as in Chainer
+    order = numpy.random.RandomState(0).permutation(10)
+    assert random_splits[0][1][:] == [int(i) for i in order[5:]]
+    with pytest.warns(DeprecationWarning, match='use n_folds'):
+        assert len(get_cross_validation_datasets(BASE, n_fold=2)) == 2
+    with pytest.raises(TypeError, match='needs n_folds'):
+        get_cross_validation_datasets(BASE)
+    with pytest.raises(TypeError, match='unexpected keyword'):
+        get_cross_validation_datasets_random(BASE, 2, folds=3)
+    with pytest.raises(ValueError, match='n_folds must be >= 1'):
+        get_cross_validation_datasets(BASE, n_folds=0)
