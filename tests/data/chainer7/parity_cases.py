@@ -557,4 +557,13 @@ CASES = [
          [f(2, 3, 5, 5), f(2, 8, 3, 3, lo=-1.5, hi=1.5), f(4, 3, 2, 2), f(4)]),
     Case('DeformableConvolution2D', lambda ch, link, x: link(x), [f(2, 3, 5, 4)],
          link=lambda ch: _det_fill(_L(ch).DeformableConvolution2D(3, 2, 3, pad=1))),
+    # ---- sampling-filter initializers ----
+    Case('UpsamplingDeconvFilter', lambda ch, link, x: link(x), [f(1, 3, 3, 3)],
+         link=lambda ch: _L(ch).Deconvolution2D(
+             3, 3, 4, stride=2, pad=1, initialW=ch.initializers.UpsamplingDeconvFilter()),
+         check_init=True),
+    Case('DownsamplingConvFilter', lambda ch, link, x: link(x), [f(1, 2, 6, 6)],
+         link=lambda ch: _L(ch).Convolution2D(
+             2, 2, 3, stride=2, pad=1, initialW=ch.initializers.DownsamplingConvFilter()),
+         check_init=True),
 ]
