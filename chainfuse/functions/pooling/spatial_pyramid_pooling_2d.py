@@ -1,5 +1,6 @@
 import math
 
+from chainfuse.functions._util import v1_kwargs
 from chainfuse.functions.array.concat import concat
 from chainfuse.functions.pooling.max_pooling_2d import max_pooling_2d
 from chainfuse.ops import array as A
@@ -15,8 +16,7 @@ def spatial_pyramid_pooling_2d(x, pyramid_height, pooling=None, **kwargs):
         raise ValueError("spatial_pyramid_pooling_2d: pooling_class is not supported "
                          "anymore; use pooling='max'")
     if kwargs:
-        raise TypeError(f'spatial_pyramid_pooling_2d() got unexpected keyword argument(s) '
-                        f'{sorted(kwargs)}')
+        v1_kwargs('spatial_pyramid_pooling_2d', kwargs)
     if pooling != 'max':
         raise ValueError(f"spatial_pyramid_pooling_2d: only pooling='max' is supported, got "
                          f'{pooling!r}')

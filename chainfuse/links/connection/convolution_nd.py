@@ -2,6 +2,7 @@
 from chainfuse import functions as F
 from chainfuse import initializers
 from chainfuse.core.variable import Parameter
+from chainfuse.functions._util import v1_kwargs
 from chainfuse.functions.connection._nd import tuple_arg
 from chainfuse.links.connection import _args
 from chainfuse.links.link import Link
@@ -12,9 +13,11 @@ class NDLink(Link):
     first input when in_channels is None) and the bias; `w_shape` orders W's axes."""
 
     def __init__(self, ndim, in_channels, out_channels, ksize, stride, pad, nobias,
-                 initialW, initial_bias, dilate, groups):
+                 initialW, initial_bias, dilate, groups, kwargs=None):
         super().__init__()
         who = type(self).__name__
+        if kwargs:
+            v1_kwargs(who, kwargs)
         if ksize is None:
             out_channels, ksize, in_channels = in_channels, out_channels, None
         _args.size(who, 'in_channels', in_channels, optional=True)
@@ -54,9 +57,9 @@ class ConvolutionND(NDLink):
 
     def __init__(self, ndim, in_channels, out_channels, ksize=None, stride=1, pad=0,
                  nobias=False, initialW=None, initial_bias=None, cover_all=False, dilate=1,
-                 groups=1):
+                 groups=1, **kwargs):
         super().__init__(ndim, in_channels, out_channels, ksize, stride, pad, nobias,
-                         initialW, initial_bias, dilate, groups)
+                         initialW, initial_bias, dilate, groups, kwargs)
         self.cover_all = cover_all
 
     def w_shape(self, in_channels):

@@ -9,9 +9,9 @@ class DeconvolutionND(NDLink):
 
     def __init__(self, ndim, in_channels, out_channels, ksize=None, stride=1, pad=0,
                  nobias=False, outsize=None, initialW=None, initial_bias=None, dilate=1,
-                 groups=1):
+                 groups=1, **kwargs):
         super().__init__(ndim, in_channels, out_channels, ksize, stride, pad, nobias,
-                         initialW, initial_bias, dilate, groups)
+                         initialW, initial_bias, dilate, groups, kwargs)
         self.outsize = outsize
 
     def w_shape(self, in_channels):

@@ -7,6 +7,6 @@ class DilatedConvolution2D(Convolution2D):
     Chainer's positional order for `dilate` (W is (out, in, kh, kw))."""
 
     def __init__(self, in_channels, out_channels, ksize=None, stride=1, pad=0, dilate=1,
-                 nobias=False, initialW=None, initial_bias=None):
+                 nobias=False, initialW=None, initial_bias=None, **kwargs):
         super().__init__(in_channels, out_channels, ksize, stride, pad, nobias, initialW,
-                         initial_bias, dilate=dilate)
+                         initial_bias, dilate=dilate, **kwargs)
