@@ -20,6 +20,7 @@ import numpy
 
 from chainfuse import backend, function_hook
 from chainfuse.config import config
+from chainfuse.core.calls import local as _calls
 from chainfuse.core.tracing import local as _tracing
 from chainfuse.core.variable import Variable
 from chainfuse.ops import registry
@@ -49,6 +50,7 @@ class FunctionNode:
     inputs = None
     outputs = None
     rank = 0
+    call = None     # the user-facing function call that applied it (core/calls.py)
     _retained_inputs = None
     _retained_outputs = None
     _retained_output_data = None
@@ -90,6 +92,7 @@ class FunctionNode:
             self.inputs = tuple(x if isinstance(x, Variable) else Variable(x, requires_grad=False)
                                 for x in inputs)
             self.rank = max(x.rank for x in self.inputs)
+            self.call = _calls.call
             ret = tuple(Variable(y) for y in outputs)
             for i, y in enumerate(ret):
                 y.creator = self
@@ -100,6 +103,7 @@ class FunctionNode:
             if retain is not None:
                 self._retained_output_data = {i: outputs[i] for i in retain}
         if rec is not None:
+            self.call = _calls.call       # a trace draws function nodes too (recorder)
             rec.record(self, inputs, ret)
         return ret
 

@@ -5,16 +5,16 @@ through a permutation ``order``: its ``i``-th example is
 ``dataset[order[start + i]]`` (``dataset[start + i]`` without ``order``).  Nothing
 is copied.
 
-Random splits draw their permutation from chainfuse's generator (so
-`chainfuse.set_random_seed` fixes them) unless a ``seed`` is given, in which case
-``numpy.random.RandomState(seed).permutation`` is used: the same split Chainer
-makes for that seed.
+Random splits draw their permutation from ``numpy.random.RandomState(seed)``, as
+Chainer's do: a given ``seed`` makes the split Chainer makes for that seed, and
+``seed=None`` a fresh one each time, without drawing from numpy's global generator
+(so a split before building a model does not change its initial weights, as in
+Chainer).  Pass a seed for a repeatable split.
 """
 import warnings
 
 import numpy
 
-from chainfuse import random as cf_random
 from chainfuse.dataset.dataset_mixin import DatasetMixin
 
 
@@ -47,8 +47,6 @@ class SubDataset(DatasetMixin):
 
 
 def _permutation(n, seed):
-    if seed is None:
-        return cf_random.get_generator().permutation(n)
     return numpy.random.RandomState(seed).permutation(n)
 
 
