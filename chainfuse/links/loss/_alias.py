@@ -3,8 +3,9 @@
 `AliasSampler(probs).sample(shape)` draws int32 indices distributed as `probs`: one
 uniform number u per draw from the ``uniform`` random op (a fresh key per call, so a
 compiled model draws new samples on every replay), bucket ``k = floor(u * n)`` and, by
-the table built here, ``values[2k]`` or ``values[2k + 1]`` as ``u * n - k`` is below
-or above ``threshold[k]`` (the table construction is Chainer's WalkerAlias).
+the table of `chainfuse.utils.WalkerAlias`, ``values[2k]`` or ``values[2k + 1]`` as
+``u * n - k`` is below or above ``threshold[k]``.  (WalkerAlias's own ``sample`` draws
+from numpy's global generator, as Chainer's does, which a compiled plan cannot replay.)
 """
 import numpy
 
@@ -12,30 +13,7 @@ from chainfuse import random as cf_random
 from chainfuse.ops import array as A
 from chainfuse.ops import elementwise as E
 from chainfuse.ops import random as random_ops
-
-
-def alias_table(probs):
-    prob = numpy.array(probs, numpy.float32)
-    if prob.ndim != 1 or prob.size == 0 or (prob < 0).any() or prob.sum() <= 0:
-        raise ValueError('the sampling weights must be a non-empty 1-d list of non-negative '
-                         'numbers with a positive sum')
-    prob /= prob.sum()
-    n = len(prob)
-    threshold = numpy.empty(n, numpy.float32)
-    values = numpy.empty(n * 2, numpy.int32)
-    il = ir = 0
-    for p, i in sorted(zip(prob, range(n))):
-        p = p * n
-        while p > 1 and ir < il:
-            values[ir * 2 + 1] = i
-            p -= 1.0 - threshold[ir]
-            ir += 1
-        threshold[il] = p
-        values[il * 2] = i
-        il += 1
-    for i in range(ir, n):
-        values[i * 2 + 1] = 0
-    return threshold, values
+from chainfuse.utils.walker_alias import WalkerAlias
 
 
 class AliasSampler:
@@ -43,7 +21,8 @@ class AliasSampler:
     `probs` (see the module docstring)."""
 
     def __init__(self, probs):
-        self.threshold, self.values = alias_table(probs)
+        table = WalkerAlias(probs)
+        self.threshold, self.values = table.threshold, table.values
 
     def sample(self, shape, xp=numpy, device='@numpy'):
         n = len(self.threshold)

@@ -5,7 +5,7 @@ import pytest
 
 import chainfuse
 import chainfuse.links as L
-from chainfuse.links.loss._alias import AliasSampler, alias_table
+from chainfuse.links.loss._alias import AliasSampler
 
 
 def test_alias_sampler_draws_with_the_given_probabilities():
@@ -17,11 +17,11 @@ def test_alias_sampler_draws_with_the_given_probabilities():
     assert draws.dtype == numpy.int32
 
 
-def test_alias_table_rejects_bad_weights():
+def test_alias_sampler_rejects_bad_weights():
     with pytest.raises(ValueError, match='non-negative'):
-        alias_table([1.0, -1.0])
+        AliasSampler([1.0, -1.0])
     with pytest.raises(ValueError, match='non-empty'):
-        alias_table([])
+        AliasSampler([])
 
 
 def test_negative_sampling_draws_fresh_samples_eagerly_and_compiled():
