@@ -89,8 +89,7 @@ EXAMPLES = {
         'word2vec/train_word2vec.py', '--epoch 1 --batchsize 50 --unit 8 --window 2 '
         '--out-type hsm --test', True, None, []),
     'dcgan': ('dcgan/train_dcgan.py', '--epoch 1 --batchsize 4 --n_hidden 8', False, None,
-              ["StandardUpdater given a dict of optimizers without a 'main' one "
-               "(dcgan's {'gen': ..., 'dis': ...}), as Chainer's accepts"]),
+              []),
     'glance': ('glance/glance.py', '', True, _mushrooms, []),
 }
 
