@@ -40,6 +40,7 @@ import warnings
 
 import numpy
 
+from chainfuse.compiler.codegen import cpu_math
 from chainfuse.compiler.codegen.expr import NumbaPrinter, print_expr
 from chainfuse.utils import atomic_write
 
@@ -64,31 +65,6 @@ def _minimum(a, b):
     if a != a or a < b:
         return a
     return b
-
-
-# float32 tanh as a rational function (the approximation Eigen and XLA use): plain
-# arithmetic that LLVM vectorizes, unlike a call to libm's tanhf; max error ~3.3e-7.
-_T_CLAMP = numpy.float32(7.90531110763549805)
-_T_A = tuple(numpy.float32(c) for c in (
-    -2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11,
-    5.12229709037114e-08, 1.48572235717979e-05, 6.37261928875436e-04,
-    4.89352455891786e-03))
-_T_B = tuple(numpy.float32(c) for c in (
-    1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03,
-    4.89352518554385e-03))
-
-
-@numba.njit(inline='always')
-def _tanh_f32(x):
-    x = min(max(x, -_T_CLAMP), _T_CLAMP)
-    x2 = x * x
-    p = _T_A[0]
-    for c in _T_A[1:]:
-        p = x2 * p + c
-    q = _T_B[0]
-    for c in _T_B[1:]:
-        q = x2 * q + c
-    return x * p / q
 
 '''
 
@@ -222,7 +198,8 @@ class CpuKernel:
             lines.append(f'    a{i} = x{i}[{", ".join("0" * nd)}]')
         for group in self._loops(scalar):
             lines += self._loop(group, scalar)
-        return _PRELUDE + '\n'.join(lines) + '\n'
+        body = '\n'.join(lines) + '\n'
+        return _PRELUDE + cpu_math.helpers(body) + '\n\n' + body
 
     def _needs(self):
         """Per body temporary: the temporaries and inputs it is computed from."""
