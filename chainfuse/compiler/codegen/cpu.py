@@ -29,20 +29,21 @@ beside it (OpenBLAS threads spin between calls and a thread pool fights them).
 
 Sources are cached by content hash under ``CHAINFUSE_CACHE_DIR`` (default
 ``~/.cache/chainfuse``); Numba's own ``cache=True`` keeps the machine code next to
-them, so a second process does not recompile.  When Numba is missing or a kernel fails
-to compile, the group runs through `FusedOp.impl` (numpy, one op at a time).
+them, so a second process does not recompile.  Each entry is checked against recorded
+checksums before Numba loads it, and a corrupt one is deleted and rebuilt
+(`chainfuse.compiler.codegen.kernel_cache`).  float32 ``tanh`` is numpy's own algorithm
+(`chainfuse.compiler.codegen.cpu_math`), so kernels give eager's numbers.  When Numba
+is missing or a kernel fails to compile, the group runs through `FusedOp.impl` (numpy,
+one op at a time).
 """
 import hashlib
-import importlib.util
-import os
 import sys
 import warnings
 
 import numpy
 
-from chainfuse.compiler.codegen import cpu_math
+from chainfuse.compiler.codegen import cpu_math, kernel_cache
 from chainfuse.compiler.codegen.expr import NumbaPrinter, print_expr
-from chainfuse.utils import atomic_write
 
 PARALLEL_MIN_SIZE = 1 << 16
 MAX_STORES = 8          # per loop (see CpuKernel._loops)
@@ -65,14 +66,7 @@ def _minimum(a, b):
     if a != a or a < b:
         return a
     return b
-
 '''
-
-
-def cache_dir():
-    root = os.environ.get('CHAINFUSE_CACHE_DIR') or os.path.join(
-        os.path.expanduser('~'), '.cache', 'chainfuse')
-    return os.path.join(root, 'kernels')
 
 
 def numba_available():
@@ -271,10 +265,10 @@ class CpuKernel:
             return self
         try:
             _start_numba()
-            module = _load_module(self.op.name, self.key, self.source)
-            fn = getattr(module, self.op.name)
-            fn.compile(self._numba_signature())  # now, not at the first call
-            self.fn = fn
+            # compiled now, not at the first call
+            self.fn = kernel_cache.load_kernel(f'chainfuse_kernel_{self.op.name}_{self.key}',
+                                               self.source, self.op.name,
+                                               self._numba_signature())
         except Exception as e:  # a kernel that fails to build falls back to numpy
             self.fallback_reason = f'{type(e).__name__}: {e}'
             warnings.warn(f'chainfuse: kernel {self.op.name} failed to build with Numba; '
@@ -309,33 +303,3 @@ def _view(name, shape, collapsed):
         return name
     dims = ', '.join(str(n) for n in collapsed)
     return f'{name}.reshape(({dims}{"," if len(collapsed) == 1 else ""}))'
-
-
-_modules = {}
-
-
-def _load_module(name, key, source):
-    mod_name = f'chainfuse_kernel_{name}_{key}'
-    module = _modules.get(mod_name)
-    if module is not None:
-        return module
-    directory = cache_dir()
-    os.makedirs(directory, exist_ok=True)
-    path = os.path.join(directory, mod_name + '.py')
-    try:
-        with open(path, encoding='utf-8') as f:
-            ok = f.read() == source
-    except OSError:
-        ok = False
-    if not ok:  # missing or corrupt: (re)write it atomically
-        atomic_write(path, source)
-    spec = importlib.util.spec_from_file_location(mod_name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[mod_name] = module
-    try:
-        spec.loader.exec_module(module)
-    except Exception:
-        sys.modules.pop(mod_name, None)
-        raise
-    _modules[mod_name] = module
-    return module
