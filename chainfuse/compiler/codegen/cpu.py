@@ -6,8 +6,8 @@ source reads::
     @numba.njit(cache=True, nogil=True, error_model='numpy')
     def fused_add_maximum_1a2b3c4d(in0, in1, in2, out0):
         x0 = in0
-        x1 = in1.reshape((1, 512))
-        x2 = in2.reshape((1, 1))
+        x1 = _view(in1, (1, 512))
+        x2 = _view(in2, (1, 1))
         for i0 in range(64):
             for i1 in range(512):
                 a0 = x0[i0, i1]
@@ -18,7 +18,8 @@ source reads::
                 out0[i0, i1] = t1
 
 Arguments keep their own shapes (they must be C-contiguous); the kernel views each at
-the group's rank, and a broadcast dimension is indexed with 0.  Adjacent dimensions
+the group's rank (`_view`: a reshape whose strides LLVM sees as constants, see the
+prelude), and a broadcast dimension is indexed with 0.  Adjacent dimensions
 that every input treats alike are collapsed first, so an all-dense group is a single
 flat loop.  Loop bounds are constants: a kernel is compiled for one shape.  Each
 temporary is cast to its dtype, so float32 stays float32.  Every input element is
@@ -52,6 +53,49 @@ MAX_ARRAYS = 16
 _PRELUDE = '''import math
 import numpy
 import numba
+
+try:    # a C-contiguous array seen at another shape, strides computed here
+    from numba.core import cgutils as _cgutils, types as _types
+    from numba.core.imputils import impl_ret_borrowed as _borrowed
+    from numba.extending import intrinsic as _intrinsic
+    from numba.np.arrayobj import make_array as _make_array, populate_array as _populate
+
+    @_intrinsic
+    def _c_view(typingctx, arr, shape):
+        ndim = len(shape)
+        ret = _types.Array(arr.dtype, ndim, 'C')
+
+        def codegen(context, builder, sig, args):
+            src = _make_array(sig.args[0])(context, builder, args[0])
+            dst = _make_array(ret)(context, builder)
+            dims = _cgutils.unpack_tuple(builder, args[1], ndim)
+            step = context.get_constant(_types.intp, context.get_abi_sizeof(
+                context.get_data_type(arr.dtype)))
+            itemsize, strides = step, []
+            for d in reversed(dims):
+                strides.insert(0, step)
+                step = builder.mul(step, d)
+            _populate(dst, data=src.data, shape=dims, strides=strides, itemsize=itemsize,
+                      meminfo=src.meminfo, parent=src.parent)
+            return _borrowed(context, builder, ret, dst._getvalue())
+        return ret(arr, shape), codegen
+except ImportError:     # Numba's internals moved: reshape (Numba's stride helper)
+    @numba.njit(inline='always')
+    def _c_view(arr, shape):
+        return arr.reshape(shape)
+
+
+@numba.njit(inline='always')
+def _view(arr, shape):
+    """`arr` at `shape` (same size).  Numba's reshape computes the strides in a C
+    helper, opaque to LLVM, which then cannot vectorize a loop that also reads a table
+    (the float32 tanh): this view's strides are constants."""
+    size = 1
+    for n in shape:
+        size *= n
+    if arr.size != size:
+        raise ValueError('chainfuse kernel: an argument has the wrong size')
+    return _c_view(arr, shape)
 
 
 @numba.njit(inline='always')
@@ -183,10 +227,11 @@ class CpuKernel:
                       set(self.inplace.values()))
         scalar = {i for i in used if 'i' not in self.in_patterns[i]}
         for i in used:
-            lines.append(f'    x{i} = {_view(f"in{i}", op.in_avals[i].shape, self.in_shapes[i])}')
+            view = _view_source(f'in{i}', op.in_avals[i].shape, self.in_shapes[i])
+            lines.append(f'    x{i} = {view}')
         for k in range(op.n_outputs):
             target = f'x{self.inplace[k]}' if k in self.inplace else \
-                _view(f'out{k}', op.shape, self.loop_shape)
+                _view_source(f'out{k}', op.shape, self.loop_shape)
             lines.append(f'    y{k} = {target}')
         for i in sorted(scalar):            # loop invariants: loaded once
             lines.append(f'    a{i} = x{i}[{", ".join("0" * nd)}]')
@@ -297,9 +342,9 @@ class CpuKernel:
         return out
 
 
-def _view(name, shape, collapsed):
+def _view_source(name, shape, collapsed):
     """Source viewing array `name` of `shape` at the kernel's collapsed rank."""
     if tuple(shape) == tuple(collapsed):
         return name
     dims = ', '.join(str(n) for n in collapsed)
-    return f'{name}.reshape(({dims}{"," if len(collapsed) == 1 else ""}))'
+    return f'_view({name}, ({dims}{"," if len(collapsed) == 1 else ""}))'
