@@ -54,6 +54,10 @@ def test_python_block_runs(index, tmp_path, monkeypatch, capsys):
 def test_shell_block_commands_exist_and_parse(index):
     venvs = set()
     for words in commands(blocks('sh')[index]):
+        while re.fullmatch(r'[A-Z_]+=\S*', words[0]):       # VAR=value before a command
+            name = words.pop(0).split('=')[0]
+            assert name.startswith('CHAINFUSE_') and _read_by_chainfuse(name), \
+                f'{name}: not an environment variable chainfuse reads'
         program, args = words[0], words[1:]
         if program == 'python' and args[:2] == ['-m', 'venv']:
             venvs.add(args[-1])
@@ -70,6 +74,16 @@ def test_shell_block_commands_exist_and_parse(index):
         else:
             assert program.split('/')[0] in venvs, \
                 f'{program}: neither python nor a program of a virtualenv made above'
+
+
+def _read_by_chainfuse(name):
+    for folder, _, files in os.walk(os.path.join(ROOT, 'chainfuse')):
+        for f in files:
+            if f.endswith('.py'):
+                with open(os.path.join(folder, f), encoding='utf-8') as fh:
+                    if f"'{name}'" in fh.read():
+                        return True
+    return False
 
 
 def check_python(args):
@@ -102,3 +116,11 @@ def check_pip(args):
         match = re.fullmatch(r'\.\[(.*)\]', arg)
         if match:
             assert set(match.group(1).split(',')) <= extras, f'{arg}: extras are {extras}'
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    test_blocks = [b.strip() for b in blocks('sh') if 'pytest' in b]
+    assert len(test_blocks) == 1, 'one README block holds the test command'
+    with open(os.path.join(ROOT, '.ci', 'run'), encoding='utf-8') as f:
+        lines = [line.strip() for line in f if line.strip() and not line.startswith('#')]
+    assert lines[-1] == test_blocks[0]

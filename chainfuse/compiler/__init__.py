@@ -1,6 +1,7 @@
 """The compiler: traced Graph -> optimized, differentiated, fused Plans
-(see chainfuse.compiler.pipeline for the pass list)."""
+(``print(chainfuse.compiler.PASSES)`` shows the pass list; see
+chainfuse.compiler.pipeline)."""
 from chainfuse.compiler.pipeline import (  # noqa: F401
-    CLEANUP, CompileReport, compile_inference, compile_training, run_passes)
+    PASSES, CompileReport, Pass, Unit, compile_inference, compile_training)
 from chainfuse.compiler.plan import Plan  # noqa: F401
 from chainfuse.compiler.kernel import FusedOp  # noqa: F401

@@ -12,13 +12,11 @@ Every graph value gets a slot (``v<id>`` in the executor); every node becomes on
   write into;
 - anything else: mode ``'call'`` of the op's ``impl``.
 
-The three back-end stages, in order, are `lower`, `chainfuse.compiler.memory.plan_memory`
-and `chainfuse.compiler.executor.build` (each also importable from here).
+Lowering is the first of the pipeline's three back-end passes: ``lower``, then
+``plan_memory`` (`chainfuse.compiler.memory`) and ``build`` (`chainfuse.compiler.executor`).
 """
 from chainfuse.compiler.backends import select_backend
-from chainfuse.compiler.executor import build  # noqa: F401  (the stages, in one place)
 from chainfuse.compiler.kernel import FusedOp
-from chainfuse.compiler.memory import plan_memory  # noqa: F401
 from chainfuse.compiler.plan import Plan, Step
 from chainfuse.ops.registry import CONV, ELEMENTWISE, LINALG
 

@@ -152,6 +152,55 @@ class Plan:
             lines.append('  kernel ' + k.op.describe().replace('\n', '\n  ') + note)
         return '\n'.join(lines)
 
+    def verify(self):
+        """Checks the plan's invariants: every step reads slots written before it (or
+        inputs), writes each slot once, targets buffers that exist, frees only slots it
+        reads; every output slot is written.  Raises IRError naming the step."""
+        from chainfuse.tracer.ir import IRError
+        written = set(self.slot_of[v.id] for v in self.graph.inputs)
+        for i, step in enumerate(self.steps):
+            where = f'plan {self.graph.name} step {i} ({step.label})'
+            for s in step.ins:
+                if s not in written:
+                    raise IRError(f'{where}: reads {self.slot_names[s]} before it is written')
+            for s in step.outs:
+                if s in written:
+                    raise IRError(f'{where}: writes {self.slot_names[s]} a second time')
+                written.add(s)
+            for target in step.buffers or ():
+                if target is not None and target[0] == 'buf' and \
+                        not 0 <= target[1] < len(self.buffer_avals):
+                    raise IRError(f'{where}: writes buffer {target[1]}, which the plan '
+                                  f'does not own ({len(self.buffer_avals)} buffers)')
+            if not set(step.frees) <= set(step.ins):
+                raise IRError(f'{where}: frees a slot it does not read')
+        for s in self.output_slots:
+            if s not in written:
+                raise IRError(f'plan {self.graph.name}: output {self.slot_names[s]} is '
+                              'never written')
+        return self
+
+    def dot_part(self, title):
+        """(title, graph, node label, clusters) of this plan for `graphs_to_dot`: each
+        fused kernel a cluster labelled with its ops."""
+        g = self.graph
+        clusters = {f'n{n.id}': (n.op.name, [n.id]) for n in g.nodes
+                    if getattr(n.op, 'is_fused', False)}
+
+        def label(node):
+            if getattr(node.op, 'is_fused', False):
+                ops = '\\n'.join(f't{j} = {op.name}' for op, _, _, j in node.op.body)
+                outs = ', '.join(str(a) for a in node.op.out_avals)
+                return f'{node.op.name}\\n{ops}\\n-> {outs}'
+            return node.op.name
+        return (title, g, label, clusters)
+
+    def to_dot(self):
+        """DOT of the plan's graph with each fused kernel drawn as a cluster of its ops."""
+        from chainfuse.tracer.dot import graph_to_dot
+        _, g, label, clusters = self.dot_part(self.graph.name)
+        return graph_to_dot(g, node_label=label, clusters=clusters)
+
     def _describe_target(self, where):
         if where is None:
             return 'fresh'

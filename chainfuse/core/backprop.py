@@ -8,6 +8,7 @@ contributions from several consumers are summed.
 import heapq
 
 from chainfuse.config import using_config
+from chainfuse.core.tracing import local as _tracing
 from chainfuse.core.variable import Variable
 
 
@@ -47,7 +48,15 @@ class _Grads:
 
 def _run(outputs, grad_outputs, retain_grad, double, want=None, loss_scale=None):
     """Walks the graph back from `outputs`.  Leaf grads accumulate into `.grad` unless
-    `want` (a list of Variables) is given, in which case their grads are returned."""
+    `want` (a list of Variables) is given, in which case their grads are returned.
+    While a call is traced, the tracer derives the gradients instead (one walk for
+    every compiled backward: `chainfuse.tracer.reverse`)."""
+    tracer = _tracing.tracer
+    if tracer is not None:
+        done, result = tracer.backward(outputs, grad_outputs, retain_grad, double, want,
+                                       loss_scale)
+        if done:
+            return result
     grads = _Grads()
     heap = []
     seen = set()

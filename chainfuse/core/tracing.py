@@ -20,6 +20,11 @@ where                       method
 ``reporter.report``         ``on_report(values, observer)``; True: taken
 ``step_ops`` (optimizers)   ``on_hyper(arrays, update_rule)``
 ``Link.__setattr__``        ``on_attr_write(link, name, value)`` (value None: del)
+``backward()``, ``grad()``  ``backward(outputs, grads, retain_grad, double,
+                            want, loss_scale)``: ``(True, result)`` when the
+                            tracer derived the gradients itself (the Recorder:
+                            by the IR's reverse walk), ``(False, None)`` to let
+                            eager's graph walk run
 ==========================  ====================================================
 
 The defaults below do nothing (values pass through), so a tracer overrides what it
@@ -62,6 +67,9 @@ class Tracer:
 
     def on_attr_write(self, link, name, value):
         pass
+
+    def backward(self, outputs, grad_outputs, retain_grad, double, want, loss_scale):
+        return False, None
 
 
 class _Local(threading.local):

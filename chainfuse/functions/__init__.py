@@ -12,3 +12,4 @@ from chainfuse.functions.loss import *  # noqa: F401,F403
 from chainfuse.functions.evaluation import *  # noqa: F401,F403
 from chainfuse.functions.noise import *  # noqa: F401,F403
 from chainfuse.functions.normalization import *  # noqa: F401,F403
+from chainfuse.functions.rnn import *  # noqa: F401,F403

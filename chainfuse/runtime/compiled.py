@@ -18,8 +18,6 @@ Calling a compiled Link:
 """
 import functools
 
-import numpy
-
 from chainfuse.config import config
 from chainfuse.core.function_node import FunctionNode
 from chainfuse.core.variable import Variable
@@ -139,7 +137,7 @@ class LinkCall:
         entry = Entry(tr, compiled, plans, 'training' if training else 'inference',
                       None, 0.0)
         entry.training = training
-        entry.xp = numpy
+        entry.xp = plans[0].xp                # the backend's array module
         entry.result_avals = [v.aval for v, k, _ in g.outputs if k == 'result']
         entry.kinds = [k for _, k, _ in plans[0].graph.outputs]
         entry.split = functools.partial(_split, entry.kinds)

@@ -100,26 +100,6 @@ def explain(compiled, *args, source=False, **kwargs):
     return Explanation(state, source)
 
 
-def _plan_part(title, plan):
-    g = plan.graph
-    clusters = {f'n{n.id}': (n.op.name, [n.id]) for n in g.nodes
-                if getattr(n.op, 'is_fused', False)}
-
-    def label(node):
-        if getattr(node.op, 'is_fused', False):
-            ops = '\\n'.join(f't{j} = {op.name}' for op, _, _, j in node.op.body)
-            outs = ', '.join(str(a) for a in node.op.out_avals)
-            return f'{node.op.name}\\n{ops}\\n-> {outs}'
-        return node.op.name
-    return (title, g, label, clusters)
-
-
-def plan_dot(plan):
-    """DOT of a plan's graph with each fused kernel drawn as a cluster of its ops."""
-    _, g, label, clusters = _plan_part(plan.graph.name, plan)
-    return graph_to_dot(g, node_label=label, clusters=clusters)
-
-
 def latest_entry(compiled):
     """The compiled entry used last (the trace behind the latest call), or None."""
     state = _state(compiled)
@@ -135,7 +115,7 @@ def graph_dumps(compiled):
         return {}
     plans = getattr(entry, 'plans', None) or []
     titles = ['forward', 'backward'] if len(plans) == 2 else ['step']
-    parts = [_plan_part(f'{t}: {p.graph.name}', p) for t, p in zip(titles, plans)]
+    parts = [p.dot_part(f'{t}: {p.graph.name}') for t, p in zip(titles, plans)]
     return {'cg_traced.dot': graph_to_dot(entry.trace.graph),
             'cg_plan.dot': graphs_to_dot(f'{entry.trace.graph.name}_plan', parts)}
 
@@ -156,7 +136,7 @@ def dump(compiled, directory):
         titles = ['forward', 'backward'] if training else ['plan']
         for name, plan in zip(titles, entry.plans):
             atomic_write(f'{base}-{name}-plan.txt', str(plan))
-            atomic_write(f'{base}-{name}-plan.dot', plan_dot(plan))
+            atomic_write(f'{base}-{name}-plan.dot', plan.to_dot())
             written.append(f'{base}-{name}-plan.dot')
         # the pipeline once more with dumps on: NN-<stage>-<pass>.txt/.dot per pass
         recompile = compile_training if training else compile_inference

@@ -25,13 +25,15 @@ import sys
 import numpy
 
 from chainfuse import backend
+from chainfuse.config import using_config
 from chainfuse.core import tracing
-from chainfuse.core.function_node import OpNode
+from chainfuse.core.function_node import FunctionNode, OpNode
 from chainfuse.core.variable import Parameter, Variable
 from chainfuse.ops import array as array_ops
 from chainfuse.ops.registry import Aval
 from chainfuse.tracer.errors import GraphBreak, TraceError, is_user_file, user_location
 from chainfuse.tracer.ir import Graph
+from chainfuse.tracer.reverse import backward_of
 
 DYNAMIC_KINDS = ('data', 'param', 'persistent', 'rng', 'hyper')
 
@@ -403,6 +405,11 @@ class Recorder(tracing.Tracer):
         self._var_values = {}     # id(Variable) -> Value
         self._array_values = {}   # id(array) -> Value
         self._keep = []           # keeps mapped objects alive so ids stay unique
+        self._arrays = {}         # Value id -> the array the trace computed for it
+        self._vars_of = {}        # Value id -> the Variables bound to it
+        self._leaf_of = {}        # input Value id -> the Variable it was made from
+        self._grad_vars = {}      # Value id -> the Variable a traced backward reads
+        self._walking = False     # a traced backward's reverse walk is running
         self._dynamic = set()     # ids of Values that depend on non-constant inputs
         self._grad_memo = {}      # Value id -> whether it depends on an input needing grad
         self._cuts = {}           # id(Variable) -> (Variable, its stop_gradient Value)
@@ -450,8 +457,10 @@ class Recorder(tracing.Tracer):
 
     def bind_variable(self, var, value):
         self._bind(var, value, self._var_values)
+        self._vars_of.setdefault(value.id, []).append(var)
         if var._data is not None:
             self._bind(var._data, value, self._array_values)
+            self._arrays.setdefault(value.id, var._data)
 
     def add_input(self, obj, kind, name, source=None):
         data = obj._data if isinstance(obj, Variable) else obj
@@ -461,9 +470,16 @@ class Recorder(tracing.Tracer):
             self._dynamic.add(v.id)
         if isinstance(obj, Variable):
             v.requires_grad = obj.requires_grad and kind in ('data', 'param')
+            self._leaf_of[v.id] = obj
             self.bind_variable(obj, v)
         else:
             self._bind(obj, v, self._array_values)
+            self._arrays[v.id] = obj
+            if kind == 'param' and source is not None and source[0] == 'param':
+                # a parameter registered by its array (a traced training step): the
+                # Parameter is the leaf its gradient goes to
+                v.requires_grad = source[1].requires_grad
+                self._leaf_of[v.id] = source[1]
         self.input_sources[v.id] = source
         return v
 
@@ -594,16 +610,24 @@ class Recorder(tracing.Tracer):
 
     def _cut(self, x, v, loc):
         """A Variable without a creator standing for a value computed in the trace
-        (``Variable(h.array)``, ``h.unchain()``, a result of ``no_backprop_mode``) is a
-        leaf to eager backprop: no gradient flows back through it.  The graph reads it
-        through ``stop_gradient``, so the compiler's autodiff stops there too."""
-        if v.producer is None or not isinstance(x, Variable) or x.creator is not None \
-                or not self._depends_on_grad(v):
+        (``Variable(h.array)``, ``h.unchain()``, a result of ``no_backprop_mode``), or
+        for an input it was not made from (``Variable(W.array)`` beside the Parameter
+        ``W``), is a leaf of its own to eager backprop: no gradient flows back through
+        it.  The graph reads it through ``stop_gradient``, so the compiler's reverse
+        walk stops there too (and a traced ``backward()`` gives the Variable its own
+        gradient)."""
+        if not isinstance(x, Variable) or x.creator is not None or self._walking:
+            return v            # (the reverse walk's ops read the IR's values as they are)
+        if v.producer is None:
+            if not v.requires_grad or self._leaf_of.get(v.id) is x:
+                return v
+        elif not self._depends_on_grad(v):
             return v
         cut = self._cuts.get(id(x))
         if cut is None:
             node = self.graph.add_node(array_ops.stop_gradient, [v], {}, [v.aval], loc)
             cut = self._cuts[id(x)] = (x, node.outputs[0])
+            self._arrays[cut[1].id] = self._arrays.get(v.id, x._data)
             if v.id in self._dynamic:
                 self._dynamic.add(cut[1].id)
         return cut[1]
@@ -632,6 +656,13 @@ class Recorder(tracing.Tracer):
         return memo[v.id]
 
     def _record_opaque(self, node, outputs, loc):
+        if outputs and outputs[0].creator is node and \
+                type(node).backward is not FunctionNode.backward:
+            raise GraphBreak(
+                f'{node.label} is a FunctionNode with a backward of its own on the backprop '
+                'path; compiled gradients come from the registry ops\' vjp rules, so '
+                f'{node.label}.backward would be bypassed.  Build it from F.* functions, '
+                'or call it under chainfuse.no_backprop_mode()', loc)
         for y in outputs:
             v = self._array_values.get(id(y._data))
             if v is None and isinstance(y._data, TracedArray) and y._data._recorder is self:
@@ -802,6 +833,71 @@ class Recorder(tracing.Tracer):
     def on_attr_write(self, link, name, value):
         if self.watcher is not None:
             self.watcher.on_write(link, name, value)
+
+    # ---- backward() and grad() inside the traced call ----
+    def backward(self, outputs, grad_outputs, retain_grad, double, want, loss_scale):
+        """The gradients of a traced ``backward()`` or ``chainfuse.grad()``, from the
+        IR's reverse walk (`chainfuse.tracer.reverse`, the walk of the compiler's
+        autodiff too) over what was recorded so far.  It runs on the arrays the trace
+        computed, so the rules' ops compute the gradients the rest of the call reads
+        and are recorded.  The gradients then land where eager's walk puts them:
+        accumulated into each leaf's ``.grad`` (the Variable an input was made from, a
+        creator-less Variable over a traced value), into intermediates' with
+        ``retain_grad``, or returned for ``grad(outputs, inputs)``."""
+        if self.abstract or not self.active:
+            return False, None
+        loc = user_location(3)
+        seeds = []
+        for y, gy in zip(outputs, grad_outputs):
+            if loss_scale is not None:
+                gy = gy * loss_scale
+            seeds.append((self.value_of(y, 'the output backward() starts from'), gy))
+        if want is not None:
+            targets = [self._var_values.get(id(w)) for w in want]
+            wrt = [v for v in targets if v is not None]
+        else:
+            wrt = [v for v in self.graph.inputs if v.requires_grad]
+            wrt += [cut for _, cut in self._cuts.values()]
+        self._walking = True
+        try:
+            with using_config('enable_backprop', double):
+                grads = backward_of(list(self.graph.nodes), seeds, wrt, self._grad_variable)
+        finally:
+            self._walking = False
+        if want is not None:
+            return True, [None if v is None else grads.get(v.id) for v in targets]
+        leaves = [(self._leaf_of.get(v.id), v) for v in self.graph.inputs if v.requires_grad]
+        for x, v in leaves + list(self._cuts.values()):
+            g = grads.get(v.id)
+            if g is None or x is None or not x.requires_grad:
+                continue
+            if x.creator is not None:
+                raise GraphBreak(f'backward() reaches {v.name}, '
+                                 'a Variable computed before the traced call: eager '
+                                 'backprop would continue into the graph that made it, '
+                                 'outside the trace. Unchain it first (unchain_backward)',
+                                 loc)
+            x.grad_var = g if x.grad_var is None else x.grad_var + g
+        if retain_grad:
+            for vid, g in grads.items():
+                for y in self._vars_of.get(vid, ()):
+                    if y.creator is not None:
+                        y.grad_var = g
+        return True, None
+
+    def _grad_variable(self, value):
+        """A Variable holding the array the trace computed for `value`, bound to it: what
+        a vjp rule in a traced backward reads for the value (the value itself, never a
+        leaf of its own: `_cut` adds no stop_gradient while the walk runs)."""
+        var = self._grad_vars.get(value.id)
+        if var is None:
+            # requiring grad where the value does, so that with double backprop the
+            # rule's results have creators, as eager's do
+            var = Variable(self._arrays[value.id],
+                           requires_grad=self._depends_on_grad(value))
+            self.bind_variable(var, value)
+            self._grad_vars[value.id] = var
+        return var
 
     def on_report(self, values, observer):
         """Reported values become graph outputs, reported again after every replay."""

@@ -54,6 +54,7 @@ def test_the_cuda_slot_is_registered_and_says_it_is_not_built():
 
 
 def test_auto_picks_numba_for_numpy_arrays_when_numba_is_installed(monkeypatch):
+    monkeypatch.delenv('CHAINFUSE_BACKEND', raising=False)
     x = numpy.ones(3, 'float32')
     want = 'numba' if numba_available() else 'numpy'
     assert select_backend([x]).name == want
@@ -63,6 +64,18 @@ def test_auto_picks_numba_for_numpy_arrays_when_numba_is_installed(monkeypatch):
     with pytest.raises(BackendUnavailableError, match="backend='numba' was requested but "
                                                       'numba is not installed'):
         select_backend([x], 'numba')
+
+
+def test_chainfuse_backend_sets_what_auto_picks(monkeypatch):
+    x = numpy.ones(3, 'float32')
+    monkeypatch.setenv('CHAINFUSE_BACKEND', 'numpy')
+    assert select_backend([x]).name == 'numpy'
+    assert select_backend([x], 'numba').name == 'numba'        # an explicit name wins
+    plan = Plan(_mlp_graph())
+    assert plan.backend == 'numpy' and all(k.fn is None for k in plan.kernels)
+    monkeypatch.setenv('CHAINFUSE_BACKEND', 'tpu')
+    with pytest.raises(ValueError, match="unknown backend 'tpu'"):
+        select_backend([x])
 
 
 def test_backend_argument_is_checked_against_the_arrays_module(monkeypatch):

@@ -1,5 +1,6 @@
 """Codegen: generated CUDA of every fused kernel in the zoo compiles with nvcc; pass dumps;
-plans report their memory.  (The CPU kernel cache: test_kernel_cache.py.)"""
+plans report their memory; Numba kernels keep NaN and infinities as numpy does.  (The CPU
+kernel cache: test_kernel_cache.py.)"""
 import shutil
 import subprocess
 import sys
@@ -99,3 +100,14 @@ def test_numba_linear_algebra_still_works_after_kernels_start_numba():
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ['27.0', 'True']
+
+
+@pytest.mark.parametrize('op', [E.floor, E.ceil, E.sign, E.maximum])
+def test_numba_kernels_keep_nan_and_infinities_as_numpy(op):
+    # math.floor/ceil in Numba return int64 (NaN -> -2**63); sign(NaN) is NaN
+    x = numpy.array([numpy.nan, numpy.inf, -numpy.inf, -0.0, 1.5, -1.5], 'float32')
+    args = [x, x[::-1].copy()] if op is E.maximum else [x]
+    compiled = compile_training(trace(lambda *a: op(*a) * 1.0, *args).graph,
+                                backend='numba')
+    assert compiled.forward_plan.kernels[0].fn is not None
+    numpy.testing.assert_array_equal(compiled.forward_plan(*args)[0], op.impl(numpy, *args))

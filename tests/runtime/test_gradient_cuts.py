@@ -1,5 +1,7 @@
 """Where eager backprop stops (a Variable without a creator), compiled gradients stop
-too: Variable(h.array), h.unchain() and no_backprop_mode inside a traced forward."""
+too: Variable(h.array), h.unchain() and no_backprop_mode inside a traced forward, and a
+Variable made from a parameter's array beside the parameter itself -- in a compiled
+call (compile) and in a compiled training step (compile_step) alike."""
 import warnings
 
 import numpy
@@ -32,6 +34,10 @@ class Model(chainfuse.Chain):
                 h = F.tanh(h)
         elif self.mode == 'partial':          # one path cut, one path kept
             h = h + chainfuse.Variable(h.array)
+        elif self.mode == 'param_rewrap':     # W through l1, and W's array as a leaf
+            h = h + F.linear(x, chainfuse.Variable(self.l1.W.array))
+        elif self.mode == 'param_numpy':      # numpy on W's array: no gradient to W
+            h = h + F.linear(x, chainfuse.Variable(numpy.tanh(self.l1.W.array)))
         return F.sum(self.l2(h) ** 2)
 
 
@@ -51,8 +57,11 @@ def _run(mode, compiled):
     return float(y.array), grads
 
 
-@pytest.mark.parametrize('mode', ['rewrap', 'rewrap_numpy', 'unchain', 'no_backprop',
-                                  'partial'])
+MODES = ['rewrap', 'rewrap_numpy', 'unchain', 'no_backprop', 'partial', 'param_rewrap',
+         'param_numpy']
+
+
+@pytest.mark.parametrize('mode', MODES)
 def test_compiled_gradients_stop_where_eager_ones_do(mode):
     with warnings.catch_warnings():
         warnings.simplefilter('error')
@@ -64,5 +73,35 @@ def test_compiled_gradients_stop_where_eager_ones_do(mode):
             assert grads_c[path] is None, path
         else:
             numpy.testing.assert_allclose(grads_c[path], g, rtol=1e-4, atol=1e-6)
-    if mode != 'partial':
+    if mode not in ('partial', 'param_rewrap', 'param_numpy'):
         assert grads_e['/l1/W'] is None
+
+
+def _run_steps(mode, compiled):
+    model = Model(mode)
+    model.l1.W.array[...] = numpy.linspace(-1, 1, 12, dtype=numpy.float32).reshape(4, 3)
+    model.l2.W.array[...] = 0.2
+    opt = chainfuse.optimizers.MomentumSGD(lr=0.05)
+    opt.setup(model)
+    step = chainfuse.compile_step(opt, fallback='raise') if compiled else \
+        (lambda x: opt.update(model, x))
+    x = numpy.random.RandomState(0).rand(5, 3).astype(numpy.float32)
+    for _ in range(4):
+        step(x)
+    return {path: p.array.copy() for path, p in model.namedparams()}, \
+        {path: None if p.grad is None else p.grad.copy() for path, p in model.namedparams()}
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_compiled_steps_stop_where_eager_ones_do(mode):
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        params_e, grads_e = _run_steps(mode, False)
+        params_c, grads_c = _run_steps(mode, True)
+    for path, a in params_e.items():
+        numpy.testing.assert_allclose(params_c[path], a, rtol=1e-5, atol=1e-6, err_msg=path)
+        if grads_e[path] is None:
+            assert grads_c[path] is None, path
+        else:
+            numpy.testing.assert_allclose(grads_c[path], grads_e[path], rtol=1e-4,
+                                          atol=1e-6, err_msg=path)

@@ -7,10 +7,15 @@ In order of preference for ``backend='auto'``::
     cuda    cupy arrays -- the slot issue 15 fills; raises until then
 
 `select_backend(arrays, backend)` picks one: a name (or a `Backend`) is looked up and
-checked against the arrays' module; ``'auto'`` takes the first available backend, in
-the order above, whose array module is the arrays' (numpy when there are none).  A new
+checked against the arrays' module; ``'auto'`` takes the backend named by the
+``CHAINFUSE_BACKEND`` environment variable when it runs on the arrays' module (so
+``CHAINFUSE_BACKEND=numpy`` runs every CPU plan as numpy calls, as CI does for a second
+pass over the compiler tests), else the first available backend, in the order above,
+whose array module is the arrays' (numpy when there are none).  A new
 backend is a module with a `Backend` subclass, and one `register_backend` call.
 """
+import os
+
 from chainfuse import backend as array_backend
 from chainfuse.compiler.backends.base import Backend, BackendUnavailableError  # noqa: F401
 from chainfuse.compiler.backends.cuda import CudaBackend
@@ -60,6 +65,11 @@ def select_backend(arrays=(), backend='auto'):
             raise ValueError(f'backend {chosen.name!r} runs on {chosen.array_module} arrays, '
                              f'but the inputs are {module} arrays')
         return chosen
+    default = os.environ.get('CHAINFUSE_BACKEND', 'auto') or 'auto'
+    if default != 'auto':
+        chosen = get_backend(default)     # an unknown name is an error, not ignored
+        if chosen.array_module == module:
+            return chosen
     for candidate in BACKENDS.values():
         if candidate.auto and candidate.array_module == module and candidate.available():
             return candidate

@@ -6,15 +6,17 @@ For the bias + ReLU group of a Linear layer the generated kernel is::
     out_params: float32 out0
     operation:
         const float t0 = (in0 + in1);
-        const float t1 = max(t0, in2);
+        const float t1 = ((t0 != t0 || t0 > in2) ? t0 : in2);
         out0 = t1;
     name: chainfuse_fused_add_maximum_1a2b3c4d
 
 CuPy broadcasts the inputs to the output shape, so ``broadcast_to`` needs no code (its
 ``expr`` is ``'{0}'``).
-Literals are typed (``((float)0.5)``), so float32 stays float32.  Without a GPU the
+Literals are typed (``((float)0.5)``), so float32 stays float32; ``maximum`` propagates
+NaN as numpy's does (CUDA's ``max`` is ``fmaxf``, which drops it).  Without a GPU the
 same source is compile-checked by `nvcc_check` (a standalone ``__global__`` wrapper
-around the operation, compiled with ``nvcc -c``).
+around the operation, compiled with ``nvcc -c``), and compiled for the host inside
+CuPy's wrapping and run on numpy arrays by `chainfuse.compiler.codegen.cuda_host`.
 """
 import hashlib
 import os
@@ -24,9 +26,8 @@ import tempfile
 
 from chainfuse.compiler.codegen.expr import CUDA_TYPES, CudaPrinter, print_expr
 
-_CUPY_TYPE = {'float16': 'float16', 'float32': 'float32', 'float64': 'float64',
-              'bool': 'bool', 'int32': 'int32', 'int64': 'int64', 'uint8': 'uint8',
-              'uint64': 'uint64', 'int8': 'int8'}
+# the type names of in_params/out_params: CuPy reads numpy's dtype names
+_CUPY_TYPE = {name: name for name in CUDA_TYPES}
 
 
 class CudaKernelSource:

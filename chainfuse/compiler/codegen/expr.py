@@ -19,7 +19,8 @@ _CMPOPS = {ast.Lt: '<', ast.LtE: '<=', ast.Gt: '>', ast.GtE: '>=', ast.Eq: '==',
 
 CUDA_TYPES = {'float16': 'float16', 'float32': 'float', 'float64': 'double', 'bool': 'bool',
               'int8': 'signed char', 'int16': 'short', 'int32': 'int', 'int64': 'long long',
-              'uint8': 'unsigned char', 'uint32': 'unsigned int', 'uint64': 'unsigned long long'}
+              'uint8': 'unsigned char', 'uint16': 'unsigned short', 'uint32': 'unsigned int',
+              'uint64': 'unsigned long long'}
 
 
 class ExprError(ValueError):

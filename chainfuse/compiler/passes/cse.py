@@ -16,9 +16,7 @@ def cse(graph):
             if key in consts:
                 rw.map[v.id] = consts[key]
                 continue
-        nv = rw.dst.add_input(v.aval, v.kind, v.name, const=v.const)
-        nv.requires_grad = v.requires_grad
-        rw.map[v.id] = nv
+        nv = rw.copy_input(v)
         if v.kind == 'const' and v.const is not None and v.const.size <= 4096:
             consts[(v.aval, _host(v.const).tobytes())] = nv
     seen = {}
