@@ -111,3 +111,20 @@ def test_numba_kernels_keep_nan_and_infinities_as_numpy(op):
                                 backend='numba')
     assert compiled.forward_plan.kernels[0].fn is not None
     numpy.testing.assert_array_equal(compiled.forward_plan(*args)[0], op.impl(numpy, *args))
+
+
+def test_kernels_view_arguments_at_their_rank_and_check_the_size():
+    # _view (not Numba's reshape, whose strides LLVM cannot see): broadcast and
+    # collapsed arguments; a wrong-sized argument is an error, never a read past its end
+    def f(x, b, s):
+        return E.tanh(x + b) * s
+    x = numpy.linspace(-3, 3, 24, dtype='float32').reshape(2, 3, 4)
+    b = numpy.linspace(0, 1, 4, dtype='float32')
+    s = numpy.array(2.0, 'float32')
+    compiled = compile_training(trace(f, x, b, s).graph, backend='numba')
+    kernel, = compiled.forward_plan.kernels
+    body = kernel.source[kernel.source.index('@numba.njit(cache=True'):]
+    assert '_view(in1, (1, 4))' in body and '.reshape(' not in body
+    numpy.testing.assert_array_equal(compiled.forward_plan(x, b, s)[0], f(x, b, s).array)
+    with pytest.raises(ValueError, match='wrong size'):
+        kernel.fn(x, numpy.ones(5, 'float32'), s, numpy.empty_like(x))
