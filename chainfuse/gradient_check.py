@@ -404,3 +404,7 @@ def _select_grad_grads(x_grad_grad, n_x, grad_idx):
         raise ValueError(f'x_grad_grad has {len(x_grad_grad)} entries; expected one per '
                          f'input ({n_x}) or per input that gets a gradient ({len(grad_idx)})')
     return list(x_grad_grad)
+
+
+# Chainer's chainer.gradient_check.assert_allclose (defined with the test helpers)
+from chainfuse.testing.arrays import assert_allclose  # noqa: E402,F401

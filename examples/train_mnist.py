@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Chainer's MNIST example, run by chainfuse: an MLP trained with Trainer and extensions.
 
-    python examples/train_mnist.py                    # sklearn's 8x8 digits, CPU, ~seconds
+    python examples/train_mnist.py                    # the 8x8 digits shipped with chainfuse, CPU, ~seconds
     python examples/train_mnist.py --dataset mnist    # the real MNIST (needs the data)
     python examples/train_mnist.py --device 0         # on GPU 0 (needs CuPy)
     python examples/train_mnist.py --resume result/snapshot_iter_150
@@ -56,7 +56,7 @@ def parse_args(argv=None):
                         help='Resume the training from snapshot')
     parser.add_argument('--unit', '-u', type=int, default=100, help='Number of units')
     parser.add_argument('--dataset', choices=('digits', 'mnist'), default='digits',
-                        help="'digits': scikit-learn's 8x8 digits (bundled, small); "
+                        help="'digits': the 8x8 digits shipped with chainfuse (small); "
                              "'mnist': the 28x28 MNIST")
     parser.add_argument('--seed', type=int, default=0, help='Random seed')
     parser.add_argument('--compile', action='store_true',

@@ -33,14 +33,14 @@ class PlotReport(extension.Extension):
 
     Args:
         y_keys (str or list): observation keys to plot.
-        x_key (str): 'epoch' or 'iteration'.
+        x_key (str): 'iteration' (the default, as in Chainer) or 'epoch'.
         trigger: plotting interval (default ``(1, 'epoch')``).
         postprocess: ``f(figure, axes, summary)`` called before saving.
         filename (str): image file (default 'plot.png').
         marker (str): matplotlib marker; grid (bool): draw a grid.
     """
 
-    def __init__(self, y_keys, x_key='epoch', trigger=(1, 'epoch'), postprocess=None,
+    def __init__(self, y_keys, x_key='iteration', trigger=(1, 'epoch'), postprocess=None,
                  filename=None, marker='x', grid=True, file_name='plot.png'):
         self._y_keys = (y_keys,) if isinstance(y_keys, str) else tuple(y_keys)
         self._x_key = x_key
