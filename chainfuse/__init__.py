@@ -41,3 +41,6 @@ from chainfuse._chainer_top import (  # noqa: F401,E402
     DebugMode, Fallback, disable_experimental_feature_warning, get_array_types,
     get_compute_mode, get_cpu_array_types, get_dtype, is_arrays_compatible, is_debug,
     print_runtime_info, set_debug, should_use_cudnn, should_use_cudnn_tensor_core)
+from chainfuse import distribution, distributions  # noqa: F401,E402
+from chainfuse.distributions import (  # noqa: F401,E402
+    Distribution, cross_entropy, kl_divergence, register_kl)

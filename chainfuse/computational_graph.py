@@ -52,6 +52,7 @@ from chainfuse.backend import is_array
 from chainfuse.core import calls
 from chainfuse.core.function_node import FunctionNode
 from chainfuse.core.variable import Variable
+from chainfuse.utils import atomic_path
 
 _var_style = {'shape': 'octagon', 'fillcolor': '#E0E0E0', 'style': 'filled'}
 _func_style = {'shape': 'record', 'fillcolor': '#6495ED', 'style': 'filled'}
@@ -500,6 +501,7 @@ def render(dot_path, format='png'):
                           stacklevel=2)
         return None
     out_path = f'{os.path.splitext(dot_path)[0]}.{format}'
-    subprocess.run([exe, f'-T{format}', dot_path, '-o', out_path], check=True,
-                   capture_output=True)
+    with atomic_path(out_path) as tmp:  # a reader never sees half an image
+        subprocess.run([exe, f'-T{format}', dot_path, '-o', tmp], check=True,
+                       capture_output=True)
     return out_path

@@ -13,6 +13,7 @@ import chainfuse.functions as F
 import chainfuse.links as L
 from chainfuse.ops import elementwise as E
 from chainfuse import computational_graph as c
+from chainfuse.utils import default_file_mode
 
 NODE = re.compile(r'^\s*(\w+) \[(.*)\];$')
 EDGE = re.compile(r'^\s*(\w+) -> (\w+);$')
@@ -159,6 +160,25 @@ def test_render_without_dot_warns_once(tmp_path, monkeypatch):
         warnings.simplefilter('error')
         assert c.render(str(path)) is None
     assert path.exists()
+
+
+def test_render_writes_the_image_through_a_temporary_file(tmp_path, monkeypatch):
+    bin_dir = tmp_path / 'bin'
+    bin_dir.mkdir()
+    fake = bin_dir / 'dot'   # records its arguments, writes what -o names
+    fake.write_text('#!/bin/sh\necho "$@" > "$(dirname "$0")/args"\n'
+                    'while [ "$1" != "-o" ]; do shift; done; echo image > "$2"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv('PATH', f'{bin_dir}{os.pathsep}{os.environ["PATH"]}')
+    out = tmp_path / 'out'
+    out.mkdir()
+    path = out / 'cg.dot'
+    path.write_text(c.build_computational_graph(mlp_loss()[0]).dump())
+    assert c.render(str(path)) == str(out / 'cg.png')
+    written = (bin_dir / 'args').read_text().split()[-1]
+    assert os.path.dirname(written) == str(out) and written != str(out / 'cg.png')
+    assert sorted(os.listdir(out)) == ['cg.dot', 'cg.png']
+    assert os.stat(out / 'cg.png').st_mode & 0o777 == default_file_mode()
 
 
 # ---- Chainer's function-level nodes ----
