@@ -73,6 +73,28 @@ def test_retrace_reason_and_eager_switch():
     assert 'fused' in text and 'retrace' in text
 
 
+def _flag_or_scale(x, k):
+    return R.sum(x) if k is True else x * k     # a call can tell 1 from True
+
+
+def _over(x, k):
+    return x / k                                # and 0.0 from -0.0 (inf vs -inf)
+
+
+@pytest.mark.parametrize('fn,values', [(_flag_or_scale, [1, True, 1.0, 1]),
+                                       (_over, [0.0, -0.0, 0.0, 2.0])])
+def test_static_arguments_equal_in_python_are_different_keys(fn, values):
+    x = numpy.array([1.0, -2.0, 0.0, 3.0], 'float32')
+    compiled = cf.compile(fn, fallback='raise')
+    with numpy.errstate(divide='ignore', invalid='ignore'):
+        for k in values:
+            want, got = fn(Variable(x), k).array, compiled(Variable(x), k).array
+            assert got.shape == want.shape
+            numpy.testing.assert_array_equal(got, want)
+            assert numpy.array_equal(numpy.signbit(got), numpy.signbit(want))
+    assert len(compiled.cache.misses) == len(set(map(repr, values)))
+
+
 def test_graph_break_falls_back_with_one_warning_or_raises():
     def g(x):
         y = E.tanh(x)
