@@ -64,7 +64,8 @@ def helpers(body):
 
 
 # Rows: the coefficients c6..c0 of the polynomial in y = |x| - b, then b; column i is
-# interval i (float32 bit patterns, from numpy/_core/src/umath/loops_hyperbolic).
+# interval i (float32 bit patterns, from numpy/_core/src/umath/loops_hyperbolic,
+# numpy's BSD-3-Clause licensed port of Intel SVML's algorithm).
 _TANH_TABLE = '''
 
 from numba.extending import intrinsic as _intrinsic
