@@ -114,12 +114,11 @@ def unpack(example, buf):
 
 # ---- the worker side ----
 
-def _reseed():
-    """Fresh seeds per worker: forked workers would otherwise share NumPy's random state."""
-    seq = numpy.random.SeedSequence()
-    words = seq.generate_state(2)
-    numpy.random.seed(int(words[0]))
-    random.seed(int(words[1]))
+def _reseed(seeds):
+    """Seeds NumPy's and Python's global generators with the two words `worker_seeds`
+    drew for this worker."""
+    numpy.random.seed(int(seeds[0]))
+    random.seed(int(seeds[1]))
 
 
 def _next_task(tasks, parent_pid):
@@ -168,10 +167,10 @@ def _send(conn, message):
     conn.send_bytes(data)
 
 
-def worker_main(dataset, tasks, conn, parent_pid, max_tasks):
+def worker_main(dataset, tasks, conn, parent_pid, max_tasks, seeds):
     """The loop each worker process runs (see the module docstring)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _reseed()
+    _reseed(seeds)
     attached = {}
     done = 0
     try:
@@ -192,6 +191,25 @@ def worker_main(dataset, tasks, conn, parent_pid, max_tasks):
 
 
 # ---- the main-process side ----
+
+def worker_seeds(serial):
+    """Two seed words for the `serial`-th worker a pool starts.
+
+    A forked worker inherits the parent's NumPy and Python random states, so without
+    new seeds every worker would draw the same numbers (Chainer's workers do).  The
+    words are hashed (`numpy.random.SeedSequence`) from both states as they are now
+    and from `serial`, reading the states without drawing from them: the workers of a
+    pool differ from each other and from the parent, the parent's own stream is left
+    as it was, and after ``numpy.random.seed(0)`` and ``random.seed(0)`` the same
+    program gives its workers the same seeds every time it runs.  (What each worker
+    then draws is repeatable when it gets the same examples in the same order, as
+    with ``n_processes=1``; several workers take tasks as they come free.)
+    """
+    _, keys, pos = numpy.random.get_state()[:3]
+    py_state = random.getstate()[1]
+    entropy = [serial, int(pos)] + keys.tolist() + list(py_state)
+    return tuple(int(w) for w in numpy.random.SeedSequence(entropy).generate_state(2))
+
 
 def default_context():
     """'fork' on Linux, as in Chainer: workers inherit the dataset, which then need not be
@@ -223,15 +241,18 @@ class WorkerPool:
         self._closed = False
         self.tasks = self._ctx.Queue()
         self.workers = []
+        self._spawned = 0      # workers started, replacements included (seeds them)
         self.shm = None
         for _ in range(n_processes):
             self._spawn()
 
     def _spawn(self):
         reader, writer = self._ctx.Pipe(duplex=False)
+        self._spawned += 1
         process = self._ctx.Process(
             target=worker_main, name=f'chainfuse-iterator-worker-{len(self.workers)}',
-            args=(self._dataset, self.tasks, writer, os.getpid(), self._max_tasks),
+            args=(self._dataset, self.tasks, writer, os.getpid(), self._max_tasks,
+                  worker_seeds(self._spawned)),
             daemon=True)
         process.start()
         writer.close()

@@ -23,6 +23,10 @@ sizes the block from the first batch; 0 turns shared memory off.
 
 Workers are forked on Linux (as in Chainer), so the dataset, transforms included,
 need not be picklable; elsewhere they are started the platform's default way.
+Each worker seeds NumPy's and Python's global generators from the parent's states
+at its start (`_workers.worker_seeds`, which draws nothing from them): workers draw
+different augmentations, and a program seeded with ``numpy.random.seed`` and
+``random.seed`` draws the same ones on every run when ``n_processes=1``.
 
 A dataset error in a worker is re-raised by ``next()`` with the worker's traceback
 attached; that batch counts as consumed, as with SerialIterator.  A worker that

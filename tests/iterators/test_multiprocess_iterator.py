@@ -6,6 +6,7 @@ import copy
 import gc
 import multiprocessing
 import os
+import random
 import subprocess
 import sys
 import textwrap
@@ -381,6 +382,39 @@ def test_workers_get_different_numpy_seeds():
         if len(first_draw) < 2:
             pytest.skip('one worker took every chunk')
         assert len(set(first_draw.values())) == len(first_draw)
+
+
+class PyAndNumpyDraws:
+    """Draws from Python's and NumPy's global generators, as an augmenting dataset does
+    (Chainer's imagenet example crops with ``random.randint``)."""
+
+    def __len__(self):
+        return 6
+
+    def __getitem__(self, i):
+        return random.random(), numpy.random.rand()
+
+
+def _draws_after_seeding(seed, n_processes=1):
+    numpy.random.seed(seed)
+    random.seed(seed)
+    with MultiprocessIterator(PyAndNumpyDraws(), 3, shuffle=False,
+                              n_processes=n_processes) as m:
+        draws = [m.next() for _ in range(4)]
+    return draws, numpy.random.rand(), random.random()
+
+
+def test_a_seeded_program_gets_the_same_worker_draws_every_run():
+    first, parent_np, parent_py = _draws_after_seeding(0)
+    again, _, _ = _draws_after_seeding(0)
+    other, _, _ = _draws_after_seeding(1)
+    assert first == again and first != other
+    # the workers were seeded without drawing from the parent's generators
+    numpy.random.seed(0)
+    random.seed(0)
+    assert (parent_np, parent_py) == (numpy.random.rand(), random.random())
+    # and do not repeat the parent's numbers (as unseeded forked workers would)
+    assert first[0][0] != (random.random(), numpy.random.rand())
 
 
 def test_invalid_arguments():
