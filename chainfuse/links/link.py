@@ -209,6 +209,7 @@ class Link(DeviceResident):
                                  'persistent value')
         self._persistent.add(name)
         self._params.discard(name)
+        note_attr_write()    # a tracer's index of persistent arrays is out of date
 
     # ---- calling ----
     def __call__(self, *args, **kwargs):
