@@ -21,11 +21,9 @@ import sys
 import numpy
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-SHIM = os.path.join(HERE, 'shim')
+from tests.chainer7_examples._run import HERE, run_example
+
 THIRDPARTY = os.path.join(HERE, 'thirdparty')
-TIMEOUT = 600
 
 def _mushrooms(tmp_path):
     """glance reads mushrooms.csv from the working directory: 23 categorical columns."""
@@ -122,16 +120,10 @@ def _importable(name):
 def test_chainer_example_runs_unchanged(name, mode, tmp_path):
     script, args, _, setup, _ = EXAMPLES[name]
     extra = setup(tmp_path) if setup else []
-    path = [SHIM, ROOT]
+    path = []
     if name == 'seq2seq' and not (_importable('nltk') and _importable('progressbar')):
         path.append(THIRDPARTY)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path), MPLBACKEND='Agg',
-               CHAINFUSE_DATASET_ROOT=str(tmp_path / 'data'), CHAINFUSE_BACKEND='numpy',
-               CHAINER7_EXAMPLE_COMPILE='1' if mode == 'compiled' else '0')
-    proc = subprocess.run([sys.executable, os.path.join(HERE, script)] + extra + args.split(),
-                          cwd=str(tmp_path), env=env, capture_output=True, text=True,
-                          timeout=TIMEOUT)
-    assert proc.returncode == 0, f'{script} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}'
+    proc = run_example(script, extra + args.split(), tmp_path, mode, tmp_path / 'data', path)
     log = _log(tmp_path)
     if log is not None:
         last = log[-1]

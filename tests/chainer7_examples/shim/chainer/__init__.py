@@ -10,14 +10,24 @@ Imported first (this directory leads ``PYTHONPATH``), it
   with small generated data in the cache format of chainfuse's loaders, so
   ``chainer.datasets.get_mnist()`` and friends run their real code without network;
 - with ``CHAINER7_EXAMPLE_COMPILE=1``, makes ``compile=True`` the default of
-  ``StandardUpdater`` (the examples' updaters then run compiled training steps).
+  ``StandardUpdater`` (the examples' updaters then run compiled training steps);
+- with ``CHAINER7_EXAMPLE_SEED=n``, seeds NumPy's and Python's global generators, as a
+  user would for a repeatable run, so an eager and a compiled run of one example draw
+  the same initial weights, orders, crops and dropout masks and can be compared.
+- with ``CHAINER7_EXAMPLE_DUMP=path``, writes at exit what the last ``StandardUpdater``
+  trained, for the test to compare runs: ``path.npz`` (its main optimizer's target,
+  parameters and persistents) and ``path.json`` (its iteration and, when it ran
+  compiled steps, the compiled step's stats).  It only looks on.
 
 Nothing else differs from running the example under Chainer.
 """
+import atexit
 import importlib
 import importlib.abc
 import importlib.util
+import json
 import os
+import random
 import sys
 
 import numpy
@@ -98,8 +108,36 @@ def _compile_by_default():
     StandardUpdater.__init__ = __init__
 
 
+def _dump_at_exit(path):
+    from chainfuse.training.updaters import StandardUpdater
+    updaters = []
+    init = StandardUpdater.__init__
+
+    def __init__(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        updaters.append(self)
+    StandardUpdater.__init__ = __init__
+
+    def dump():
+        if not updaters:
+            return
+        updater = updaters[-1]
+        chainfuse.serializers.save_npz(path + '.npz', updater.get_optimizer('main').target,
+                                       compression=False)
+        step = updater._compiled_step
+        with open(path + '.json', 'w') as f:
+            json.dump({'iteration': updater.iteration,
+                       'compiled': None if step is None else step.stats}, f)
+    atexit.register(dump)
+
+
 sys.meta_path.insert(0, _Alias())
 sys.modules['chainer'] = chainfuse
 _generate_datasets(os.environ['CHAINFUSE_DATASET_ROOT'])
 if os.environ.get('CHAINER7_EXAMPLE_COMPILE') == '1':
     _compile_by_default()
+if os.environ.get('CHAINER7_EXAMPLE_SEED'):
+    numpy.random.seed(int(os.environ['CHAINER7_EXAMPLE_SEED']))
+    random.seed(int(os.environ['CHAINER7_EXAMPLE_SEED']))
+if os.environ.get('CHAINER7_EXAMPLE_DUMP'):
+    _dump_at_exit(os.environ['CHAINER7_EXAMPLE_DUMP'])
