@@ -52,7 +52,7 @@ def test_bound_step_runs_its_gemms_and_has_no_loss():
     bound = Bound()
     bound.setup(spec, specs.init_params(spec), *specs.make_batch(spec))
     assert bound.step_loss() is None
-    for a, b, out in bound.calls:
+    for _, a, b, out in bound.calls:
         numpy.testing.assert_allclose(out, a @ b, rtol=1e-5)
     k = bound.kernels()
     assert k['gemms'] == 8
