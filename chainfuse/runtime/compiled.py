@@ -80,10 +80,9 @@ class LinkCall:
     runs the backward plan); Link attributes, reported values and state outputs are
     written back after every run."""
 
-    def __init__(self, fn, link=None, dynamic_batch=False):
+    def __init__(self, fn, link=None):
         self.fn = fn
         self.link = link
-        self.dynamic_batch = dynamic_batch
         self._structure = link_module.structure_version()
         self._stale = None
 
@@ -122,8 +121,8 @@ class LinkCall:
         return frozenset(id(p) for p in self.link.params())
 
     def trace(self, args, kwargs, allow_side_effects):
-        return trace(self.fn, *args, link=self.link, dynamic_batch=self.dynamic_batch,
-                     name=self.name(), allow_side_effects=allow_side_effects, **kwargs)
+        return trace(self.fn, *args, link=self.link, name=self.name(),
+                     allow_side_effects=allow_side_effects, **kwargs)
 
     def compile(self, tr, backend, recompute):
         g = tr.graph
@@ -226,9 +225,9 @@ class CompiledCallable(Frontend):
 
     def __init__(self, fn, link=None, fallback='eager', dynamic_batch=False, recompute='auto',
                  verify=0, backend='auto', max_retraces=8, allow_side_effects=False):
-        super().__init__(LinkCall(fn, link, dynamic_batch), fallback=fallback,
-                         verify=verify, backend=backend, recompute=recompute,
-                         max_retraces=max_retraces, allow_side_effects=allow_side_effects)
+        super().__init__(LinkCall(fn, link), fallback=fallback, verify=verify,
+                         backend=backend, recompute=recompute, max_retraces=max_retraces,
+                         allow_side_effects=allow_side_effects, dynamic_batch=dynamic_batch)
         functools.update_wrapper(self, fn, updated=())
 
     @property
@@ -250,11 +249,14 @@ def compile(target, *, fallback='eager', dynamic_batch=False, recompute='auto', 
     Variables it assigns to Link attributes are assigned after every replay, and other
     side effects (``self.n += 1``, ``print``, numpy's or Python's random generators)
     are graph breaks.  ``allow_side_effects=True`` accepts such effects happening only
-    while the call is traced."""
-    if dynamic_batch:
-        raise NotImplementedError(
-            'compile(dynamic_batch=True) is not implemented yet: every batch size gets its '
-            'own trace (the last partial batch of an epoch retraces once)')
+    while the call is traced.
+
+    ``dynamic_batch=True``: calls whose array arguments differ only in their leading
+    (batch) dimension -- same rank, same other dimensions -- are one family.  A new
+    batch size of a known family (an epoch's last, partial batch) is traced for that
+    size, so Python code reading the batch size is followed exactly, and compiled; it
+    is not counted as a retrace (``max_retraces`` does not cap batch sizes) and
+    ``explain`` names it ``batch size 100 -> 37``."""
     options = dict(fallback=fallback, dynamic_batch=dynamic_batch, recompute=recompute,
                    verify=verify, backend=backend, max_retraces=max_retraces,
                    allow_side_effects=allow_side_effects)
