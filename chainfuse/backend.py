@@ -4,6 +4,13 @@ Everything above this module asks here which array module an array belongs to
 (`get_array_module`) and moves arrays between devices (`to_device`, `to_cpu`,
 `to_gpu`).  A device is named like Chainer names it: ``'@numpy'`` for the CPU,
 ``'@cupy:N'`` (or the integer ``N``) for GPU ``N``; ``-1`` and ``None`` mean CPU.
+
+The device classes have Chainer 7's interface (``chainer.backend``): ``xp``,
+``name``, ``send``/``send_array``, ``use()``, ``create_context()`` (what
+`using_device` enters), ``is_array_supported``, ``supported_array_types`` and
+``from_array``.  ``'@intel64'`` (iDeep) and ChainerX devices are named but, as in a
+Chainer install without iDeep and ChainerX, asking for one raises a RuntimeError
+that says so.
 """
 import numpy
 
@@ -84,12 +91,25 @@ class Device:
 
     xp = numpy
     name = '@numpy'
+    supported_array_types = (numpy.ndarray,)
 
     def send(self, arrays):
+        """Sends an array, or a nested list/tuple/dict of arrays, to this device."""
         return _map_arrays(self._send_array, arrays)
 
+    def send_array(self, array):
+        return self._send_array(array)
+
     def use(self):
+        """Makes this device current for the thread (a no-op on the CPU)."""
         return self
+
+    def create_context(self):
+        """A context manager in which this device is current (`using_device` enters it)."""
+        return self
+
+    def is_array_supported(self, array):
+        return isinstance(array, self.supported_array_types)
 
     def __enter__(self):
         return self
@@ -115,6 +135,14 @@ class CpuDevice(Device):
     name = '@numpy'
     id = -1
 
+    @staticmethod
+    def from_array(array):
+        """The CPU device for a numpy array, else None (Chainer's interface)."""
+        return CPU if isinstance(array, numpy.ndarray) else None
+
+    def __repr__(self):
+        return '<CpuDevice (numpy)>'
+
     def _send_array(self, a):
         if is_cupy_array(a):
             return a.get()
@@ -133,7 +161,27 @@ class GpuDevice(Device):
         self.id = int(device_id)
         self.name = f'@cupy:{self.id}'
         self.xp = _cupy
+        self.supported_array_types = (_cupy.ndarray,)
         self._cuda_device = _cupy.cuda.Device(self.id)
+
+    @staticmethod
+    def from_device_id(device_id):
+        return GpuDevice(device_id)
+
+    @staticmethod
+    def from_array(array):
+        return GpuDevice(array.device.id) if is_cupy_array(array) else None
+
+    @property
+    def device(self):
+        """The `cupy.cuda.Device` (Chainer's ``GpuDevice.device``)."""
+        return self._cuda_device
+
+    def is_array_supported(self, array):
+        return is_cupy_array(array) and array.device.id == self.id
+
+    def __repr__(self):
+        return f'<GpuDevice (cupy):{self.id}>'
 
     def _send_array(self, a):
         if is_cupy_array(a) and a.device.id == self.id:
@@ -156,15 +204,50 @@ class GpuDevice(Device):
         self._cuda_device.synchronize()
 
 
+class Intel64Device(Device):
+    """Chainer's iDeep device.  chainfuse has no iDeep backend (its CPU path is NumPy
+    and Numba), so, as in a Chainer install without iDeep, creating one raises."""
+
+    name = '@intel64'
+
+    def __init__(self):
+        raise RuntimeError(
+            "iDeep is not available: chainfuse has no '@intel64' backend "
+            '(chainer.backends.intel64.is_ideep_available() is False). '
+            "Use '@numpy'; chainfuse's compiler fuses CPU kernels with Numba instead.")
+
+
+class ChainerxDevice(Device):
+    """Chainer's ChainerX device; ChainerX is not built into chainfuse, so creating
+    one raises, as in a Chainer install without ChainerX."""
+
+    def __init__(self, device=None):
+        raise RuntimeError(
+            'ChainerX is not available in chainfuse (chainerx.is_available() is False); '
+            "use '@numpy' or '@cupy:N'")
+
+
 CPU = CpuDevice()
 
 
 def get_device(spec):
-    """Resolves a device spec: Device, None/-1/'@numpy'/'native' (CPU), int >= 0 or '@cupy:N' (GPU)."""
+    """Resolves a device spec to a `Device`, as ``chainer.get_device`` does.
+
+    A Device is returned as is; None, -1 (any negative int), ``'@numpy'`` (and the
+    spellings ``'native'``, ``'cpu'``) mean the CPU; an int >= 0, ``'@cupy:N'`` or
+    ``'cuda:N'`` GPU N (CuPy and a CUDA device needed); ``'@intel64'`` iDeep (not
+    available: RuntimeError).  Strings of an int (``'-1'``, ``'0'``) count as the int.
+    """
     if isinstance(spec, Device):
         return spec
     if spec is None or spec in ('@numpy', 'native', 'native:0', 'cpu'):
         return CPU
+    if spec == '@intel64':
+        return Intel64Device()
+    if isinstance(spec, str) and spec.lstrip('-').isdigit():
+        spec = int(spec)
+    if _cupy is not None and isinstance(spec, _cupy.cuda.Device):
+        return GpuDevice(spec.id)
     if isinstance(spec, (int, numpy.integer)) and not isinstance(spec, bool):
         return CPU if spec < 0 else GpuDevice(int(spec))
     if isinstance(spec, str) and spec.startswith('@cupy'):
@@ -179,11 +262,42 @@ def get_device(spec):
         'or "@cupy:N"')
 
 
-def get_device_from_array(a):
-    a = _unwrap(a)
-    if is_cupy_array(a):
-        return GpuDevice(a.device.id)
+def get_device_from_array(*arrays):
+    """The device of the first array that is not on the CPU; the CPU if all are."""
+    for a in arrays:
+        a = _unwrap(a)
+        if is_cupy_array(a):
+            return GpuDevice(a.device.id)
     return CPU
+
+
+def using_device(device_spec):
+    """Context manager in which `device_spec`'s device is current for the thread
+    (``chainer.using_device``); on the CPU it changes nothing."""
+    return get_device(device_spec).create_context()
+
+
+def copyto(dst, src):
+    """Copies the elements of `src` into the array `dst`, across devices."""
+    if isinstance(dst, numpy.ndarray):
+        numpy.copyto(dst, to_cpu(_unwrap(src)))
+    elif is_cupy_array(dst):
+        with _cupy.cuda.Device(dst.device.id):
+            _cupy.copyto(dst, _cupy.asarray(_unwrap(src)))
+    else:
+        raise TypeError(f'copyto: cannot copy into a {type(dst).__name__}; the destination '
+                        'must be a numpy or cupy ndarray')
+
+
+def to_chx(array):
+    """ChainerX is not built into chainfuse (as in a Chainer install without it)."""
+    raise RuntimeError('to_chx: ChainerX is not available in chainfuse '
+                       '(chainerx.is_available() is False); keep numpy or cupy arrays')
+
+
+def from_chx(array):
+    """Arrays come back as they are: chainfuse never holds ChainerX arrays."""
+    return array
 
 
 def _map_arrays(fn, x):

@@ -21,10 +21,24 @@ diff clean, line by line::
 
 Edges point forward (input -> function -> output), as in Chainer.
 
+Two levels.  By default (``level='function'``) a node is what Chainer draws: one call
+of a user-facing function.  ``F.linear(x, W, b)`` applies two primitives (matmul,
+add) and is drawn as one ``LinearFunction`` node with the inputs it was given
+(x, W, b) and its result; `chainfuse.core.calls` records on every primitive which
+call applied it.  Constants a function makes inside itself (a scalar lifted to an
+array, the flat indices softmax_cross_entropy takes) are not drawn; array arguments
+are (the labels ``t``).  Primitives applied outside any F function (``x + y``,
+``h @ W``) are drawn one by one with Chainer's operator labels (``_ + _``,
+``_ * 2``).  ``level='primitive'`` draws every registry op instead, as it ran.
+Variables are labelled as in Chainer: ``(4, 5), float32``, ``float32`` for a
+scalar, ``W: (3, 5), float32`` for a named one.
+
 A compiled model's reported loss has no eager graph behind it (the plan computed
 it).  `build_traced_graph(graph, value)` draws the same picture from the traced IR
 instead: the values and op nodes that `value` is computed from, named and styled
-as above, so ``cg.dot`` shows the model under ``chainfuse.compile`` too.
+as above, grouped into function nodes by the calls the recorder kept for each IR
+node (``trace.node_calls``), so ``cg.dot`` shows the model under
+``chainfuse.compile`` as Chainer would.
 """
 import heapq
 import itertools
@@ -34,8 +48,11 @@ import shutil
 import subprocess
 import warnings
 
+from chainfuse.backend import is_array
+from chainfuse.core import calls
 from chainfuse.core.function_node import FunctionNode
 from chainfuse.core.variable import Variable
+from chainfuse.utils import atomic_path
 
 _var_style = {'shape': 'octagon', 'fillcolor': '#E0E0E0', 'style': 'filled'}
 _func_style = {'shape': 'record', 'fillcolor': '#6495ED', 'style': 'filled'}
@@ -104,7 +121,7 @@ class ComputationalGraph:
 
     def _attributes(self, node):
         if _is_variable(node):
-            label = node.label
+            label = variable_label(node)
             if self.show_name and node.name is not None:
                 label = f'{node.name}: {label}'
             attrs = {'label': label, 'shape': 'oval'}
@@ -117,7 +134,17 @@ class ComputationalGraph:
 
 
 def _is_variable(node):
-    return isinstance(node, (Variable, _TracedValue))
+    return isinstance(node, (Variable, _TracedValue, _ArrayInput))
+
+
+def variable_label(node):
+    """Chainer's label of a variable: ``(2, 3), float32``; ``float32`` for a scalar."""
+    shape, dtype = node.shape, node.dtype
+    if shape is None:
+        return '(None)'
+    if not shape:
+        return str(dtype)
+    return f'({", ".join(map(str, shape))}), {dtype}'
 
 
 def _stable_names(nodes):
@@ -131,20 +158,19 @@ def _stable_names(nodes):
 
 
 def _skip_variables(nodes, edges):
-    """Functions only: an edge (var, g) becomes (var.creator, g) when var has a creator."""
+    """Functions only: an edge (var, g) becomes (f, g) where f drew an edge to var."""
     functions = [n for n in nodes if not _is_variable(n)]
-    in_graph = {id(f) for f in functions}
+    producer = {id(tail): head for head, tail in edges if not _is_variable(head)}
     func_edges = []
     for head, tail in edges:
-        if _is_variable(head) and head.creator is not None \
-                and id(head.creator) in in_graph:
-            func_edges.append((head.creator, tail))
+        if _is_variable(head) and id(head) in producer:
+            func_edges.append((producer[id(head)], tail))
     return functions, func_edges
 
 
 def build_computational_graph(outputs, remove_split=True, variable_style=_var_style,
                               function_style=_func_style, rankdir='TB', remove_variable=False,
-                              show_name=True):
+                              show_name=True, level='function'):
     """Builds the graph of functions and Variables backward-reachable from `outputs`.
 
     Args:
@@ -152,15 +178,21 @@ def build_computational_graph(outputs, remove_split=True, variable_style=_var_st
         remove_split: must be True (kept for Chainer compatibility).
         variable_style, function_style, rankdir, remove_variable, show_name:
             see `ComputationalGraph`.
+        level: 'function' (Chainer's nodes: one per call of an F function) or
+            'primitive' (one per registry op); see the module docstring.
 
     Returns:
         ComputationalGraph whose nodes are listed in the (stable) order of the walk.
     """
     if not remove_split:
         raise ValueError('remove_split=False is not supported anymore')
+    if level not in ('function', 'primitive'):
+        raise ValueError(f"level must be 'function' or 'primitive', got {level!r}")
     if isinstance(outputs, (Variable, FunctionNode)):
         outputs = [outputs]
     nodes, edges = _walk(outputs)
+    if level == 'function':
+        nodes, edges = _function_level(nodes, edges, outputs)
     return ComputationalGraph(nodes, edges, variable_style, function_style, rankdir,
                               remove_variable, show_name)
 
@@ -199,6 +231,150 @@ def _walk(outputs):
     return order, edges
 
 
+class _Group:
+    """One call of a user-facing function (or one primitive applied outside any),
+    drawn as one function node: `members` are its primitives."""
+
+    def __init__(self, first):
+        self.call = first.call
+        self.members = []
+        self.first = first
+
+    @property
+    def label(self):
+        if self.call is not None:
+            return self.call[calls.LABEL]
+        return _primitive_label(self.first)
+
+
+class _ArrayInput:
+    """An array argument of a function call that its primitives do not read (the
+    labels of softmax_cross_entropy), drawn as the variable Chainer draws."""
+
+    name = None
+
+    def __init__(self, array):
+        self.array = array
+        self.shape, self.dtype = tuple(array.shape), array.dtype
+
+
+def _function_level(nodes, edges, outputs, group_inputs=None):
+    """Groups the primitive graph (`_walk`'s nodes and edges) by call (module doc).
+
+    Function nodes need ``call`` and ``inputs``, variables ``creator``;
+    ``group_inputs(group, producer)`` says which inputs a group draws."""
+    group_inputs = group_inputs or _group_inputs
+    groups, group_of = [], {}
+    for n in nodes:
+        if not _is_variable(n):
+            key = id(n.call) if n.call is not None else id(n)
+            if key not in group_of:
+                group_of[key] = _Group(n)
+                groups.append(group_of[key])
+            group_of[key].members.append(n)
+            group_of[id(n)] = group_of[key]
+
+    def producer(v):
+        return None if v.creator is None else group_of.get(id(v.creator))
+
+    roots = {id(o) for o in outputs}
+    inputs = {id(g): group_inputs(g, producer) for g in groups}
+    visible = set(roots)
+    for ins in inputs.values():
+        visible.update(id(x) for x in ins)
+    out_nodes, out_edges, placed = [], [], set()
+
+    def place(node):
+        if id(node) not in placed:
+            placed.add(id(node))
+            out_nodes.append(node)
+
+    for n in nodes:
+        if _is_variable(n):
+            if id(n) in visible:
+                place(n)
+                g = producer(n)
+                if g is not None:
+                    out_edges.append((g, n))
+            continue
+        g = group_of[id(n)]
+        if id(g) not in placed:
+            place(g)
+            for x in inputs[id(g)]:
+                if isinstance(x, _ArrayInput):
+                    place(x)
+                out_edges.append((x, g))
+    return out_nodes, _in_walk_order(out_nodes, out_edges)
+
+
+def _in_walk_order(nodes, edges):
+    rank = {id(n): i for i, n in enumerate(nodes)}
+    return sorted(edges, key=lambda e: (rank[id(e[1])], rank[id(e[0])]))
+
+
+def _group_inputs(group, producer):
+    """The inputs drawn for a group: what its primitives read from outside it, less
+    constants made inside it, plus array arguments they do not read, in argument order."""
+    declared = _declared_arguments(group.call, group.call and group.call[calls.KWARGS].values())
+    positional = _declared_arguments(group.call, ())
+    declared_ids = {id(a) for a in declared}
+    found, seen = [], set()
+    for node in group.members:
+        for x in node.inputs or ():
+            if id(x) in seen or producer(x) is group:
+                continue
+            seen.add(id(x))
+            is_declared = id(x) in declared_ids or id(x._data) in declared_ids
+            if x.creator is None and not x.requires_grad and not is_declared:
+                continue        # a constant the function made (or a lifted scalar)
+            found.append(x)
+    found_arrays = {id(x._data) for x in found} | {id(x) for x in found}
+    extra = [a if isinstance(a, Variable) else _ArrayInput(a)       # (not keyword
+             for a in positional if id(a) not in found_arrays]    # state: running_mean)
+    order = {id(a): i for i, a in enumerate(declared)}
+
+    def position(x):
+        return order.get(id(x), order.get(id(getattr(x, "_data", None)), len(order)))
+    return sorted(found + extra, key=position)
+
+
+def _declared_arguments(call, keywords):
+    """The Variables and arrays passed to a call positionally and as `keywords`, lists
+    and tuples opened one level."""
+    if call is None:
+        return []
+    out = []
+    for a in list(call[calls.ARGS]) + list(keywords):
+        for item in (a if isinstance(a, (list, tuple)) else (a,)):
+            if isinstance(item, Variable) or is_array(item):
+                out.append(item)
+    return out
+
+
+_OPERATORS = {'add': '+', 'sub': '-', 'mul': '*', 'div': '/', 'pow': '**', 'matmul': '@'}
+_UNARY = {'neg': '-_', 'absolute': 'Absolute'}
+
+
+def _primitive_label(node):
+    """Chainer's label of a primitive applied outside any F function: the operator
+    with its constant operand (``_ * 2``), or the op's name."""
+    name = node.label
+    if name in _UNARY:
+        return _UNARY[name]
+    if name not in _OPERATORS or len(node.inputs or ()) != 2:
+        return name
+    lifted = getattr(node, 'lifted', ())
+    operands = [_constant_text(x) if i in lifted else '_' for i, x in enumerate(node.inputs)]
+    return f' {_OPERATORS[name]} '.join(operands)
+
+
+def _constant_text(x):
+    value = x._data.item()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 class _TracedValue:
     """An IR value drawn as a Variable: its label reads like `Variable.label`."""
 
@@ -206,31 +382,53 @@ class _TracedValue:
         self.value = value
         self.creator = creator
         self.name = value.name if value.kind == 'param' else None
-
-    @property
-    def label(self):
-        shape, dtype = self.value.aval.shape, self.value.aval.dtype
-        if not shape:
-            return f'() {dtype}'
-        return f'({", ".join(map(str, shape))}), {dtype}'
+        self.shape, self.dtype = tuple(value.aval.shape), value.aval.dtype
+        self._data = value.const if value.kind == 'const' else None
 
 
 class _TracedNode:
-    """An IR node drawn as a function, labelled with its op's name."""
+    """An IR node drawn as a function, labelled with its op's name; `call` is the F call
+    that applied it (from the trace's ``node_calls``), `inputs` its _TracedValues."""
 
-    def __init__(self, node):
+    def __init__(self, node, call=None):
         self.node = node
         self.label = node.op.name
+        self.call = call
+        self.inputs = []
+
+    @property
+    def lifted(self):
+        return [i for i, x in enumerate(self.inputs)
+                if x._data is not None and x._data.size == 1]
+
+
+def _traced_group_inputs(group, producer):
+    """What a traced group reads from outside it, less constants and random keys."""
+    found, seen = [], set()
+    for node in group.members:
+        for x in node.inputs:
+            if id(x) in seen or producer(x) is group or x.value.kind in ('const', 'rng'):
+                continue
+            seen.add(id(x))
+            found.append(x)
+    return found
 
 
 def build_traced_graph(graph, root, variable_style=_var_style, function_style=_func_style,
-                       rankdir='TB', remove_variable=False, show_name=True):
+                       rankdir='TB', remove_variable=False, show_name=True, node_calls=None,
+                       level='function'):
     """The `ComputationalGraph` of what IR value `root` of `graph` is computed from.
 
     The walk is the eager one: from `root` back through producers and their inputs
     in positional order, later nodes first, so names are stable.  Parameters are
-    labelled with their path (``/predictor/l1/W: (100, 64), float32``).
+    labelled with their path (``/predictor/l1/W: (100, 64), float32``).  With the
+    trace's `node_calls` (IR node id -> the F call that applied it) and
+    ``level='function'`` the nodes are grouped into Chainer's function nodes as in
+    `build_computational_graph`; constants and random keys are not drawn.
     """
+    if level not in ('function', 'primitive'):
+        raise ValueError(f"level must be 'function' or 'primitive', got {level!r}")
+    node_calls = node_calls or {}
     values, nodes = {}, {}
 
     def value(v):
@@ -241,7 +439,7 @@ def build_traced_graph(graph, root, variable_style=_var_style, function_style=_f
 
     def node(n):
         if n.id not in nodes:
-            nodes[n.id] = _TracedNode(n)
+            nodes[n.id] = _TracedNode(n, node_calls.get(n.id))
         return nodes[n.id]
 
     order, edges, seen, pushes = [], [], set(), itertools.count(1)
@@ -259,9 +457,12 @@ def build_traced_graph(graph, root, variable_style=_var_style, function_style=_f
                 heapq.heappush(heap, (-2 * item.producer.id, next(pushes), 'n', item.producer))
         else:
             order.append(node(item))
+            node(item).inputs = [value(x) for x in item.inputs]
             for x in item.inputs:
                 edges.append((value(x), node(item)))
                 heapq.heappush(heap, (-_rank(x), next(pushes), 'v', x))
+    if level == 'function' and node_calls:
+        order, edges = _function_level(order, edges, [value(root)], _traced_group_inputs)
     return ComputationalGraph(order, edges, variable_style, function_style, rankdir,
                               remove_variable, show_name)
 
@@ -300,6 +501,7 @@ def render(dot_path, format='png'):
                           stacklevel=2)
         return None
     out_path = f'{os.path.splitext(dot_path)[0]}.{format}'
-    subprocess.run([exe, f'-T{format}', dot_path, '-o', out_path], check=True,
-                   capture_output=True)
+    with atomic_path(out_path) as tmp:  # a reader never sees half an image
+        subprocess.run([exe, f'-T{format}', dot_path, '-o', tmp], check=True,
+                       capture_output=True)
     return out_path

@@ -6,10 +6,22 @@ consumers have been, so the gradient of each of its outputs is complete by then;
 contributions from several consumers are summed.
 """
 import heapq
+import warnings
 
+from chainfuse import function_hook
 from chainfuse.config import using_config
 from chainfuse.core.tracing import local as _tracing
 from chainfuse.core.variable import Variable
+
+_hooks_on = False       # a function hook is registered somewhere (function_hook.on_change)
+
+
+def _set_hooks_on(on):
+    global _hooks_on
+    _hooks_on = on
+
+
+function_hook.on_change(_set_hooks_on)
 
 
 def _initial_grad(y):
@@ -98,8 +110,11 @@ def _run(outputs, grad_outputs, retain_grad, double, want=None, loss_scale=None)
             targets = tuple(i for i, x in enumerate(node.inputs) if x.requires_grad)
             if not targets:
                 continue
-            gxs = node.backward_accumulate(targets, tuple(gys),
-                                           (None,) * len(targets))
+            if _hooks_on:
+                gxs = _backward_hooked(node, targets, tuple(gys))
+            else:
+                gxs = node.backward_accumulate(targets, tuple(gys),
+                                               (None,) * len(targets))
             for i, gx in zip(targets, gxs):
                 if gx is None:
                     continue
@@ -118,6 +133,20 @@ def _run(outputs, grad_outputs, retain_grad, double, want=None, loss_scale=None)
                     found[id(v)] = g
         return [found.get(id(v)) for v in want]
     return None
+
+
+def _backward_hooked(node, targets, gys):
+    """`node`'s backward with the function hooks' backward callbacks around it."""
+    hooks = function_hook.hooks_for(node)
+    if hooks:
+        in_data = tuple(x._data for x in node.inputs)
+        out_grad = tuple(None if g is None else g._data for g in gys)
+        for hook in hooks:
+            hook.backward_preprocess(node, in_data, out_grad)
+    gxs = node.backward_accumulate(targets, gys, (None,) * len(targets))
+    for hook in hooks:
+        hook.backward_postprocess(node, in_data, out_grad)
+    return gxs
 
 
 def _leaf(x, gx, want_ids, found, grads):
@@ -144,6 +173,46 @@ def backward(y, retain_grad=False, enable_double_backprop=False, loss_scale=None
     if y.grad_var is None:
         y.grad_var = gy
     _run([y], [gy], retain_grad, enable_double_backprop, loss_scale=loss_scale)
+
+
+def backward_all(outputs, grad_outputs=None, enable_double_backprop=False):
+    """Backprop from several outputs at once (``chainer.backward``).
+
+    Each output's initial gradient is its entry of `grad_outputs` (Variables or
+    arrays), or, without `grad_outputs`, its ``grad_var``; an output with neither is
+    skipped with a RuntimeWarning (no default gradient is made, as in Chainer).
+    The outputs' ``grad`` is cleared; the leaves' gradients accumulate into ``.grad``.
+    """
+    if not isinstance(outputs, (tuple, list)):
+        raise TypeError(f'backward: outputs must be a tuple or a list of Variables, got '
+                        f'{type(outputs).__name__}')
+    for v in outputs:
+        if not isinstance(v, Variable):
+            raise TypeError(f'backward: each output must be a Variable, got {type(v).__name__}')
+    if grad_outputs is None:
+        grad_outputs = []
+        for y in outputs:
+            if y.grad_var is None:
+                warnings.warn('backward: an output has no grad (or is given twice); it is '
+                              'skipped: chainer.backward sets no default gradient',
+                              RuntimeWarning, stacklevel=2)
+            grad_outputs.append(y.grad_var)
+            y.grad_var = None
+    elif not isinstance(grad_outputs, (tuple, list)):
+        raise TypeError(f'backward: grad_outputs must be None, a tuple or a list, got '
+                        f'{type(grad_outputs).__name__}')
+    elif len(grad_outputs) != len(outputs):
+        raise ValueError(f'backward: {len(outputs)} outputs but {len(grad_outputs)} '
+                         'grad_outputs; give one gradient per output')
+    pairs = [(y, gy if gy is None or isinstance(gy, Variable)
+              else Variable(gy, requires_grad=False))
+             for y, gy in zip(outputs, grad_outputs)]
+    pairs = [(y, gy) for y, gy in pairs if gy is not None]
+    for y, gy in pairs:
+        if gy.shape != y.shape:
+            raise ValueError(f'backward: the gradient of an output of shape {y.shape} has '
+                             f'shape {gy.shape}')
+    _run([y for y, _ in pairs], [gy for _, gy in pairs], False, enable_double_backprop)
 
 
 def grad(outputs, inputs, grad_outputs=None, grad_inputs=None, set_grad=False,

@@ -7,6 +7,7 @@ inside it; new code should write a `FunctionNode` or compose registry ops.
 from chainfuse import backend
 from chainfuse.core.function_node import FunctionNode
 from chainfuse.core.variable import Variable
+from chainfuse.utils import type_check
 
 
 class Function:
@@ -14,7 +15,7 @@ class Function:
     on tuples of arrays (or ``forward_cpu``/``forward_gpu`` and likewise)."""
 
     def __call__(self, *inputs):
-        node = _FunctionAdapter(self)
+        node = FunctionAdapter(self)
         self.node = node
         outs = node.apply(inputs)
         return outs[0] if len(outs) == 1 else outs
@@ -36,7 +37,7 @@ class Function:
         return tuple(None if r() is None else r()._data for r in self.node.outputs)
 
     def check_type_forward(self, in_types):
-        pass
+        """Override to check the inputs with `chainfuse.utils.type_check` expressions."""
 
     def forward(self, inputs):
         if backend.get_array_module(*inputs).__name__ == 'numpy':
@@ -68,13 +69,20 @@ class Function:
         pass
 
 
-class _FunctionAdapter(FunctionNode):
+class FunctionAdapter(FunctionNode):
+    """The FunctionNode that runs an old-style `Function` (``chainer.FunctionAdapter``)."""
+
     def __init__(self, function):
         self.function = function
 
     @property
     def label(self):
         return self.function.label
+
+    def _check_types(self, in_data):
+        function = self.function
+        if type(function).check_type_forward is not Function.check_type_forward:
+            type_check.check_function(self, function.check_type_forward, in_data)
 
     def forward(self, inputs):
         self._in_data = inputs

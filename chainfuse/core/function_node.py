@@ -18,14 +18,25 @@ import weakref
 
 import numpy
 
-from chainfuse import backend
+from chainfuse import backend, function_hook
 from chainfuse.config import config
+from chainfuse.core.calls import local as _calls
 from chainfuse.core.tracing import local as _tracing
 from chainfuse.core.variable import Variable
 from chainfuse.ops import registry
+from chainfuse.utils import type_check
 
 
 _is_array = backend.is_array
+_hooks_on = False       # a function hook is registered somewhere (function_hook.on_change)
+
+
+def _set_hooks_on(on):
+    global _hooks_on
+    _hooks_on = on
+
+
+function_hook.on_change(_set_hooks_on)
 
 
 class FunctionNode:
@@ -39,6 +50,7 @@ class FunctionNode:
     inputs = None
     outputs = None
     rank = 0
+    call = None     # the user-facing function call that applied it (core/calls.py)
     _retained_inputs = None
     _retained_outputs = None
     _retained_output_data = None
@@ -57,11 +69,13 @@ class FunctionNode:
             in_data = rec.plain_arrays(in_data)
         self._check_inputs(in_data)
         if config.type_check:
-            self.check_type_forward(in_data)
+            self._check_types(in_data)
         self._input_indexes_to_retain = None
         self._output_indexes_to_retain = None
         if rec is not None and rec.abstract:
             outputs = rec.abstract_forward(self, in_data)
+        elif _hooks_on:
+            outputs = self._forward_hooked(in_data)
         else:
             outputs = self.forward(in_data)
         if not isinstance(outputs, tuple):
@@ -78,6 +92,7 @@ class FunctionNode:
             self.inputs = tuple(x if isinstance(x, Variable) else Variable(x, requires_grad=False)
                                 for x in inputs)
             self.rank = max(x.rank for x in self.inputs)
+            self.call = _calls.call
             ret = tuple(Variable(y) for y in outputs)
             for i, y in enumerate(ret):
                 y.creator = self
@@ -88,8 +103,49 @@ class FunctionNode:
             if retain is not None:
                 self._retained_output_data = {i: outputs[i] for i in retain}
         if rec is not None:
+            self.call = _calls.call       # a trace draws function nodes too (recorder)
             rec.record(self, inputs, ret)
         return ret
+
+    def _forward_hooked(self, in_data):
+        hooks = function_hook.hooks_for(self)
+        for hook in hooks:
+            hook.forward_preprocess(self, in_data)
+        outputs = self.forward(in_data)
+        for hook in hooks:
+            hook.forward_postprocess(self, in_data)
+        return outputs
+
+    # ---- function hooks registered on this node (chainfuse.function_hook) ----
+    @property
+    def local_function_hooks(self):
+        """This node's own hooks: an ordered dict name -> hook."""
+        hooks = self.__dict__.get('_local_function_hooks')
+        if hooks is None:
+            hooks = self._local_function_hooks = function_hook.HookTable()
+        return hooks
+
+    def add_hook(self, hook, name=None):
+        """Registers `hook` (a FunctionHook) for this node only, under `name`
+        (default ``hook.name``)."""
+        if not isinstance(hook, function_hook.FunctionHook):
+            raise TypeError(f'add_hook: expected a chainfuse.FunctionHook, got '
+                            f'{type(hook).__name__}')
+        name = hook.name if name is None else name
+        hooks = self.local_function_hooks
+        if name in hooks:
+            raise KeyError(f'{self.label} already has a function hook named {name!r}')
+        hooks[name] = hook
+        hook.added(self)
+
+    def delete_hook(self, name):
+        """Unregisters this node's hook `name`."""
+        hooks = self.local_function_hooks
+        if name not in hooks:
+            raise KeyError(f'{self.label} has no function hook named {name!r}; it has '
+                           f'{list(hooks)}')
+        hooks[name].deleted(self)
+        del hooks[name]
 
     def _check_inputs(self, in_data):
         if all([type(x) is numpy.ndarray for x in in_data]):
@@ -108,8 +164,14 @@ class FunctionNode:
         return xp.asarray(y)
 
     # ---- hooks for subclasses ----
-    def check_type_forward(self, in_data):
-        pass
+    def check_type_forward(self, in_types):
+        """Override to check the inputs with `chainfuse.utils.type_check` expressions
+        (``type_check.expect(in_types[0].dtype.kind == 'f')``); a failed check raises
+        ``type_check.InvalidType`` naming this function."""
+
+    def _check_types(self, in_data):
+        if type(self).check_type_forward is not FunctionNode.check_type_forward:
+            type_check.check_function(self, self.check_type_forward, in_data)
 
     def forward(self, inputs):
         xp = backend.get_array_module(*inputs)
@@ -212,7 +274,7 @@ class OpNode(FunctionNode):
     def label(self):
         return self.op.name
 
-    def check_type_forward(self, in_data):
+    def _check_types(self, in_data):
         # the shape rule is a pure function of the avals and attrs: a combination that
         # passed once passes again (about 6 us of Python per op call saved)
         op = self.op

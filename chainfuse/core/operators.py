@@ -1,5 +1,6 @@
 """Installs Python operators on Variable: ``+ - * / ** @``, unary ``-``, ``abs``,
 comparisons (no gradient) and indexing, all through registry ops."""
+from chainfuse.backend import is_array
 from chainfuse.core.variable import Variable
 from chainfuse.ops import array as A
 from chainfuse.ops import elementwise as E
@@ -52,21 +53,29 @@ def _transpose(self, *axes):
     return A.transpose(self, axes=tuple(int(a) % self.ndim for a in axes))
 
 
+def _like(self, o):
+    """A raw array operand takes the Variable's dtype, as in Chainer (``h + 0.2 *
+    numpy.random.randn(...)`` stays float32); Variables must match as they are."""
+    if not isinstance(o, Variable) and is_array(o) and o.dtype != self.dtype:
+        return o.astype(self.dtype, copy=False)
+    return o
+
+
 def install():
     V = Variable
     V.__neg__ = lambda self: E.neg(self)
     V.__pos__ = lambda self: self
     V.__abs__ = lambda self: E.absolute(self)
-    V.__add__ = lambda self, o: E.add(self, o)
-    V.__radd__ = lambda self, o: E.add(o, self)
-    V.__sub__ = lambda self, o: E.sub(self, o)
-    V.__rsub__ = lambda self, o: E.sub(o, self)
-    V.__mul__ = lambda self, o: E.mul(self, o)
-    V.__rmul__ = lambda self, o: E.mul(o, self)
-    V.__truediv__ = lambda self, o: E.div(self, o)
-    V.__rtruediv__ = lambda self, o: E.div(o, self)
-    V.__pow__ = _pow
-    V.__rpow__ = _rpow
+    V.__add__ = lambda self, o: E.add(self, _like(self, o))
+    V.__radd__ = lambda self, o: E.add(_like(self, o), self)
+    V.__sub__ = lambda self, o: E.sub(self, _like(self, o))
+    V.__rsub__ = lambda self, o: E.sub(_like(self, o), self)
+    V.__mul__ = lambda self, o: E.mul(self, _like(self, o))
+    V.__rmul__ = lambda self, o: E.mul(_like(self, o), self)
+    V.__truediv__ = lambda self, o: E.div(self, _like(self, o))
+    V.__rtruediv__ = lambda self, o: E.div(_like(self, o), self)
+    V.__pow__ = lambda self, o: _pow(self, _like(self, o))
+    V.__rpow__ = lambda self, o: _rpow(self, _like(self, o))
     V.__matmul__ = _matmul
     V.__rmatmul__ = lambda self, o: _matmul_any(o, self)
     V.__gt__ = lambda self, o: E.greater(self, o)

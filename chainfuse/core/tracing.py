@@ -17,6 +17,9 @@ where                       method
                             graph (``.array``, ``bool()``, ``len()``, ``float()``)
 ``core.state.update_state`` ``on_state(target_array, new_value)``
 ``random.next_key``         ``on_key(key, generator_state_before)``
+``random.next_key``, ``draw`` ``on_draw(generator, state_before, state_after)``: a
+                            draw from numpy's global generator a replay need not
+                            repeat (a key, a parameter's initial values)
 ``reporter.report``         ``on_report(values, observer)``; True: taken
 ``step_ops`` (optimizers)   ``on_hyper(arrays, update_rule)``
 ``Link.__setattr__``        ``on_attr_write(link, name, value)`` (value None: del)
@@ -57,6 +60,9 @@ class Tracer:
         pass
 
     def on_key(self, key, before):
+        pass
+
+    def on_draw(self, generator, before, after):
         pass
 
     def on_report(self, values, observer):

@@ -14,27 +14,28 @@ from chainfuse.config import config
 from chainfuse.dataset.dataset_mixin import DatasetMixin
 
 
-def _open_with_pillow(path):
+def _open_with_pillow(name, source=None):
     try:
         from PIL import Image
     except ImportError as e:
-        raise ImportError(f'reading the image {path} needs Pillow: pip install Pillow '
+        raise ImportError(f'reading the image {name} needs Pillow: pip install Pillow '
                           '(.npy files need no Pillow)') from e
-    return Image.open(path)
+    return Image.open(name if source is None else source)
 
 
-def read_image_as_array(path, dtype):
-    """The pixels of `path` as an (H, W) or (H, W, C) array of `dtype`."""
-    if os.fspath(path).endswith('.npy'):
+def read_image_as_array(path, dtype, name=None):
+    """The pixels of `path` (or of the file object `path`, called `name`) as an (H, W)
+    or (H, W, C) array of `dtype`."""
+    if os.fspath(name if name is not None else path).endswith('.npy'):
         return numpy.load(path).astype(dtype, copy=False)
-    image = _open_with_pillow(path)
+    image = _open_with_pillow(path if name is None else name, path)
     try:
         return numpy.asarray(image, dtype=dtype)
     finally:
         image.close()
 
 
-def _to_chw(image):
+def to_chw(image):
     if image.ndim == 2:
         return image[numpy.newaxis]
     return image.transpose(2, 0, 1)
@@ -59,7 +60,7 @@ class ImageDataset(DatasetMixin):
 
     def get_example(self, i):
         path = os.path.join(self._root, self._paths[i])
-        return _to_chw(read_image_as_array(path, self._dtype))
+        return to_chw(read_image_as_array(path, self._dtype))
 
 
 class LabeledImageDataset(DatasetMixin):
@@ -67,7 +68,7 @@ class LabeledImageDataset(DatasetMixin):
 
     def __init__(self, pairs, root='.', dtype=None, label_dtype=numpy.int32):
         if isinstance(pairs, (str, os.PathLike)):
-            pairs = _parse_pairs(pairs)
+            pairs = parse_pairs(pairs)
         self._pairs = list(pairs)
         self._root = root
         self._dtype = numpy.dtype(config.dtype if dtype is None else dtype)
@@ -79,10 +80,10 @@ class LabeledImageDataset(DatasetMixin):
     def get_example(self, i):
         path, label = self._pairs[i]
         image = read_image_as_array(os.path.join(self._root, path), self._dtype)
-        return _to_chw(image), numpy.array(label, dtype=self._label_dtype)
+        return to_chw(image), numpy.array(label, dtype=self._label_dtype)
 
 
-def _parse_pairs(list_path):
+def parse_pairs(list_path):
     pairs = []
     with open(list_path) as f:
         for lineno, line in enumerate(f, 1):

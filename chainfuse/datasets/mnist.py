@@ -13,18 +13,18 @@ How the data gets here (all under ``get_dataset_directory('mnist')``, i.e.
    (`parse_idx`: magic number, big-endian dimensions, exact size) and written once
    as .npz, atomically.  Without network the first failed file stops everything
    with a `DownloadError` saying which files to put in which directory.
+
+Fashion-MNIST and Kuzushiji-MNIST have the same four files and layout:
+`IdxSet` is what the three share.
 """
 import gzip
 import os
 import struct
-import warnings
-import zipfile
 import zlib
 
 import numpy
 
-from chainfuse import utils
-from chainfuse.dataset import download
+from chainfuse.datasets import _remote
 from chainfuse.datasets._preprocess import preprocess_images
 
 FILES = {
@@ -47,108 +47,84 @@ MIRRORS = [
 ]
 
 _IDX_TYPES = {0x08: 'u1', 0x09: 'i1', 0x0B: 'i2', 0x0C: 'i4', 0x0D: 'f4', 0x0E: 'f8'}
-_CACHE_ERRORS = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
 
 
 class IDXFormatError(ValueError):
     """A file that is not a well-formed IDX file (or not the MNIST file expected)."""
 
 
-def get_mnist(withlabel=True, ndim=1, scale=1., dtype=numpy.float32,
-              label_dtype=numpy.int32, rgb_format=False):
+class IdxSet:
+    """An MNIST-shaped data set: per split an IDX file of (N, 28, 28) uint8 images and
+    one of N uint8 labels in ``0..n_classes-1``, cached as ``<split>.npz``."""
+
+    def __init__(self, remote, n_classes=10):
+        self.remote = remote
+        self.n_classes = n_classes
+
+    def get(self, withlabel, ndim, scale, dtype, label_dtype, rgb_format):
+        """``(train, test)`` as `get_mnist` returns them."""
+        dtype = _remote.image_dtype(dtype)
+        return tuple(preprocess_images(raw['x'], raw['y'], 28, 255., withlabel, ndim, scale,
+                                       dtype, label_dtype, rgb_format, self.remote.who)
+                     for raw in (self.retrieve('train'), self.retrieve('test')))
+
+    def retrieve(self, split):
+        path = os.path.join(self.remote.directory(), split + '.npz')
+        return _remote.load_or_build(path, lambda: self._convert(split), _check_cache,
+                                     self.remote.who)
+
+    def _convert(self, split):
+        image_name, label_name = FILES[split]
+        image_path = self.remote.ensure(image_name, [image_name[:-len('.gz')]])
+        label_path = self.remote.ensure(label_name, [label_name[:-len('.gz')]])
+        x = parse_idx(_read_bytes(image_path), image_path)
+        y = parse_idx(_read_bytes(label_path), label_path)
+        if x.dtype != numpy.uint8 or x.ndim != 3 or x.shape[1:] != (28, 28):
+            raise IDXFormatError(f'{image_path}: expected uint8 images of shape (N, 28, 28) '
+                                 f'(IDX magic 0x00000803), found {x.dtype} of shape {x.shape}')
+        if y.dtype != numpy.uint8 or y.ndim != 1:
+            raise IDXFormatError(f'{label_path}: expected uint8 labels of shape (N,) (IDX '
+                                 f'magic 0x00000801), found {y.dtype} of shape {y.shape}')
+        if len(x) != len(y):
+            raise IDXFormatError(f'{image_path} holds {len(x)} images but {label_path} holds '
+                                 f'{len(y)} labels: the files do not belong together')
+        if len(y) and y.max() >= self.n_classes:
+            raise IDXFormatError(f'{label_path}: labels must be digits 0-{self.n_classes - 1}'
+                                 f', found {y.max()}')
+        return {'x': x.reshape(len(x), 784), 'y': y}
+
+
+def _check_cache(raw):
+    x, y = raw['x'], raw['y']
+    _remote.expect(x.ndim == 2 and x.shape[1] == 784 and y.shape == (len(x),),
+                   f'unexpected shapes x {x.shape}, y {y.shape}')
+
+
+def mirror_urls(name):
+    """The URLs tried for file `name`: ``$CHAINFUSE_MNIST_URL`` bases, else `MIRRORS`."""
+    return _MNIST.remote.mirror_urls(name)
+
+
+_MNIST = IdxSet(_remote.Remote('get_mnist', 'mnist', lambda: CHECKSUMS, lambda: MIRRORS,
+                               'CHAINFUSE_MNIST_URL',
+                               hint='chainfuse.datasets.get_digits() needs no download.'))
+
+
+def get_mnist(withlabel=True, ndim=1, scale=1., dtype=None, label_dtype=numpy.int32,
+              rgb_format=False):
     """Returns ``(train, test)``: 60,000 and 10,000 28x28 digits, as in Chainer.
 
     Args:
         withlabel (bool): (image, label) TupleDatasets if True, else image arrays.
         ndim (int): 1 -> images of shape (784,); 2 -> (28, 28); 3 -> (1, 28, 28).
         scale (float): pixels are scaled from 0..255 to ``[0, scale]``.
-        dtype: dtype of the images; label_dtype: dtype of the labels.
+        dtype: dtype of the images (None: ``config.dtype``, float32 by default);
+            label_dtype: dtype of the labels.
         rgb_format (bool): with ndim=3, repeat the channel to get (3, 28, 28).
 
     See the module docstring for where the files come from and are cached.
     """
-    def make(raw):
-        return preprocess_images(raw['x'], raw['y'], 28, 255., withlabel, ndim, scale, dtype,
-                                 label_dtype, rgb_format, 'get_mnist')
-    return make(_retrieve('train')), make(_retrieve('test'))
-
-
-def _retrieve(split):
-    directory = download.get_dataset_directory('mnist')
-    path = os.path.join(directory, split + '.npz')
-    if os.path.exists(path):
-        try:
-            return _load_cache(path)
-        except _CACHE_ERRORS as e:
-            warnings.warn(f'get_mnist: the cache {path} cannot be read ({e}); rebuilding it '
-                          'from the IDX files', RuntimeWarning, stacklevel=3)
-    raw = _convert(split, directory)
-    with utils.atomic_open(path, 'wb') as f:
-        numpy.savez_compressed(f, x=raw['x'], y=raw['y'])
-    return raw
-
-
-def _load_cache(path):
-    with numpy.load(path) as f:
-        x, y = f['x'], f['y']
-    if x.ndim != 2 or x.shape[1] != 784 or y.shape != (len(x),):
-        raise ValueError(f'unexpected shapes x {x.shape}, y {y.shape}')
-    return {'x': x, 'y': y}
-
-
-def _convert(split, directory):
-    image_name, label_name = FILES[split]
-    image_path = _ensure_file(directory, image_name)
-    label_path = _ensure_file(directory, label_name)
-    x = parse_idx(_read_bytes(image_path), image_path)
-    y = parse_idx(_read_bytes(label_path), label_path)
-    if x.dtype != numpy.uint8 or x.ndim != 3 or x.shape[1:] != (28, 28):
-        raise IDXFormatError(f'{image_path}: expected uint8 images of shape (N, 28, 28) (IDX '
-                             f'magic 0x00000803), found {x.dtype} of shape {x.shape}')
-    if y.dtype != numpy.uint8 or y.ndim != 1:
-        raise IDXFormatError(f'{label_path}: expected uint8 labels of shape (N,) (IDX magic '
-                             f'0x00000801), found {y.dtype} of shape {y.shape}')
-    if len(x) != len(y):
-        raise IDXFormatError(f'{image_path} holds {len(x)} images but {label_path} holds '
-                             f'{len(y)} labels: the files do not belong together')
-    if len(y) and y.max() > 9:
-        raise IDXFormatError(f'{label_path}: labels must be digits 0-9, found {y.max()}')
-    return {'x': x.reshape(len(x), 784), 'y': y}
-
-
-def _ensure_file(directory, name):
-    """The local path of `name`: verified if present, else downloaded (see module doc)."""
-    path = os.path.join(directory, name)
-    if os.path.exists(path):
-        try:
-            download.verify_checksum(path, CHECKSUMS.get(name))
-        except download.ChecksumError as e:
-            raise download.ChecksumError(
-                f'get_mnist: {e}. This is not the expected MNIST file: delete it to download '
-                'it again, or replace it with the original file.') from None
-        return path
-    unpacked = path[:-len('.gz')]
-    if os.path.exists(unpacked):
-        return unpacked
-    try:
-        return download.download(mirror_urls(name), path, CHECKSUMS.get(name))
-    except download.DownloadError as e:
-        raise download.DownloadError(f'get_mnist: {e}\n{_where_to_put(directory)}') from None
-
-
-def mirror_urls(name):
-    """The URLs tried for file `name`: ``$CHAINFUSE_MNIST_URL`` bases, else `MIRRORS`."""
-    env = os.environ.get('CHAINFUSE_MNIST_URL', '')
-    bases = [b.strip() for b in env.split(',') if b.strip()] or MIRRORS
-    return [b.rstrip('/') + '/' + name for b in bases]
-
-
-def _where_to_put(directory):
-    names = ', '.join(n for pair in FILES.values() for n in pair)
-    return (f'Without network access, fetch the four MNIST files ({names}) elsewhere and put '
-            f'them in {directory} (set CHAINFUSE_DATASET_ROOT to use another root directory, '
-            'or CHAINFUSE_MNIST_URL to a reachable mirror). chainfuse.datasets.get_digits() '
-            'needs no download.')
+    return _MNIST.get(withlabel, ndim, scale, dtype, label_dtype, rgb_format)
 
 
 def _read_bytes(path):

@@ -5,14 +5,16 @@ through a permutation ``order``: its ``i``-th example is
 ``dataset[order[start + i]]`` (``dataset[start + i]`` without ``order``).  Nothing
 is copied.
 
-Random splits draw their permutation from chainfuse's generator (so
-`chainfuse.set_random_seed` fixes them) unless a ``seed`` is given, in which case
-``numpy.random.RandomState(seed).permutation`` is used: the same split Chainer
-makes for that seed.
+Random splits draw their permutation from ``numpy.random.RandomState(seed)``, as
+Chainer's do: a given ``seed`` makes the split Chainer makes for that seed, and
+``seed=None`` a fresh one each time, without drawing from numpy's global generator
+(so a split before building a model does not change its initial weights, as in
+Chainer).  Pass a seed for a repeatable split.
 """
+import warnings
+
 import numpy
 
-from chainfuse import random as cf_random
 from chainfuse.dataset.dataset_mixin import DatasetMixin
 
 
@@ -45,8 +47,6 @@ class SubDataset(DatasetMixin):
 
 
 def _permutation(n, seed):
-    if seed is None:
-        return cf_random.get_generator().permutation(n)
     return numpy.random.RandomState(seed).permutation(n)
 
 
@@ -76,18 +76,18 @@ def split_dataset_n_random(dataset, n, seed=None):
     return split_dataset_n(dataset, n, _permutation(len(dataset), seed))
 
 
-def get_cross_validation_datasets(dataset, n_fold, order=None):
-    """`n_fold` (train, test) splits whose test parts partition the dataset.
+def get_cross_validation_datasets(dataset, n_folds=None, order=None, **kwargs):
+    """`n_folds` (train, test) splits whose test parts partition the dataset.
 
     Test parts differ in size by at most one.  Each split is a pair of SubDatasets
     over a rotated copy of `order`, so the test part is the tail of the rotation.
+    (``n_fold=`` is Chainer's deprecated spelling, still accepted with a warning.)
     """
-    if n_fold < 1:
-        raise ValueError(f'get_cross_validation_datasets: n_fold must be >= 1, got {n_fold}')
+    n_folds = _n_folds('get_cross_validation_datasets', n_folds, kwargs)
     order = numpy.arange(len(dataset)) if order is None else numpy.array(order)
     whole = len(dataset)
-    borders = [whole * i // n_fold for i in range(n_fold + 1)]
-    test_sizes = [borders[i + 1] - borders[i] for i in range(n_fold)]
+    borders = [whole * i // n_folds for i in range(n_folds + 1)]
+    test_sizes = [borders[i + 1] - borders[i] for i in range(n_folds)]
     splits = []
     for test_size in reversed(test_sizes):
         splits.append(split_dataset(dataset, whole - test_size, order))
@@ -95,6 +95,23 @@ def get_cross_validation_datasets(dataset, n_fold, order=None):
     return splits
 
 
-def get_cross_validation_datasets_random(dataset, n_fold, seed=None):
-    """`get_cross_validation_datasets` over a random permutation."""
-    return get_cross_validation_datasets(dataset, n_fold, _permutation(len(dataset), seed))
+def get_cross_validation_datasets_random(dataset, n_folds=None, seed=None, **kwargs):
+    """`get_cross_validation_datasets` over a random permutation (fixed by `seed`)."""
+    n_folds = _n_folds('get_cross_validation_datasets_random', n_folds, kwargs)
+    return get_cross_validation_datasets(dataset, n_folds, _permutation(len(dataset), seed))
+
+
+def _n_folds(who, n_folds, kwargs):
+    if 'n_fold' in kwargs:
+        warnings.warn(f'{who}: n_fold is deprecated; use n_folds', DeprecationWarning,
+                      stacklevel=3)
+        if n_folds is not None:
+            raise TypeError(f'{who}: give n_folds or n_fold, not both')
+        n_folds = kwargs.pop('n_fold')
+    if kwargs:
+        raise TypeError(f'{who}() got unexpected keyword arguments {sorted(kwargs)}')
+    if n_folds is None:
+        raise TypeError(f'{who}() needs n_folds (the number of splits)')
+    if n_folds < 1:
+        raise ValueError(f'{who}: n_folds must be >= 1, got {n_folds}')
+    return n_folds

@@ -12,3 +12,9 @@ from chainfuse.functions.loss import *  # noqa: F401,F403
 from chainfuse.functions.evaluation import *  # noqa: F401,F403
 from chainfuse.functions.noise import *  # noqa: F401,F403
 from chainfuse.functions.normalization import *  # noqa: F401,F403
+from chainfuse.functions.rnn import *  # noqa: F401,F403
+
+# every public function records the primitives it applies as one node (core/calls.py)
+from chainfuse.functions._labels import wrap_public as _wrap_public  # noqa: E402
+
+_wrap_public(globals())

@@ -51,3 +51,19 @@ def value_range(a):
     if isinstance(a, numpy.ndarray):
         a = numpy.asarray(a)
     return int(a.min()), int(a.max())
+
+
+def v1_kwargs(fn, kwargs):
+    """Accepts Chainer v1's ``use_cudnn=`` keyword (with a DeprecationWarning: it chose
+    cuDNN per call, which Chainer 2+ does with ``chainer.using_config('use_cudnn', ...)``;
+    chainfuse computes the same either way) and rejects any other unknown keyword."""
+    if 'use_cudnn' in kwargs:
+        kwargs = dict(kwargs)
+        kwargs.pop('use_cudnn')
+        import warnings
+        warnings.warn(f"{fn}: use_cudnn= is Chainer v1's argument and changes nothing here; "
+                      "use `with chainer.using_config('use_cudnn', 'never'):` (or 'always', "
+                      "'auto') to choose cuDNN", DeprecationWarning, stacklevel=3)
+    if kwargs:
+        raise TypeError(f'{fn}() got unexpected keyword argument(s) '
+                        f'{", ".join(sorted(kwargs))}')

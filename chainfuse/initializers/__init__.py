@@ -2,14 +2,14 @@
 
 An initializer fills an array in place (``init(array)``).  `generate_array` creates
 the array on the CPU, lets the initializer fill it, and sends it to the device;
-random initializers draw from `chainfuse.random.get_generator()`, which
-`chainfuse.set_random_seed` seeds.
+random initializers draw from numpy's global generator (``numpy.random.seed``,
+`chainfuse.set_random_seed`), as Chainer's do.
 """
 import numbers
 
 import numpy
 
-from chainfuse import backend
+from chainfuse import backend, random
 from chainfuse.initializers import constant  # noqa: F401
 from chainfuse.initializers.initializer import Initializer, get_fans  # noqa: F401
 from chainfuse.initializers.constant import Constant, Identity, NaN, One, Zero  # noqa: F401
@@ -66,7 +66,9 @@ def generate_array(initializer, shape, xp, dtype=None, device=None):
         shape = (int(shape),)
     shape = tuple(int(s) for s in shape)
     array = numpy.empty(shape, dtype=_resolve_dtype(initializer, dtype))
-    initializer(array)
+    # through chainfuse.random.draw: a parameter created while a call is traced draws
+    # from numpy's generator once, and the trace's watcher knows it may
+    random.draw(lambda _: initializer(array))
     if device is not None:
         return backend.get_device(device).send(array)
     if xp is not numpy:  # pragma: no cover - cupy: the current device
@@ -77,6 +79,6 @@ def generate_array(initializer, shape, xp, dtype=None, device=None):
 def init_weight(weights, initializer, scale=1.0):
     """Fills the existing array `weights` in place with `initializer` (times `scale`)."""
     initializer = _get_initializer(initializer)
-    initializer(weights)
+    random.draw(lambda _: initializer(weights))     # as generate_array: a tracer knows
     if scale != 1.0:
         weights *= scale

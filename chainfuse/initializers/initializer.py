@@ -1,10 +1,13 @@
 """The initializer protocol: an object that fills an array in place.
 
 ``init(array)`` overwrites every element of `array`.  chainfuse's initializers
-compute their values on the CPU with NumPy, drawing random numbers from
-`chainfuse.random.get_generator()` (so `chainfuse.set_random_seed` makes them
-reproducible, and the same seed gives the same parameters on CPU and GPU), and
-then copy the values into the array, whichever device it lives on.  A subclass
+compute their values on the CPU with NumPy, drawing random numbers from numpy's
+global generator as Chainer's do on the CPU (``numpy.random.normal(0, s, shape)``,
+cast to the array's dtype), so ``numpy.random.seed(0)`` gives Chainer's initial
+weights bit for bit, or from the initializer's own ``rng`` when one is given.  The
+values are then copied into the array, whichever device it lives on (Chainer draws
+a GPU array's values with CuPy's generator instead; chainfuse gives a parameter the
+same values on every device).  A subclass
 writes ``generate(shape, dtype)`` returning a NumPy array; a user-defined
 initializer may instead override ``__call__(array)`` as in Chainer.
 """
@@ -68,11 +71,12 @@ class Initializer:
 
 
 def get_rng(rng):
-    """The random source of an initializer: its own `rng`, else chainfuse's generator."""
+    """The random source of an initializer: its own `rng`, else numpy's global generator
+    (`chainfuse.random.get_random_state`)."""
     if rng is not None:
         return rng
     from chainfuse import random
-    return random.get_generator()
+    return random.get_random_state()
 
 
 class FanScaled(Initializer):

@@ -1,7 +1,7 @@
 """Gaussian initializers: Normal and the fan-scaled LeCunNormal, GlorotNormal, HeNormal.
 
-Values are drawn in float64 from the initializer's `rng` (default: chainfuse's
-seeded generator) and cast to the array's dtype, so a seed gives the same
+Values are drawn in float64 from the initializer's `rng` (default: numpy's
+global generator, as in Chainer) and cast to the array's dtype, so a seed gives the same
 parameters whatever the dtype or device.
 """
 from chainfuse.initializers.initializer import FanScaled, Initializer, SumOfFans, get_rng

@@ -1,6 +1,6 @@
 """Uniform initializers: Uniform and the fan-scaled LeCunUniform, GlorotUniform, HeUniform.
 
-Each draws from U(-s, s) with chainfuse's seeded generator (or the given `rng`).
+Each draws from U(-s, s) from numpy's global generator, as in Chainer (or the given `rng`).
 """
 from chainfuse.initializers.initializer import FanScaled, Initializer, SumOfFans, get_rng
 

@@ -91,7 +91,7 @@ class StatefulIterator(Iterator):
             raise ValueError('pass either shuffle or order_sampler, not both: leave shuffle=None '
                              'to use a custom order sampler')
         if order_sampler is None and shuffle is not False:
-            order_sampler = ShuffleOrderSampler()
+            order_sampler = self._default_sampler()
         self.dataset = dataset
         self.batch_size = int(batch_size)
         self._repeat = repeat
@@ -99,6 +99,11 @@ class StatefulIterator(Iterator):
         self.order_sampler = order_sampler
         self._state = None
         self._previous_epoch_detail = -1.
+
+    @staticmethod
+    def _default_sampler():
+        """The order sampler of ``shuffle=True``: numpy's global generator, as Chainer."""
+        return ShuffleOrderSampler()
 
     def _initial_state(self):
         order = None
@@ -171,12 +176,14 @@ class StatefulIterator(Iterator):
         return sampler_changed or previous != self._previous_epoch_detail or \
             old[:3] != self._state[:3] or not _same_order(old.order, order)
 
-    @staticmethod
-    def _serialize_order(serializer, order):
+    _order_key = 'order'    # Chainer's SerialIterator; its MultithreadIterator writes '_order'
+
+    def _serialize_order(self, serializer, order):
+        other = '_order' if self._order_key == 'order' else 'order'
         try:
-            return serializer('order', order)
-        except KeyError:  # Chainer < 5 wrote '_order'
-            return serializer('_order', order)
+            return serializer(self._order_key, order)
+        except KeyError:  # Chainer < 5 (and Chainer's other iterators) wrote the other key
+            return serializer(other, order)
 
     def _guess_previous_epoch_detail(self):
         detail = self.epoch + (self.current_position - self.batch_size) / self._epoch_size

@@ -36,7 +36,6 @@ from multiprocessing import resource_tracker, shared_memory
 
 import numpy
 
-from chainfuse import random as cf_random
 
 _ALIGN = 16
 _GRACE = 1.0  # seconds workers get to exit on their own before being terminated
@@ -121,7 +120,6 @@ def _reseed():
     words = seq.generate_state(2)
     numpy.random.seed(int(words[0]))
     random.seed(int(words[1]))
-    cf_random.set_state(numpy.random.default_rng(seq).bit_generator.state)
 
 
 def _next_task(tasks, parent_pid):

@@ -10,7 +10,9 @@ Mechanism, in the main process:
 2. ``next()`` waits for the oldest queued batch, collecting chunks as they
    arrive (`_workers.WorkerPool.wait`), then makes its remembered state public.
    So the batches, epochs and orders are exactly SerialIterator's for the same
-   order sampler, whatever order the workers finish in.
+   order sampler, whatever order the workers finish in.  (``shuffle=True`` gives the
+   iterator a sampler with a generator of its own, seeded from numpy's global one:
+   see `_default_sampler`.)
 3. ``reset()`` and loading a snapshot throw the queued batches away (results
    still in flight are dropped when they arrive) and rewind the order sampler to
    the public state, so the next batches are again the serial ones.
@@ -37,8 +39,10 @@ import weakref
 
 import numpy
 
+from chainfuse import random as cf_random
 from chainfuse.iterators import _workers
 from chainfuse.iterators._base import StatefulIterator, restore_sampler, sampler_state
+from chainfuse.iterators.order_samplers import ShuffleOrderSampler
 
 
 class _Batch:
@@ -152,6 +156,15 @@ class MultiprocessIterator(StatefulIterator):
     def worker_pids(self):
         """Process ids of the running workers (empty before the first batch)."""
         return [] if self._pool is None else self._pool.pids
+
+    @staticmethod
+    def _default_sampler():
+        """``shuffle=True``: a sampler with a RandomState of its own, seeded by one draw from
+        numpy's global generator.  Prefetching draws orders ahead of the consumer; with a
+        generator of its own `reset` and a loaded snapshot can rewind it, which numpy's
+        global generator, shared with the rest of the program, must not be."""
+        seed = cf_random.get_random_state().randint(0, 2 ** 32, dtype=numpy.int64)
+        return ShuffleOrderSampler(numpy.random.RandomState(int(seed)))
 
     # ---- state bookkeeping ----
     def _current_sampler_state(self):

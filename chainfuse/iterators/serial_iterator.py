@@ -13,11 +13,13 @@ class SerialIterator(StatefulIterator):
         shuffle (bool or None): shuffle each epoch's order (None: True unless an
             `order_sampler` is given).  False visits examples in index order.
         order_sampler: ``sampler(order, position) -> new order`` called at each epoch
-            boundary (default: a ShuffleOrderSampler seeded from chainfuse's generator).
+            boundary (default: ShuffleOrderSampler(), which draws from numpy's global
+            generator as Chainer's does).
 
     The batch cutting rules are described in `chainfuse.iterators._base`.
-    ``serialize`` saves the position, this epoch's order and the sampler's random
-    state, so a run resumed from a snapshot continues with the same batches.
+    ``serialize`` saves the position, this epoch's order and the random state of a
+    sampler with a generator of its own, so a run resumed from a snapshot continues
+    with the same batches (numpy's global state is the Trainer snapshot's).
     """
 
     def __init__(self, dataset, batch_size, repeat=True, shuffle=None, order_sampler=None):

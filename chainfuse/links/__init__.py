@@ -10,7 +10,11 @@ from chainfuse.links.connection import (  # noqa: F401
 from chainfuse.links.normalization import (  # noqa: F401
     BatchNormalization, LayerNormalization)
 from chainfuse.links.model import Classifier  # noqa: F401
+from chainfuse.links.connection.lstm import StatelessLSTM  # noqa: F401
+from chainfuse.links.rnn import *  # noqa: F401,F403
+from chainfuse.links import rnn as _rnn
 
 __all__ = ['Link', 'Chain', 'ChainList', 'Sequential', 'DeviceMismatchError', 'Linear',
            'Convolution2D', 'Deconvolution2D', 'EmbedID', 'Bias', 'Scale', 'Maxout', 'LSTM',
-           'BatchNormalization', 'LayerNormalization', 'Classifier']
+           'BatchNormalization', 'LayerNormalization', 'Classifier', 'StatelessLSTM']
+__all__ += _rnn.__all__

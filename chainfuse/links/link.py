@@ -24,6 +24,7 @@ from chainfuse import backend
 from chainfuse.core.arguments import check_call_arguments
 from chainfuse.core.tracing import local as _tracing
 from chainfuse.core.variable import Parameter, Variable
+from chainfuse.device_resident import DeviceResident
 
 _COPY_MODES = ('init', 'copy', 'share')
 
@@ -96,7 +97,7 @@ def _shared_param(p):
     return q
 
 
-class Link:
+class Link(DeviceResident):
     """Building block of models: owns parameters and persistent values.
 
     Example::
@@ -216,34 +217,13 @@ class Link:
         raise NotImplementedError(f'{type(self).__name__} defines neither forward() nor '
                                   '__call__()')
 
-    # ---- devices ----
-    @property
-    def device(self):
-        """The `chainfuse.backend.Device` the parameters and persistents live on."""
-        return self._device
-
-    @property
-    def xp(self):
-        """numpy or cupy: the array module of this link's device."""
-        return self._device.xp
-
+    # ---- devices (device, xp, to_cpu, to_gpu: chainfuse.device_resident) ----
     def to_device(self, device):
         """Moves parameters, their grads, persistent arrays and child links; returns self."""
         device = backend.get_device(device)
         for link in self.links():
             link._move_own(device)
         return self
-
-    def to_cpu(self):
-        return self.to_device(backend.CPU)
-
-    def to_gpu(self, device=None):
-        if device is None:
-            backend.check_cuda_available('to_gpu')
-            device = backend.cupy.cuda.Device().id
-        elif isinstance(device, int) and device < 0:
-            device = 0
-        return self.to_device(device)
 
     def _move_own(self, device):
         d = self.__dict__

@@ -4,7 +4,8 @@ Each op's ``expr`` is a scalar expression over ``{0}``, ``{1}``, ``{2}`` (the in
 that codegen parses and prints as CUDA or Numba source.  Its vocabulary:
 
 - operators ``+ - * /``, unary ``-``, comparisons ``< <= > >= == !=``;
-- calls ``exp log log2 log10 log1p expm1 sqrt tanh sin cos tan abs floor ceil erf``,
+- calls ``exp log log2 log10 log1p expm1 sqrt tanh sin cos tan abs floor ceil erf erfc``,
+  ``lgamma asin acos atan atanh``, ``atan2(a, b)``,
   ``pow(a, b)``, ``max(a, b)``, ``min(a, b)``, ``where(c, a, b)``, ``sign(a)``,
   ``cast(a)`` (to the op's output dtype), ``not_(a)``;
 - number literals, which the printers type as the op's dtype (so a float32 kernel
@@ -22,7 +23,8 @@ import math
 import numpy
 
 from chainfuse.ops.registry import (
-    REQUIRED, Aval, ELEMENTWISE, OpTypeError, broadcast_shapes, defop, expect_float, same_dtype)
+    REQUIRED, Aval, ELEMENTWISE, OTHER, OpTypeError, broadcast_shapes, defop, expect_float,
+    same_dtype)
 
 
 # ---- the expr vocabulary's calls, per codegen target ----
@@ -35,7 +37,9 @@ def _math(name):
 
 CALLS = {
     **{name: _math(name) for name in ('exp', 'log', 'log2', 'log10', 'log1p', 'expm1',
-                                      'sqrt', 'tanh', 'sin', 'cos', 'tan', 'erf')},
+                                      'sqrt', 'tanh', 'sin', 'cos', 'tan', 'erf', 'erfc',
+                                      'lgamma', 'asin', 'acos', 'atan', 'atanh')},
+    'atan2': {'numba': 'math.atan2({0}, {1})', 'cuda': 'atan2({0}, {1})'},
     # numba's math.floor/ceil return an int64 (NaN and infinities become -2**63)
     'floor': {'numba': 'numpy.floor({0})', 'cuda': 'floor({0})'},
     'ceil': {'numba': 'numpy.ceil({0})', 'cuda': 'ceil({0})'},
@@ -196,6 +200,39 @@ def _sigmoid_impl(xp, x):
 sigmoid = _unary('sigmoid', _sigmoid_impl, 'tanh({0} * 0.5) * 0.5 + 0.5',
                  lambda ctx, gy: (gy * ctx.out_vars[0] * (1.0 - ctx.out_vars[0]),),
                  retain_outputs=(0,))
+
+arcsin = _unary('arcsin', lambda xp, x: xp.arcsin(x), 'asin({0})',
+                lambda ctx, gy: (gy * rsqrt(1.0 - ctx.inputs[0] * ctx.inputs[0]),))
+arccos = _unary('arccos', lambda xp, x: xp.arccos(x), 'acos({0})',
+                lambda ctx, gy: (-(gy * rsqrt(1.0 - ctx.inputs[0] * ctx.inputs[0])),))
+arctan = _unary('arctan', lambda xp, x: xp.arctan(x), 'atan({0})',
+                lambda ctx, gy: (gy / (1.0 + ctx.inputs[0] * ctx.inputs[0]),))
+arctanh = _unary('arctanh', lambda xp, x: xp.arctanh(x), 'atanh({0})',
+                 lambda ctx, gy: (gy / (1.0 - ctx.inputs[0] * ctx.inputs[0]),))
+
+
+def _arctan2_vjp(ctx, gy):
+    y, x = ctx.inputs
+    scale = gy / (x * x + y * y)
+    return _grads(ctx, scale * x if ctx.needs_grad(0) else None,
+                  -(scale * y) if ctx.needs_grad(1) else None)
+
+
+arctan2 = defop('arctan2', kind=ELEMENTWISE, impl=lambda xp, y, x: xp.arctan2(y, x),
+                infer=_binary('arctan2'), expr='atan2({0}, {1})', vjp=_arctan2_vjp,
+                doc='arctan2(y, x): the angle of the point (x, y), in (-pi, pi]')
+
+
+def _fmod_vjp(ctx, gy):
+    x, d = ctx.inputs
+    # x = d * trunc(x / d) + fmod(x, d): the quotient is (x - out) / d, constant a.e.
+    gd = -(gy * ((x - ctx.out_vars[0]) / d)) if ctx.needs_grad(1) else None
+    return _grads(ctx, gy if ctx.needs_grad(0) else None, gd)
+
+
+fmod = defop('fmod', kind=OTHER, impl=lambda xp, x, d: xp.fmod(x, d), infer=_binary('fmod'),
+             vjp=_fmod_vjp, retain_outputs=(0,),
+             doc='fmod(x, d): the remainder of x / d truncated toward 0 (sign of x)')
 
 # ---- absolute value, sign, rounding ----
 

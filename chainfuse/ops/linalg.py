@@ -1,7 +1,11 @@
-"""Matrix products.  `matmul` follows numpy.matmul (batched over leading axes, with
-broadcasting), with optional transposition of the last two axes of either operand."""
+"""Linear algebra.  `matmul` follows numpy.matmul (batched over leading axes, with
+broadcasting), with optional transposition of the last two axes of either operand;
+`inv`, `det` (batched over leading axes) and `cholesky`; `einsum` with explicit letters,
+whose gradient for each operand is again an einsum."""
+import numpy
+
 from chainfuse.ops.registry import (
-    Aval, LINALG, OpTypeError, broadcast_shapes, defop, expect_float, same_dtype)
+    REQUIRED, Aval, LINALG, OpTypeError, broadcast_shapes, defop, expect_float, same_dtype)
 
 
 def _swap(shape):
@@ -61,3 +65,169 @@ def _matmul_vjp(ctx, gy):
 matmul = defop('matmul', kind=LINALG, impl=_matmul_impl, infer=_matmul_infer, vjp=_matmul_vjp,
                attrs=dict(transa=False, transb=False), writes_out=True,
                doc='matmul(a, b, transa=False, transb=False)')
+
+
+# ---- inverse, determinant, Cholesky factor (of the last two axes) ----
+
+def _lapack(fn):
+    """An impl through xp.linalg, which has no float16: that is computed in float32."""
+    def impl(xp, a):
+        work = a.astype(numpy.float32) if a.dtype == numpy.float16 else a
+        return xp.asarray(fn(xp, work)).astype(a.dtype, copy=False)
+    return impl
+
+
+def _square_infer(name, out_matrix=True):
+    def infer(a):
+        expect_float(name, a)
+        if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+            raise OpTypeError(name, f'needs square matrices in the last two axes, got shape '
+                                    f'{a.shape}')
+        return a if out_matrix else Aval(a.shape[:-2], a.dtype)
+    return infer
+
+
+def _inv_vjp(ctx, gy):
+    y = ctx.out_vars[0]
+    # d(A^-1) = -A^-1 dA A^-1, so gA = -A^-T gy A^-T
+    return (-matmul(matmul(y, gy, transa=True), y, transb=True),)
+
+
+inv = defop('inv', kind=LINALG, impl=_lapack(lambda xp, a: xp.linalg.inv(a)),
+            infer=_square_infer('inv'), vjp=_inv_vjp, retain_outputs=(0,),
+            doc='inv(a): the inverse of each square matrix in the last two axes')
+
+
+def _det_vjp(ctx, gy):
+    from chainfuse.ops.array import reshape, transpose
+    a, = ctx.inputs
+    y = ctx.out_vars[0]
+    shape = ctx.in_avals[0].shape
+    scale = reshape(gy * y, shape=shape[:-2] + (1, 1))
+    axes = tuple(range(len(shape) - 2)) + (len(shape) - 1, len(shape) - 2)
+    return (scale * transpose(inv(a), axes=axes),)     # d det(A) = det(A) tr(A^-1 dA)
+
+
+det = defop('det', kind=LINALG, impl=_lapack(lambda xp, a: xp.linalg.det(a)),
+            infer=_square_infer('det', False),
+            vjp=_det_vjp, retain_outputs=(0,),
+            doc='det(a): the determinant of each square matrix in the last two axes')
+
+
+def _cholesky_vjp(ctx, gy):
+    from chainfuse.ops.array import transpose
+    y = ctx.out_vars[0]
+    n = ctx.in_avals[0].shape[-1]
+    mask = (numpy.tri(n) - 0.5 * numpy.eye(n)).astype(ctx.in_avals[0].dtype)
+    y_inv = inv(y)
+    phi = matmul(y, gy, transa=True) * y.xp.asarray(mask)
+    s = matmul(matmul(y_inv, phi, transa=True), y_inv)
+    return ((s + transpose(s, axes=(1, 0))) * 0.5,)   # symmetric, as Chainer's
+
+
+def _cholesky_infer(a):
+    _square_infer('cholesky')(a)
+    if a.ndim != 2:
+        raise OpTypeError('cholesky', f'needs one square matrix, got shape {a.shape}')
+    return a
+
+
+cholesky = defop('cholesky', kind=LINALG,
+                 impl=_lapack(lambda xp, a: xp.linalg.cholesky(a)),
+                 infer=_cholesky_infer, vjp=_cholesky_vjp, retain_outputs=(0,),
+                 doc='cholesky(a): the lower-triangular L with L L^T = a (a symmetric '
+                     'positive definite); the gradient is symmetrized, as in Chainer')
+
+
+# ---- einsum ----
+
+def parse_einsum(subscripts, n):
+    """``'ij,jk->ik'`` -> (['ij', 'jk'], 'ik'); explicit output and letters only."""
+    if '->' not in subscripts:
+        raise OpTypeError('einsum', f'subscripts must be explicit (with "->"), got '
+                                    f'{subscripts!r}')
+    ins, out = subscripts.split('->')
+    ins = ins.split(',')
+    if len(ins) != n:
+        raise OpTypeError('einsum', f'{subscripts!r} names {len(ins)} operands, got {n}')
+    for s in ins + [out]:
+        if not all(c.isalpha() for c in s):
+            raise OpTypeError('einsum', f'subscripts must be letters, got {subscripts!r}')
+    return ins, out
+
+
+def _einsum_infer(*ops, subscripts):
+    ins, out = parse_einsum(subscripts, len(ops))
+    sizes = {}
+    for s, a in zip(ins, ops):
+        expect_float('einsum', a)
+        if len(s) != a.ndim:
+            raise OpTypeError('einsum', f'{s!r} has {len(s)} letters for an operand of shape '
+                                        f'{a.shape}')
+        for c, n in zip(s, a.shape):
+            if sizes.setdefault(c, n) != n:
+                raise OpTypeError('einsum', f'letter {c!r} has sizes {sizes[c]} and {n} in '
+                                            f'{subscripts!r}')
+    if len(set(out)) != len(out) or any(c not in sizes for c in out):
+        raise OpTypeError('einsum', f'output {out!r} must name each input letter at most once')
+    dtype = same_dtype('einsum', *ops)
+    return Aval(tuple(sizes[c] for c in out), dtype)
+
+
+def _einsum_impl(xp, *ops, subscripts):
+    return xp.asarray(xp.einsum(subscripts, *ops, optimize=len(ops) > 2))
+
+
+def _fresh(used):
+    import string
+    for c in string.ascii_letters:
+        if c not in used:
+            used.add(c)
+            return c
+    raise OpTypeError('einsum', 'ran out of letters for the gradient')  # pragma: no cover
+
+
+def _einsum_grad(ctx, gy, i, ins, out):
+    """The gradient of operand i: an einsum of gy and the other operands, then the
+    letters only operand i has are broadcast back and repeated letters (diagonals) are
+    put back on the diagonal."""
+    xp = gy.xp
+    dtype = ctx.in_avals[i].dtype
+    sizes = {c: n for s, a in zip(ins, ctx.in_avals) for c, n in zip(s, a.shape)}
+    mine = ins[i]
+    elsewhere = set(out).union(*[set(s) for k, s in enumerate(ins) if k != i])
+    unique = ''.join(dict.fromkeys(mine))
+    reach = ''.join(c for c in unique if c in elsewhere)
+    subs = ','.join([out] + [s for k, s in enumerate(ins) if k != i]) + '->' + reach
+    g = einsum(gy, *[x for k, x in enumerate(ctx.inputs) if k != i], subscripts=subs)
+    used = set(''.join(ins) + out)
+    extra_subs, extra_ops, target = [], [], []
+    seen = set()
+    for c in mine:
+        if c in seen:                      # a repeated letter: a diagonal
+            d = _fresh(used)
+            extra_subs.append(c + d)
+            extra_ops.append(xp.asarray(numpy.eye(sizes[c], dtype=dtype)))
+            target.append(d)
+            continue
+        seen.add(c)
+        target.append(c)
+        if c not in elsewhere:             # summed inside this operand alone
+            extra_subs.append(c)
+            extra_ops.append(xp.ones((sizes[c],), dtype=dtype))
+    if not extra_subs and reach == mine:
+        return g
+    subs = ','.join([reach] + extra_subs) + '->' + ''.join(target)
+    return einsum(g, *extra_ops, subscripts=subs)
+
+
+def _einsum_vjp(ctx, gy):
+    ins, out = parse_einsum(ctx.attrs['subscripts'], len(ctx.in_avals))
+    return tuple(_einsum_grad(ctx, gy, i, ins, out) if ctx.needs_grad(i) else None
+                 for i in range(len(ins)))
+
+
+einsum = defop('einsum', kind=LINALG, impl=_einsum_impl, infer=_einsum_infer,
+               vjp=_einsum_vjp, attrs=dict(subscripts=REQUIRED),
+               doc="einsum(*operands, subscripts='ij,jk->ik'): explicit letters only "
+                   '(F.einsum expands "..." and implicit outputs)')

@@ -9,8 +9,9 @@ from chainfuse.optimizer_hooks.weight_decay import WeightDecay  # noqa: F401
 from chainfuse.optimizer_hooks.lasso import Lasso  # noqa: F401
 from chainfuse.optimizer_hooks.gradient_clipping import GradientClipping  # noqa: F401
 from chainfuse.optimizer_hooks.gradient_hard_clipping import GradientHardClipping  # noqa
+from chainfuse.optimizer_hooks.gradient_lars import GradientLARS  # noqa: F401
 from chainfuse.optimizer_hooks.gradient_noise import (  # noqa: F401
     GradientNoise, exponential_decay_noise)
 
-__all__ = ['WeightDecay', 'Lasso', 'GradientClipping', 'GradientHardClipping',
+__all__ = ['WeightDecay', 'Lasso', 'GradientClipping', 'GradientHardClipping', 'GradientLARS',
            'GradientNoise', 'exponential_decay_noise']

@@ -8,11 +8,11 @@ from chainfuse.optimizers.step_ops import rewrite_grad
 
 def exponential_decay_noise(xp, shape, dtype, hook, opt):
     """Noise of variance ``eta / (1 + t)**0.55`` (``opt`` is the update rule, ``t`` its
-    step count), drawn from chainfuse's generator on the CPU (so `set_random_seed`
-    makes it reproducible) and from CuPy's on a GPU."""
+    step count), drawn from numpy's global generator on the CPU (as Chainer does:
+    ``numpy.random.seed`` makes it reproducible) and from CuPy's on a GPU."""
     std = numpy.sqrt(hook.eta / numpy.power(1 + opt.t, 0.55))
     if xp is numpy:
-        return cf_random.get_generator().normal(0, std, shape).astype(dtype)
+        return cf_random.get_random_state().normal(0, std, shape).astype(dtype)
     return xp.random.normal(0, std, shape).astype(dtype)  # pragma: no cover - cupy
 
 

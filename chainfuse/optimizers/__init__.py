@@ -15,8 +15,15 @@ from chainfuse.optimizers.ada_delta import AdaDelta, AdaDeltaRule  # noqa: F401
 from chainfuse.optimizers.rmsprop import RMSprop, RMSpropRule  # noqa: F401
 from chainfuse.optimizers.adam import (  # noqa: F401
     AMSBound, AMSGrad, AdaBound, Adam, AdamRule, AdamW)
+from chainfuse.optimizers.corrected_momentum_sgd import (  # noqa: F401
+    CorrectedMomentumSGD, CorrectedMomentumSGDRule)
+from chainfuse.optimizers.msvag import MSVAG, MSVAGRule  # noqa: F401
+from chainfuse.optimizers.rmsprop_graves import RMSpropGraves, RMSpropGravesRule  # noqa: F401
+from chainfuse.optimizers.smorms3 import SMORMS3, SMORMS3Rule  # noqa: F401
 
 __all__ = ['SGD', 'MomentumSGD', 'NesterovAG', 'AdaGrad', 'AdaDelta', 'RMSprop', 'Adam',
-           'AdamW', 'AMSGrad', 'AdaBound', 'AMSBound', 'SGDRule', 'MomentumSGDRule',
+           'AdamW', 'AMSGrad', 'AdaBound', 'AMSBound', 'CorrectedMomentumSGD', 'MSVAG',
+           'RMSpropGraves', 'SMORMS3', 'SGDRule', 'CorrectedMomentumSGDRule', 'MSVAGRule',
+           'RMSpropGravesRule', 'SMORMS3Rule', 'MomentumSGDRule',
            'NesterovAGRule', 'AdaGradRule', 'AdaDeltaRule', 'RMSpropRule', 'AdamRule',
            'Optimizer', 'GradientMethod', 'UpdateRule', 'Hyperparameter', 'HyperparameterProxy']

@@ -1,4 +1,5 @@
-"""The runtime: `compile`, `eager`, `static_graph`, CompiledFunction (see compiled.py)."""
+"""The runtime: `compile`, `eager`, `static_graph`/`static_code`, CompiledFunction
+(see compiled.py and static_graph.py)."""
 import contextlib
 
 from chainfuse.config import using_config
@@ -13,23 +14,6 @@ def eager():
         yield
 
 
-def static_graph(method=None, **options):
-    """Chainer-style decorator for a Chain's ``__call__``/``forward``: compiles the Chain
-    on its first call (``@static_graph`` or ``@static_graph(fallback='raise')``)."""
-    import functools
-
-    def wrap(fn):
-        @functools.wraps(fn)
-        def call(self, *args, **kwargs):
-            state = self.__dict__.get('_chainfuse_static')
-            if state is None:
-                state = CompiledCallable(functools.partial(fn, self), link=self, **options)
-                state.__name__ = type(self).__name__
-                self.__dict__['_chainfuse_static'] = state
-            return state(*args, **kwargs)
-        return call
-    return wrap(method) if method is not None else wrap
-
-
+from chainfuse.runtime.static_graph import static_code, static_graph  # noqa: E402,F401
 from chainfuse.runtime.explain import dump, explain  # noqa: E402,F401
 from chainfuse.runtime.step import CompiledStep, compile_step  # noqa: E402,F401

@@ -13,7 +13,9 @@ object saying what is traced and what is written back after a plan runs:
 A call:
 
 1. Compilation off (``chainfuse.eager()``, ``config.compile = False``), or a tracer
-   already recording around this call: the strategy's eager call runs.
+   already recording around this call: the strategy's eager call runs.  So does a
+   call while function hooks are registered (``with TimerHook():``), with a warning:
+   a plan has no function nodes for them to see.
 2. ``strategy.precheck`` may add to the cache key (the optimizer's configuration) or
    say why this call runs eagerly (the first step, loss scaling...).
 3. The signature (array shapes/dtypes, static values, ``config.train``...) and the
@@ -37,6 +39,7 @@ the call when they differ.
 import time
 import warnings
 
+from chainfuse import function_hook
 from chainfuse.config import config
 from chainfuse.core import tracing
 from chainfuse.core.arguments import check_call_arguments
@@ -106,6 +109,11 @@ class Frontend:
         check_call_arguments(self._name(), args, kwargs)  # as an eager Link call does
         self.stats['calls'] += 1
         if not config.compile or tracing.current() is not None:
+            return self._eager(args, kwargs)
+        if function_hook.active():
+            self._fall_back(None, 'function hooks are registered '
+                            f'({", ".join(function_hook.get_function_hooks())}); a compiled '
+                            'call has no function nodes for them to see', None)
             return self._eager(args, kwargs)
         key, why, quiet = strategy.precheck(args, kwargs)
         if why is not None:

@@ -30,7 +30,8 @@ from chainfuse.runtime.frontend import Divergence, Entry, Frontend
 from chainfuse.tracer.guards import describe_change
 from chainfuse.tracer.trace import trace
 
-TRACEABLE_HOOKS = ('WeightDecay', 'Lasso', 'GradientClipping', 'GradientHardClipping')
+TRACEABLE_HOOKS = ('WeightDecay', 'Lasso', 'GradientClipping', 'GradientHardClipping',
+                   'GradientLARS')
 
 
 def _hook_key(hook):

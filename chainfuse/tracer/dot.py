@@ -10,7 +10,7 @@ import shutil
 import warnings
 
 from chainfuse.tracer.ir import _fmt_attr
-from chainfuse.utils import atomic_write
+from chainfuse.utils import atomic_path, atomic_write
 
 INPUT_STYLE = {
     'data': 'shape=ellipse,style=filled,fillcolor="#c6dbef"',
@@ -111,8 +111,10 @@ def render(dot_path, fmt='png'):
         return None
     import graphviz
     base, _ = os.path.splitext(dot_path)
-    src = graphviz.Source.from_file(dot_path)
-    return src.render(outfile=f'{base}.{fmt}', format=fmt, cleanup=False)
+    out_path = f'{base}.{fmt}'
+    with atomic_path(out_path, suffix=f'.{fmt}') as tmp:  # never half an image
+        graphviz.render('dot', fmt, dot_path, outfile=tmp)
+    return out_path
 
 
 def dump_dot(graph, path, render_format=None, **kw):

@@ -9,8 +9,9 @@ sees, through hooks that cost nothing once tracing is over:
 - every ``config.<name>`` read;
 - every Python function the call runs (a profile function): the module globals its
   code reads and assigns, and calls whose effects a replay would not repeat:
-  ``print``, ``open``, writes to files, ``logging``, and random generators other
-  than chainfuse's own (numpy's, Python's ``random``).
+  ``print``, ``open``, writes to files, ``logging``, and draws from random
+  generators (numpy's, Python's ``random``) other than those `chainfuse.random`
+  makes itself and reports (``on_draw``: random op keys, initial parameter values).
 
 When the trace ends, what it saw becomes:
 
@@ -348,6 +349,7 @@ class Watcher:
         self.accepted = set()      # (id(link), name) of effects allow_side_effects accepted
         self.snapshots = {}        # id(object) -> (object, copy): restored on a break
         self.generators = {}       # id(generator) -> (generator, state, where)
+        self.expected = {}         # id(generator) -> its state after chainfuse's own draws
         self.cells = self._cells(fn)
         self._saved = None
 
@@ -445,6 +447,18 @@ class Watcher:
                         '(keep counters outside the compiled call, or pass '
                         'allow_side_effects=True to accept it happening at trace time '
                         'only)', loc)
+
+    def on_draw(self, generator, before, after):
+        """chainfuse drew from a watched `generator` on purpose (`chainfuse.random`: a
+        random op's key, a lazily created parameter's initial values), moving its state
+        from `before` to `after`.  If nothing else drew since the trace started (or
+        since chainfuse's previous draw), `after` becomes the state the end of the trace
+        expects; otherwise the expectation stays behind and the end check breaks."""
+        entry = self.generators.get(id(generator))
+        if entry is None or self.thread != threading.get_ident():
+            return
+        if _rng_equal(self.expected.get(id(generator), entry[1]), before):
+            self.expected[id(generator)] = after
 
     def on_config(self, name, value):
         if name not in _SIGNATURE_CONFIG and name not in self.configs:
@@ -548,7 +562,7 @@ class Watcher:
                 raise GraphBreak(f'the forward changed the global {where} in place; a '
                                  'replay would not repeat it')
         for gen, state, where in self.generators.values():
-            if not _rng_equal(_rng_state(gen), state):
+            if not _rng_equal(_rng_state(gen), self.expected.get(id(gen), state)):
                 raise GraphBreak(f'the forward drew numbers from {where} (a random generator '
                                  'outside chainfuse): a replay would draw the same numbers '
                                  'again; use F.dropout or chainfuse.random instead')

@@ -421,6 +421,7 @@ class Recorder(tracing.Tracer):
         self._external = {}       # id(array) -> (kind, name, source, getter): see register
         self.hypers = []          # (source, key) per 'hyper' input, in input order
         self.node_values = None   # when a list: every node's output arrays (verify)
+        self.node_calls = {}      # IR node id -> the F call that applied it (core/calls.py)
         self.keys = []            # the random keys the traced call drew, in order
         self.first_key_state = None   # the generator's state before the first of them
         self._index_link()
@@ -600,6 +601,8 @@ class Recorder(tracing.Tracer):
                    for i, x in enumerate(inputs)]
         avals = [Aval.of(y._data) for y in outputs]
         gnode = self.graph.add_node(node.op, in_vals, node.attrs, avals, loc)
+        if node.call is not None:
+            self.node_calls[gnode.id] = node.call
         dynamic = any(v.id in self._dynamic for v in in_vals)
         for y, v in zip(outputs, gnode.outputs):
             self.bind_variable(y, v)
@@ -774,6 +777,10 @@ class Recorder(tracing.Tracer):
             self.first_key_state = before
         self.keys.append(key)
         self.add_input(key, 'rng', f'rng{len(self.graph.inputs_of("rng"))}', ('rng',))
+
+    def on_draw(self, generator, before, after):
+        if self.watcher is not None:
+            self.watcher.on_draw(generator, before, after)
 
     def register_state(self, array, kind, name, source, getter):
         """Declares an array the traced call reads and may overwrite in place (a

@@ -76,6 +76,21 @@ def _restore_persistents(saved):
             setattr(sub, attr, value)
 
 
+def _uninitialized_params(link):
+    if link is None or not hasattr(link, 'params'):
+        return []
+    return [p for p in link.params() if p._data is None]
+
+
+def _uninitialize(params):
+    """After a failed trace: parameters the call created lazily (drawing from numpy's
+    generator, which is rewound) are created again by the eager call that follows, so
+    that call draws exactly what a plain eager call draws."""
+    for p in params:
+        p._data = None
+        p._grad_var = None
+
+
 class Trace:
     """A recorded call: its `graph`, how to feed it, and how to give back its results."""
 
@@ -94,11 +109,12 @@ class Trace:
         self.guards = guards
         self.effects = list(effects)
         # the traced call drew its random keys (and lazy initializers their numbers) from
-        # chainfuse's generator as the eager call would: a run of the same call right
+        # numpy's global generator as the eager call would: a run of the same call right
         # after the trace takes those keys (`take_trace_keys`), so the generator goes on
         # exactly as in eager mode
         self._trace_keys = list(recorder.keys) or None
         self.rng_before_keys = recorder.first_key_state
+        self.node_calls = recorder.node_calls    # for function-level graph dumps
         self._hyper_dtypes = {i: v.dtype for i, v in enumerate(graph.runtime_inputs)
                               if v.kind == 'hyper'}
 
@@ -219,6 +235,7 @@ def trace(fn, *args, name=None, dynamic_batch=False, link=None, on_start=None,
     watcher = Watcher(rec, link, call, allow_side_effects)
     rng_state = cf_random.get_state()
     saved = _snapshot_persistents(link)
+    lazy = _uninitialized_params(link)
     names = _arg_names(call, len(args))
     try:
         with rec, numpy_conversions(), watcher:
@@ -240,9 +257,11 @@ def trace(fn, *args, name=None, dynamic_batch=False, link=None, on_start=None,
     except GraphBreak as e:
         watcher.undo()
         e.guards = watcher.guards()
+        _uninitialize(lazy)
         cf_random.set_state(rng_state)
         raise
     except BaseException:
+        _uninitialize(lazy)
         cf_random.set_state(rng_state)
         raise
     finally:

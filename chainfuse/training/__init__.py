@@ -10,8 +10,9 @@ from chainfuse.training.extension import (  # noqa: F401
     PRIORITY_WRITER)
 from chainfuse.training.trainer import Trainer  # noqa: F401
 from chainfuse.training.updater import Updater  # noqa: F401
-from chainfuse.training.updaters import StandardUpdater  # noqa: F401
+from chainfuse.training.updaters import ParallelUpdater, StandardUpdater  # noqa: F401
 from chainfuse.training.util import get_trigger  # noqa: F401
+from chainfuse.training.triggers import IntervalTrigger  # noqa: F401
 
 __all__ = ['Trainer', 'StandardUpdater', 'Updater', 'Extension', 'make_extension',
            'get_trigger', 'triggers', 'extensions', 'updaters', 'PRIORITY_WRITER',

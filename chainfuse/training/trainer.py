@@ -12,10 +12,11 @@ from chainfuse.training import util
 
 
 class _ExtensionEntry:
-    def __init__(self, extension, priority, trigger):
+    def __init__(self, extension, priority, trigger, call_before_training=False):
         self.extension = extension
         self.priority = priority
         self.trigger = trigger
+        self.call_before_training = call_before_training
 
 
 class Trainer:
@@ -79,7 +80,8 @@ class Trainer:
             raise RuntimeError('training has not been started yet (call trainer.run())')
         return time.perf_counter() - self._start_at + self._snapshot_elapsed_time
 
-    def extend(self, extension, name=None, trigger=None, priority=None):
+    def extend(self, extension, name=None, trigger=None, priority=None, *,
+               call_before_training=False, **kwargs):
         """Registers an extension.
 
         Args:
@@ -89,7 +91,16 @@ class Trainer:
             trigger: when to call it; defaults to ``extension.trigger``, else
                 every iteration.
             priority: defaults to ``extension.priority``, else PRIORITY_READER.
+            call_before_training (bool): also call it once before the first
+                iteration (after every extension's ``initialize``), in the
+                trainer's reporter scope; not when resuming past iteration 0.
         """
+        if kwargs:
+            if 'invoke_before_training' in kwargs:
+                raise ValueError('extend(invoke_before_training=...) was removed in Chainer '
+                                 '2; give the extension an initialize(trainer) method, or '
+                                 'pass call_before_training=True')
+            raise TypeError(f'extend() got unexpected keyword arguments {sorted(kwargs)}')
         name = name or _default_name(extension)
         if name == 'training':
             raise ValueError('the name "training" is reserved and cannot name an extension')
@@ -103,7 +114,8 @@ class Trainer:
             unique = f'{name}_{ordinal}'
         extension.name = unique
         self._extensions[unique] = _ExtensionEntry(extension, priority,
-                                                   util.get_trigger(trigger))
+                                                   util.get_trigger(trigger),
+                                                   call_before_training)
 
     def get_extension(self, name):
         """The extension registered under `name`."""
@@ -122,6 +134,7 @@ class Trainer:
         failed = True
         try:
             self._initialize(extensions)
+            self._before_training(extensions)
             self._loop(extensions)
             failed = False
         except Exception as e:
@@ -145,6 +158,20 @@ class Trainer:
             initialize = getattr(entry.extension, 'initialize', None)
             if initialize and not getattr(entry.trigger, 'finished', False):
                 _call_noting(name, initialize, self)
+
+    @property
+    def is_before_training(self):
+        """True until the first iteration has run (resumed runs: never)."""
+        return self.updater.iteration == 0
+
+    def _before_training(self, extensions):
+        if not self.is_before_training:
+            return
+        self.observation = {}
+        with self.reporter.scope(self.observation):
+            for name, entry in extensions:
+                if entry.call_before_training:
+                    _call_noting(name, entry.extension, self)
 
     def _loop(self, extensions):
         while not self.stop_trigger(self):

@@ -85,3 +85,135 @@ def test_cuda_shim_without_cupy():
 
 def test_device_unavailable_is_a_runtime_error():
     assert issubclass(backend.DeviceUnavailableError, RuntimeError)
+
+
+# ---- Chainer 7's device API (issue 17) ----
+
+def test_device_has_chainers_interface():
+    device = chainer.get_device('@numpy')
+    assert device is backend.CPU and repr(device) == '<CpuDevice (numpy)>'
+    assert device.xp is numpy and device.name == '@numpy'
+    assert device.supported_array_types == (numpy.ndarray,)
+    assert device.is_array_supported(numpy.ones(1))
+    assert not device.is_array_supported([1.0])
+    assert device.send_array(numpy.ones(2)).tolist() == [1.0, 1.0]
+    assert backend.CpuDevice.from_array(numpy.ones(1)) is backend.CPU
+    assert backend.CpuDevice.from_array([1]) is None
+    device.use()                                    # a no-op on the CPU
+
+
+@pytest.mark.parametrize('spec', ['-1', '@numpy', -1])
+def test_get_device_accepts_chainers_specs(spec):
+    assert chainer.get_device(spec) is backend.CPU
+
+
+def test_using_device_is_a_context_manager():
+    with chainer.using_device('@numpy') as device:
+        assert device is backend.CPU
+    with chainer.using_device(-1):
+        pass
+
+
+def test_copyto_copies_across_devices():
+    dst = numpy.zeros(3, numpy.float32)
+    backend.copyto(dst, numpy.arange(3))
+    assert dst.tolist() == [0.0, 1.0, 2.0]
+    backend.copyto(dst, Variable(numpy.ones(3, numpy.float32)))
+    assert dst.tolist() == [1.0, 1.0, 1.0]
+    with pytest.raises(TypeError, match='destination must be a numpy or cupy ndarray'):
+        backend.copyto([0.0], dst)
+
+
+def test_intel64_is_chainers_not_installed_stub():
+    intel64 = chainer.backends.intel64
+    assert intel64.is_ideep_available() is False
+    assert intel64.should_use_ideep('>=auto') is False
+    assert intel64.inputs_all_ready((numpy.ones(2),)) is False
+    with pytest.raises(RuntimeError, match='iDeep is not available'):
+        chainer.get_device('@intel64')
+    with pytest.raises(RuntimeError, match='iDeep is not available'):
+        intel64.check_ideep_available()
+    with pytest.raises(ValueError, match='invalid iDeep level'):
+        intel64.should_use_ideep('sometimes')
+    assert not isinstance(numpy.ones(1), intel64.mdarray)
+
+
+def test_chainerx_devices_and_conversions_are_refused():
+    with pytest.raises(RuntimeError, match='ChainerX is not available'):
+        backend.ChainerxDevice()
+    with pytest.raises(RuntimeError, match='ChainerX is not available'):
+        chainer.backend.to_chx(numpy.ones(1))
+    a = numpy.ones(1)
+    assert chainer.backend.from_chx(a) is a
+
+
+def test_chainerx_module_is_the_not_built_stub():
+    import chainerx
+    assert chainerx.is_available() is False
+    assert not isinstance(numpy.ones(1), chainerx.ndarray)
+    with pytest.raises(RuntimeError, match='chainerx is not available'):
+        chainerx.ndarray((2,))
+
+
+def test_backends_cuda_is_chainer_cuda():
+    assert chainer.cuda is chainer.backends.cuda
+    import chainfuse.cuda
+    assert chainfuse.cuda is chainer.backends.cuda
+
+
+@no_cupy
+def test_backends_cuda_without_cupy():
+    cuda = chainer.backends.cuda
+    assert cuda.available is False and cuda.cudnn_enabled is False
+    assert not isinstance(numpy.ones(1), cuda.ndarray)
+    for make in (lambda: cuda.Device(0), lambda: cuda.ndarray((2,)), cuda.Event, cuda.Stream,
+                 lambda: cuda.elementwise('T x', 'T y', 'y = x', 'copy'),
+                 lambda: cuda.reduce('T x', 'T y', 'x', 'a + b', 'y = a', '0', 'sum'),
+                 lambda: cuda.raw('', 'k'), lambda: cuda.copy(numpy.ones(1))):
+        with pytest.raises(RuntimeError, match='CuPy'):
+            make()
+    assert cuda.DummyDevice.id == -1 and int(cuda.DummyDevice) == -1
+    with cuda.DummyDevice:
+        cuda.DummyDevice.use()
+
+    def f(x):
+        return x + 1
+    assert cuda.fuse(f) is f and cuda.fuse()(f) is f
+    assert cuda.memoize()(f)(1) == 2
+    cuda.clear_memo()
+    assert cuda.get_max_workspace_size() == 0
+    cuda.set_max_workspace_size(1 << 20)
+    with pytest.raises(RuntimeError, match='cuDNN is not enabled'):
+        cuda.get_cudnn_dropout_states()
+
+
+def test_should_use_cudnn_reads_config_and_checks_its_arguments():
+    cuda = chainer.backends.cuda
+    for level in ('==always', '>=auto'):
+        for mode in ('always', 'auto', 'never'):
+            with chainer.using_config('use_cudnn', mode):
+                expected = cuda.cudnn_enabled and (mode == 'always' or
+                                                   (mode == 'auto' and level == '>=auto'))
+                assert cuda.should_use_cudnn(level) is expected
+    with pytest.raises(ValueError, match='invalid cuDNN level'):
+        cuda.should_use_cudnn('always')
+    with chainer.using_config('use_cudnn', True):
+        with pytest.raises(ValueError, match='config.use_cudnn'):
+            cuda.should_use_cudnn('>=auto')
+    with chainer.using_config('use_cudnn_tensor_core', 'never'):
+        assert cuda.should_use_cudnn_tensor_core(numpy.float16) is False
+    with chainer.using_config('use_cudnn_tensor_core', 'always'):
+        assert cuda.should_use_cudnn_tensor_core(numpy.float16) is True
+    with chainer.using_config('use_cudnn_tensor_core', 'x'):
+        with pytest.raises(ValueError, match='use_cudnn_tensor_core'):
+            cuda.should_use_cudnn_tensor_core(numpy.float16)
+
+
+def test_link_moves_between_devices_with_chainers_methods():
+    import chainfuse.links as L
+    link = L.Linear(3, 2)
+    assert link.to_device('@numpy') is link and link.device is backend.CPU
+    assert link.to_cpu() is link and link.xp is numpy
+    assert link.to_device(chainer.get_device(-1)) is link
+    assert isinstance(link.W.array, numpy.ndarray)
+    assert isinstance(link, chainer.DeviceResident)

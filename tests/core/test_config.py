@@ -108,3 +108,72 @@ def test_show_lists_keys(capsys):
     chainer.config.show()
     out = capsys.readouterr().out
     assert 'train' in out and 'enable_backprop' in out
+
+
+# ---- Chainer 7's keys, module name and show() (issue 17) ----
+
+CHAINER7_DEFAULTS = {   # chainer.global_config of Chainer 7.8.1 with no CHAINER_* variables
+    'autotune': False, 'compute_mode': None, 'cudnn_deterministic': False,
+    'cudnn_fast_batch_normalization': False, 'debug': False, 'dtype': numpy.float32,
+    'enable_backprop': True, 'in_recomputing': False, 'keep_graph_on_report': False,
+    'lazy_grad_sum': False, 'schedule_func': None, 'train': True, 'type_check': True,
+    'use_cudnn': 'auto', 'use_cudnn_tensor_core': 'auto', 'use_ideep': 'never',
+    'use_static_graph': True, 'warn_nondeterministic': False,
+}
+
+
+@pytest.mark.parametrize('key', sorted(CHAINER7_DEFAULTS))
+def test_chainer7_keys_have_chainers_defaults(key):
+    assert getattr(chainer.global_config, key) == CHAINER7_DEFAULTS[key]
+    assert getattr(chainer.config, key) == CHAINER7_DEFAULTS[key]
+
+
+def test_configuration_module_under_chainers_name():
+    from chainfuse import configuration
+    assert configuration is config_module
+    assert configuration.config is chainer.config
+    assert configuration.global_config is chainer.global_config
+    assert isinstance(chainer.config, configuration.LocalConfig)
+    assert isinstance(chainer.global_config, configuration.GlobalConfig)
+    with configuration.using_config('use_cudnn', 'never'):
+        assert chainer.config.use_cudnn == 'never'
+
+
+def test_show_separates_the_columns():
+    import io
+    out = io.StringIO()
+    with chainer.using_config('cudnn_fast_batch_normalization', True):
+        chainer.config.show(file=out)
+        lines = out.getvalue().splitlines()
+        width = max(len(line.split()[0]) for line in lines)
+        for line in lines:
+            key, value = line[:width + 1], line[width + 1:]
+            assert key.endswith(' ') and key.strip() == line.split()[0]  # a space at least
+            assert value == str(getattr(chainer.config, key.strip()))
+    assert 'cudnn_fast_batch_normalization True' in lines
+    out = io.StringIO()
+    chainer.global_config.show(out)
+    assert 'use_ideep' in out.getvalue()
+
+
+@pytest.mark.parametrize('variable, key, value, expected', [
+    ('CHAINER_TYPE_CHECK', 'type_check', '0', False),
+    ('CHAINER_DEBUG', 'debug', '1', True),
+    ('CHAINER_USE_CUDNN', 'use_cudnn', 'never', 'never'),
+    ('CHAINER_DTYPE', 'dtype', 'float16', numpy.float16),
+    ('CHAINER_LAZY_GRAD_SUM', 'lazy_grad_sum', '1', True),
+])
+def test_chainer_environment_variables_set_defaults(monkeypatch, variable, key, value,
+                                                     expected):
+    monkeypatch.setenv(variable, value)
+    assert getattr(config_module.GlobalConfig(), key) == expected
+
+
+def test_bad_environment_values_say_which_variable(monkeypatch):
+    monkeypatch.setenv('CHAINER_DTYPE', 'int8')
+    with pytest.raises(TypeError, match='CHAINER_DTYPE'):
+        config_module.GlobalConfig()
+    monkeypatch.setenv('CHAINER_DTYPE', 'float32')
+    monkeypatch.setenv('CHAINER_DEBUG', 'yes')
+    with pytest.raises(ValueError, match='CHAINER_DEBUG'):
+        config_module.GlobalConfig()

@@ -242,3 +242,14 @@ def test_int_variable_with_a_fractional_scalar_raises():
     assert (i * 2).array.tolist() == [2, 4] and (i * 2).dtype == numpy.int32
     with pytest.raises(TypeError, match=r'mul: the scalar 2.5 does not fit the int32'):
         i * 2.5
+
+
+def test_a_raw_array_operand_takes_the_variables_dtype_as_in_chainer():
+    v = Variable(numpy.ones(3, numpy.float32))
+    noise = numpy.full(3, 0.5)                        # float64, as numpy makes it
+    for y in (v + noise, noise + v, v - noise, noise - v, v * noise, noise * v, v / noise,
+              noise / v, v ** numpy.full(3, 2.), numpy.full(3, 2.) ** v):
+        assert y.dtype == numpy.float32
+    numpy.testing.assert_allclose((v + noise).array, [1.5] * 3)
+    with pytest.raises(Exception, match='dtype'):     # Variables must match, as in Chainer
+        v + Variable(numpy.ones(3))

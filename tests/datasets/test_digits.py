@@ -1,9 +1,10 @@
+import os
+import shutil
+
 import numpy
 import pytest
 
-from chainfuse.datasets import TupleDataset, get_digits
-
-pytest.importorskip('sklearn')
+from chainfuse.datasets import TupleDataset, digits, get_digits
 
 
 def test_fixed_split_shapes_and_scaling():
@@ -19,12 +20,26 @@ def test_fixed_split_shapes_and_scaling():
     numpy.testing.assert_array_equal(again[5][0], train[5][0])  # the split is fixed
 
 
-def test_split_is_the_documented_permutation():
-    from sklearn.datasets import load_digits
-    digits = load_digits()
+def test_the_data_ship_inside_the_package_with_source_and_license():
+    directory = os.path.dirname(digits.DATA_PATH)
+    assert os.path.dirname(directory) == os.path.dirname(os.path.abspath(digits.__file__))
+    with open(os.path.join(directory, 'README.md')) as f:
+        readme = f.read()
+    assert 'archive.ics.uci.edu/dataset/80' in readme and 'CC BY 4.0' in readme
+    assert os.path.exists(os.path.join(directory, 'SCIKIT_LEARN_COPYING.txt'))
+    images, labels = digits._load_raw()
+    assert numpy.bincount(labels).tolist() == [178, 182, 177, 183, 181, 182, 181, 179, 174,
+                                               180]     # the UCI test set's classes
+    assert images.max() == 16
+
+
+def test_split_is_the_documented_permutation_of_scikit_learns_copy():
+    sklearn_datasets = pytest.importorskip('sklearn.datasets',
+                                           reason='compares with scikit-learn\'s copy')
+    data = sklearn_datasets.load_digits()
     order = numpy.random.RandomState(0).permutation(1797)
     _, test = get_digits(withlabel=False, scale=16.)
-    numpy.testing.assert_array_equal(test, digits.data[order[1437:]].astype(numpy.float32))
+    numpy.testing.assert_array_equal(test, data.data[order[1437:]].astype(numpy.float32))
 
 
 def test_ndim_and_rgb():
@@ -34,14 +49,17 @@ def test_ndim_and_rgb():
     assert train[0][0].shape == (8, 8)
 
 
-def test_missing_sklearn_gives_a_clear_error(monkeypatch):
-    import builtins
-    real_import = builtins.__import__
-
-    def no_sklearn(name, *args, **kw):
-        if name.startswith('sklearn'):
-            raise ImportError('No module named sklearn')
-        return real_import(name, *args, **kw)
-    monkeypatch.setattr(builtins, '__import__', no_sklearn)
-    with pytest.raises(ImportError, match='pip install scikit-learn'):
+def test_a_damaged_data_file_is_a_clear_error(tmp_path, monkeypatch):
+    bad = tmp_path / 'digits.npz'
+    with numpy.load(digits.DATA_PATH) as f:
+        images = f['images'].copy()
+        labels = f['labels']
+    images[0, 0, 0] += 1
+    numpy.savez_compressed(bad, images=images, labels=labels)
+    monkeypatch.setattr(digits, 'DATA_PATH', str(bad))
+    monkeypatch.setattr(digits, '_cache', [])
+    with pytest.raises(OSError, match='does not hold the digits.*reinstall'):
+        get_digits()
+    shutil.copy(__file__, bad)
+    with pytest.raises(OSError, match='cannot be read.*reinstall'):
         get_digits()

@@ -37,16 +37,17 @@ def test_split_dataset_covers_everything_once():
         split_dataset(BASE, -1)
 
 
-def test_split_dataset_random_with_seed_matches_chainer_and_without_uses_our_generator():
+def test_split_dataset_random_is_chainers_and_leaves_numpys_generator_alone():
     a, b = split_dataset_random(BASE, 3, seed=7)
     order = numpy.random.RandomState(7).permutation(10)
     assert a[:] == order[:3].tolist() and b[:] == order[3:].tolist()
+    # without a seed: a fresh split that does not draw from numpy's global generator,
+    # so the weights of a model built after it are the ones Chainer gives
     chainfuse.set_random_seed(1)
-    first = split_dataset_random(BASE, 5)[0][:]
-    chainfuse.set_random_seed(1)
-    assert split_dataset_random(BASE, 5)[0][:] == first
-    chainfuse.set_random_seed(2)
-    assert split_dataset_random(BASE, 5)[0][:] != first
+    before = chainfuse.random.get_state()
+    parts = split_dataset_random(list(range(50)), 25)
+    assert sorted(parts[0][:] + parts[1][:]) == list(range(50))
+    assert chainfuse.random.get_state() == before
 
 
 def test_split_dataset_n():
@@ -66,3 +67,21 @@ def test_cross_validation_test_parts_partition_the_data():
         assert sorted(train[:] + test[:]) == BASE
     random_splits = get_cross_validation_datasets_random(BASE, 4, seed=3)
     assert sorted(sum((t[:] for _, t in random_splits), [])) == BASE
+
+
+def test_cross_validation_takes_chainers_keywords():
+    by_keyword = get_cross_validation_datasets(BASE, n_folds=3)
+    assert [t[:] for _, t in by_keyword] == [t[:] for _, t in
+                                            get_cross_validation_datasets(BASE, 3)]
+    random_splits = get_cross_validation_datasets_random(BASE, n_folds=2, seed=0)
+    # the permutation is numpy.random.RandomState(seed)'s, as in Chainer
+    order = numpy.random.RandomState(0).permutation(10)
+    assert random_splits[0][1][:] == [int(i) for i in order[5:]]
+    with pytest.warns(DeprecationWarning, match='use n_folds'):
+        assert len(get_cross_validation_datasets(BASE, n_fold=2)) == 2
+    with pytest.raises(TypeError, match='needs n_folds'):
+        get_cross_validation_datasets(BASE)
+    with pytest.raises(TypeError, match='unexpected keyword'):
+        get_cross_validation_datasets_random(BASE, 2, folds=3)
+    with pytest.raises(ValueError, match='n_folds must be >= 1'):
+        get_cross_validation_datasets(BASE, n_folds=0)

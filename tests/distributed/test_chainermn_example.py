@@ -6,7 +6,6 @@ import pytest
 
 from tests.distributed._mpirun import HERE, check, requires_mpi, run
 
-pytest.importorskip('sklearn')
 pytestmark = [requires_mpi, pytest.mark.mpi]
 EXAMPLE = os.path.join(HERE, 'chainermn_example')
 

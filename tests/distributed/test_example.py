@@ -6,7 +6,6 @@ import pytest
 
 from tests.distributed._mpirun import ROOT, check, requires_mpi, run
 
-pytest.importorskip('sklearn')
 pytestmark = [requires_mpi, pytest.mark.mpi]
 EXAMPLE = os.path.join(ROOT, 'examples', 'train_mnist_data_parallel.py')
 

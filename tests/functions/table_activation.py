@@ -51,7 +51,16 @@ def _maxout(x, pool_size, axis=1):
     return x.reshape(shape).max(axis=axis + 1)
 
 
+R_SLOPES = numpy.random.default_rng(3).uniform(0.1, 0.3, (3, 4))
+
 CASES = [
+    Case(F.crelu, [nonzero(2, 3)], ref=lambda x: numpy.concatenate(
+        [numpy.maximum(x, 0), numpy.maximum(-x, 0)], axis=1)),
+    Case(F.crelu, [nonzero(2, 3, 2)], attrs=dict(axis=2), ref=lambda x, axis: numpy.concatenate(
+        [numpy.maximum(x, 0), numpy.maximum(-x, 0)], axis=axis), name='crelu_axis2'),
+    Case(lambda x: F.rrelu(x, r=R_SLOPES.astype(x.dtype)), [nonzero(3, 4)],
+         ref=lambda x: numpy.where(x >= 0, x, x * R_SLOPES), name='rrelu_given_r',
+         covers='rrelu'),
     Case(F.leaky_relu, [nonzero(3, 4)], ref=_leaky_relu),
     Case(F.leaky_relu, [nonzero(2, 3, 2)], attrs=dict(slope=0.5), ref=_leaky_relu,
          name='leaky_relu_slope'),

@@ -171,4 +171,8 @@ CASES = [
          ref=_transpose_sequence_ref, covers='transpose_sequence', name='transpose_sequence'),
     Case(F.space2depth, [uniform(1, 2, 4, 6)], attrs=dict(r=2), ref=_space2depth),
     Case(F.depth2space, [uniform(1, 8, 2, 3)], attrs=dict(r=2), ref=_depth2space),
+    Case(F.diagonal, [uniform(3, 4)], ref=numpy.diagonal),
+    Case(F.diagonal, [uniform(2, 3, 4)], attrs=dict(offset=-1, axis1=2, axis2=1),
+         ref=lambda x, offset, axis1, axis2: numpy.diagonal(x, offset, axis1, axis2),
+         name='diagonal_offset_axes'),
 ]

@@ -27,6 +27,15 @@ def _sce(x, t, normalize=True, cache_score=True, class_weight=None, ignore_label
     return losses.sum() / count
 
 
+def _sce_soft(x, t, reduce='mean', soft_target_loss='cross-entropy'):
+    logp = _log_softmax(x)
+    if soft_target_loss == 'kl-divergence':
+        losses = (t * (numpy.log(t + 1e-7) - logp)).sum(axis=1)
+    else:
+        losses = -(t * logp).sum(axis=1)
+    return losses if reduce == 'no' else losses.mean()
+
+
 def _sigmoid_ce(x, t, normalize=True, reduce='mean'):
     valid = t != -1
     losses = (numpy.logaddexp(0.0, x) - t * x) * valid  # -t log p - (1 - t) log(1 - p)
@@ -88,6 +97,11 @@ CASES = [
     Case(F.softmax_cross_entropy, [uniform(4, 3), ints(4, high=3, dtype=numpy.int64)],
          attrs=dict(enable_double_backprop=True, cache_score=False), ref=_sce,
          name='sce_int64_labels'),
+    Case(F.softmax_cross_entropy, [uniform(4, 3), positive(4, 3, low=0.1, high=1.0)],
+         ref=_sce_soft, name='sce_soft_target'),
+    Case(F.softmax_cross_entropy, [uniform(2, 3, 2), positive(2, 3, 2, low=0.1, high=1.0)],
+         attrs=dict(reduce='no', soft_target_loss='kl-divergence'), ref=_sce_soft,
+         name='sce_soft_target_kl'),
     # ---- squared and absolute errors ----
     Case(F.mean_squared_error, [uniform(3, 4), uniform(3, 4)],
          ref=lambda a, b: ((a - b) ** 2).mean()),

@@ -1,10 +1,16 @@
 """Rows for F.math (chainfuse/functions/math/); F.sum's rows are in table_core.py."""
+import math
+
 import numpy
 
 import chainfuse.functions as F
-from chainfuse.testing import Case, const, nonzero, positive, uniform
+from chainfuse.testing import Case, const, ints, nonzero, positive, uniform
+from tests.ops import _special_ref as SR
+
+_erf = numpy.vectorize(math.erf, otypes=[numpy.float64])
 
 NO_F16 = (numpy.float32, numpy.float64)
+EYE3 = 3.0 * numpy.eye(3)
 
 
 def _axes(axis, ndim):
@@ -80,6 +86,27 @@ CASES = [
     Case(F.sin, [uniform(3, 4)], ref=numpy.sin),
     Case(F.cos, [uniform(3, 4)], ref=numpy.cos),
     Case(F.tan, [uniform(3, 4)], ref=numpy.tan),
+    Case(F.arcsin, [uniform(3, 4, low=-0.9, high=0.9)], ref=numpy.arcsin),
+    Case(F.arccos, [uniform(3, 4, low=-0.9, high=0.9)], ref=numpy.arccos),
+    Case(F.arctan, [uniform(3, 4, low=-3, high=3)], ref=numpy.arctan),
+    Case(F.arctan2, [nonzero(3, 4), uniform(3, 4)], ref=numpy.arctan2),
+    Case(F.arctanh, [uniform(3, 4, low=-0.9, high=0.9)], ref=numpy.arctanh),
+    Case(F.fmod, [uniform(3, 4, low=-5, high=5), nonzero(3, 4)], ref=numpy.fmod),
+    Case(F.erf, [uniform(3, 4, low=-2, high=2)], ref=_erf),
+    Case(F.erfc, [uniform(3, 4, low=-2, high=4)], ref=SR.erfc),
+    Case(F.erfcx, [uniform(3, 4, low=-2, high=5)], ref=SR.erfcx),
+    Case(F.erfinv, [uniform(3, 4, low=-0.9, high=0.9)], ref=SR.erfinv),
+    Case(F.erfcinv, [uniform(3, 4, low=0.1, high=1.9)], ref=SR.erfcinv),
+    Case(F.lgamma, [positive(3, 4, low=0.2, high=6)], ref=SR.lgamma),
+    Case(F.digamma, [positive(3, 4, low=0.3, high=6)], ref=SR.digamma),
+    Case(F.polygamma, [ints(2, 3, low=0, high=3), positive(2, 3, low=0.5, high=4)],
+         ref=SR.polygamma, tol={numpy.float64: (1e-10, 1e-8)}),
+    Case(lambda q: F.zeta(2.5, q), [positive(2, 3, low=0.3, high=4)],
+         ref=lambda q: SR.zeta(2.5, q), name='zeta', covers='zeta'),
+    Case(F.ndtr, [uniform(3, 4, low=-4, high=4)], ref=SR.ndtr),
+    Case(F.ndtri, [uniform(3, 4, low=0.05, high=0.95)],
+         ref=lambda p: -math.sqrt(2) * SR.erfcinv(2 * p)),
+    Case(F.log_ndtr, [uniform(3, 4, low=-6, high=4)], ref=SR.log_ndtr),
     Case(F.sinh, [uniform(3, 4)], ref=numpy.sinh),
     Case(F.cosh, [uniform(3, 4)], ref=numpy.cosh),
     Case(F.clip, [uniform(3, 4)], attrs=dict(x_min=-0.5, x_max=0.5), ref=_clip),
@@ -146,4 +173,27 @@ CASES = [
          ref=lambda x: (x.reshape(3, -1) ** 2).sum(axis=1)),
     Case(F.sum, [const(numpy.arange(6.0).reshape(2, 3))], attrs=dict(axis=-1),
          ref=lambda x, axis: x.sum(axis=axis), name='sum_const'),
+    Case(F.add, [uniform(3, 4), uniform(3, 4), uniform(3, 4)], ref=lambda a, b, c: a + b + c),
+    Case(F.prod, [nonzero(3, 4)], attrs=dict(axis=1), ref=lambda x, axis: x.prod(axis=axis)),
+    Case(F.prod, [nonzero(2, 3, 2)], ref=lambda x: x.prod(), name='prod_all'),
+    Case(F.cumprod, [nonzero(3, 4)], attrs=dict(axis=0),
+         ref=lambda x, axis: numpy.cumprod(x, axis=axis)),
+    Case(F.cumprod, [nonzero(2, 3)], ref=lambda x: numpy.cumprod(x), name='cumprod_flat'),
+    Case(F.sum_to, [uniform(2, 3, 4)], attrs=dict(shape=(3, 1)),
+         ref=lambda x, shape: x.sum(axis=0).sum(axis=1, keepdims=True)),
+    Case(lambda a, b: F.einsum('...ij,...jk', a, b), [uniform(2, 3, 4), uniform(2, 4, 2)],
+         ref=lambda a, b: numpy.einsum('...ij,...jk', a, b), name='einsum', covers='einsum'),
+    Case(F.tensordot, [uniform(2, 3, 4), uniform(3, 4, 2)], ref=numpy.tensordot),
+    Case(F.tensordot, [uniform(2, 3, 4), uniform(4, 3)], attrs=dict(axes=((1, 2), (1, 0))),
+         ref=lambda a, b, axes: numpy.tensordot(a, b, axes), name='tensordot_axes'),
+    Case(lambda a: F.det(a + EYE3.astype(a.dtype)), [uniform(3, 3)],
+         ref=lambda a: numpy.linalg.det(a + EYE3), name='det', covers='det'),
+    Case(F.batch_det, [uniform(2, 3, 3)], ref=numpy.linalg.det),
+    Case(lambda a: F.inv(a + EYE3.astype(a.dtype)), [uniform(3, 3)],
+         ref=lambda a: numpy.linalg.inv(a + EYE3), name='inv', covers='inv'),
+    Case(lambda a: F.batch_inv(a + EYE3.astype(a.dtype)), [uniform(2, 3, 3)],
+         ref=lambda a: numpy.linalg.inv(a + EYE3), name='batch_inv', covers='batch_inv'),
+    Case(lambda a: F.cholesky(F.matmul(a, a, transb=True) + EYE3.astype(a.dtype)),
+         [uniform(3, 3)], ref=lambda a: numpy.linalg.cholesky(a @ a.T + EYE3),
+         name='cholesky', covers='cholesky'),
 ]

@@ -44,7 +44,7 @@ SHAPE = (400, 500)  # fan_in 500, fan_out 400
 def _std(init, shape=SHAPE):
     chainfuse.set_random_seed(0)
     a = gen(init, shape)
-    assert abs(a.mean()) < 0.02 * a.std()
+    assert abs(a.mean()) < 4 * a.std() / numpy.sqrt(a.size)   # 4 standard errors
     return a.std(), a
 
 
@@ -173,3 +173,27 @@ def test_parameter_initializers():
     assert not u.is_initialized
     u.initialize((2,))
     assert numpy.isnan(u.array).all()
+
+
+@pytest.mark.parametrize('mode,shape,ok', [
+    ('auto', (3, 7), True), ('auto', (7, 3), True),
+    ('embedding', (7, 3), True), ('embedding', (3, 7), False),
+    ('projection', (3, 7), True), ('projection', (7, 3), False),
+    ('basis', (4, 2, 2), True), ('basis', (3, 4), False),
+])
+def test_orthogonal_mode_asserts_the_shape_as_chainer(mode, shape, ok):
+    init = I.Orthogonal(mode=mode)
+    if ok:
+        a = gen(init, shape).reshape(shape[0], -1)
+        assert numpy.isfinite(a).all()
+    else:
+        with pytest.raises(ValueError, match=f'orthogonal {mode} of shape'):
+            gen(init, shape)
+
+
+def test_orthogonal_rejects_an_unknown_mode_and_fills_a_scalar_with_plus_minus_scale():
+    with pytest.raises(ValueError, match="invalid mode 'square'"):
+        I.Orthogonal(mode='square')
+    a = numpy.empty((), numpy.float32)
+    I.Orthogonal(scale=2.0)(a)
+    assert abs(float(a)) == 2.0

@@ -16,7 +16,7 @@ import pytest
 
 import chainfuse
 from chainfuse.datasets import TupleDataset
-from chainfuse.iterators import MultiprocessIterator, SerialIterator
+from chainfuse.iterators import MultiprocessIterator, SerialIterator, ShuffleOrderSampler
 
 from ._fakes import ids, load, save
 
@@ -52,15 +52,21 @@ def no_worker_left():
     assert workers_alive() == []
 
 
+def _seeded(seed, kw):
+    """The same shuffling for both iterators: a sampler with its own generator."""
+    chainfuse.set_random_seed(seed)
+    if kw.get('shuffle') is None and kw.get('order_sampler') is None:
+        kw['order_sampler'] = ShuffleOrderSampler(numpy.random.RandomState(seed))
+    return kw
+
+
 def make(n=10, batch=4, seed=0, **kw):
     kw.setdefault('n_processes', 2)
-    chainfuse.set_random_seed(seed)
-    return MultiprocessIterator(dataset(n), batch, **kw)
+    return MultiprocessIterator(dataset(n), batch, **_seeded(seed, kw))
 
 
 def serial(n=10, batch=4, seed=0, **kw):
-    chainfuse.set_random_seed(seed)
-    return SerialIterator(dataset(n), batch, **kw)
+    return SerialIterator(dataset(n), batch, **_seeded(seed, kw))
 
 
 def assert_same_batch(a, b):

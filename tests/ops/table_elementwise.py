@@ -43,6 +43,13 @@ CASES = [
     Case('tan', [uniform(3, 4)], ref=numpy.tan),
     Case('tanh', [uniform(3, 4, low=-2, high=2)], ref=numpy.tanh),
     Case('sigmoid', [uniform(3, 4, low=-3, high=3)], ref=_sigmoid),
+    Case('arcsin', [uniform(3, 4, low=-0.9, high=0.9)], ref=numpy.arcsin),
+    Case('arccos', [uniform(3, 4, low=-0.9, high=0.9)], ref=numpy.arccos),
+    Case('arctan', [uniform(3, 4, low=-3, high=3)], ref=numpy.arctan),
+    Case('arctanh', [uniform(3, 4, low=-0.9, high=0.9)], ref=numpy.arctanh),
+    Case('arctan2', [nonzero(3, 4), nonzero(3, 4)], ref=numpy.arctan2),
+    Case('arctan2', [uniform(3, 1), nonzero(4)], ref=numpy.arctan2, name='arctan2_bcast'),
+    Case('fmod', [uniform(3, 4, low=-5, high=5), nonzero(3, 4)], ref=numpy.fmod),
     # ---- sign, abs, rounding ----
     Case('sign', [nonzero(3, 4)], ref=numpy.sign, grad=False),
     Case('abs', [nonzero(3, 4)], ref=numpy.abs),

@@ -1,7 +1,10 @@
 """Rows for the matrix product (chainfuse/ops/linalg.py)."""
 import numpy
 
+from chainfuse.ops import linalg as L
 from chainfuse.testing import Case, uniform
+
+EYE3 = 3.0 * numpy.eye(3)
 
 
 def _matmul(a, b, transa=False, transb=False):
@@ -34,4 +37,24 @@ CASES = [
     Case('matmul', [uniform(1, 5), uniform(1, 3)], attrs=dict(transa=True), ref=_matmul,
          name='matmul_outer_transa'),
     Case('matmul', [uniform(4, 1), uniform(1, 6)], ref=_matmul, name='matmul_outer'),
+    Case(lambda a: L.inv(a + EYE3.astype(a.dtype)), [uniform(3, 3)],
+         ref=lambda a: numpy.linalg.inv(a + EYE3),
+         name='inv', covers='inv'),
+    Case(lambda a: L.inv(a + EYE3.astype(a.dtype)), [uniform(2, 3, 3)],
+         ref=lambda a: numpy.linalg.inv(a + EYE3), name='inv_batched'),
+    Case('det', [uniform(3, 3)], ref=numpy.linalg.det),
+    Case('det', [uniform(2, 3, 3)], ref=numpy.linalg.det, name='det_batched'),
+    Case(lambda a: L.cholesky(L.matmul(a, a, transb=True) + EYE3.astype(a.dtype)), [uniform(3, 3)],
+         ref=lambda a: numpy.linalg.cholesky(a @ a.T + EYE3), name='cholesky',
+         covers='cholesky'),
+    Case('einsum', [uniform(3, 4), uniform(4, 2)], attrs=dict(subscripts='ij,jk->ik'),
+         ref=lambda a, b, subscripts: numpy.einsum(subscripts, a, b)),
+    Case('einsum', [uniform(3, 3, 2)], attrs=dict(subscripts='iij->j'),
+         ref=lambda a, subscripts: numpy.einsum(subscripts, a), name='einsum_diagonal'),
+    Case('einsum', [uniform(2, 3), uniform(4), uniform(2, 4)],
+         attrs=dict(subscripts='ij,k,ik->ij'),
+         ref=lambda a, b, c, subscripts: numpy.einsum(subscripts, a, b, c),
+         name='einsum_three'),
+    Case('einsum', [uniform(2, 3)], attrs=dict(subscripts='ij->'),
+         ref=lambda a, subscripts: numpy.einsum(subscripts, a), name='einsum_sum_all'),
 ]

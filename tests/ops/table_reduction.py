@@ -2,7 +2,7 @@
 are in table_movement_core.py."""
 import numpy
 
-from chainfuse.testing import Case, const, uniform
+from chainfuse.testing import Case, const, nonzero, uniform
 
 
 def _axes(axis, ndim):
@@ -62,4 +62,24 @@ CASES = [
          ref=lambda x, axis: numpy.cumsum(x, axis=axis)),
     Case('cumsum', [uniform(2, 3, 2)], attrs=dict(axis=-2),
          ref=lambda x, axis: numpy.cumsum(x, axis=axis), name='cumsum_neg_axis'),
+    Case('prod', [nonzero(3, 4)], attrs=dict(axis=(1,), keepdims=False),
+         ref=lambda x, axis, keepdims: numpy.prod(x, axis=axis, keepdims=keepdims)),
+    Case('prod', [nonzero(2, 3, 2)], attrs=dict(axis=(0, 2), keepdims=True),
+         ref=lambda x, axis, keepdims: numpy.prod(x, axis=axis, keepdims=keepdims),
+         name='prod_two_axes'),
+    Case('prod', [const([[1.0, 0.0, 3.0], [2.0, 0.0, 0.0]])], attrs=dict(axis=None),
+         ref=lambda x, axis: numpy.prod(x), name='prod_zeros'),
+    Case('cumprod', [nonzero(3, 4)], attrs=dict(axis=1),
+         ref=lambda x, axis: numpy.cumprod(x, axis=axis)),
+    Case('cumprod', [const([[2.0, 0.0, 3.0, 0.5]])], attrs=dict(axis=-1),
+         ref=lambda x, axis: numpy.cumprod(x, axis=axis), name='cumprod_zero'),
+    Case('cumprodsum', [uniform(3, 2), uniform(4, 2)], attrs=dict(axis=0),
+         ref=lambda m, a, axis: _cumprodsum(m, a)),
 ]
+
+
+def _cumprodsum(m, a):
+    y = a.copy()
+    for i in range(1, len(a)):
+        y[i] = y[i - 1] * m[i - 1] + a[i]
+    return y

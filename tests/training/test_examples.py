@@ -1,4 +1,4 @@
-"""examples/train_mnist.py and its custom-loop twin, on scikit-learn's digits."""
+"""examples/train_mnist.py and its custom-loop twin, on the 8x8 digits that ship with chainfuse."""
 import importlib.util
 import json
 import os
@@ -7,7 +7,6 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-pytest.importorskip('sklearn')
 pytestmark = pytest.mark.filterwarnings('ignore:the graphviz "dot" binary')
 
 

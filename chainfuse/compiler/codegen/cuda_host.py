@@ -61,6 +61,7 @@ Libraries are cached by the hash of their source and compiler command under
 import ctypes
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -69,6 +70,7 @@ import numpy
 
 from chainfuse.compiler.codegen.cuda import CudaCompileError, CudaKernelSource
 from chainfuse.compiler.codegen.expr import CUDA_TYPES
+from chainfuse.ops.elementwise import CALLS
 from chainfuse.utils import atomic_path
 
 HEADER = r'''// chainfuse: the parts of CuPy's kernel headers an ElementwiseKernel uses, written as
@@ -83,10 +85,7 @@ typedef __half cf_half;
 #define __host__
 #define __device__
 #define __forceinline__ inline
-using std::exp; using std::log; using std::log2; using std::log10; using std::log1p;
-using std::expm1; using std::sqrt; using std::tanh; using std::sin; using std::cos;
-using std::tan; using std::floor; using std::ceil; using std::erf; using std::fabs;
-using std::pow;
+@STD_MATH@
 inline float max(float a, float b) { return std::fmax(a, b); }
 inline double max(double a, double b) { return std::fmax(a, b); }
 inline float min(float a, float b) { return std::fmin(a, b); }
@@ -238,6 +237,18 @@ class CIndexer<0, _use_32bit_indexing> {
   __host__ __device__ const ptrdiff_t* get() const { return NULL; }
 };
 '''
+
+
+def _std_math():
+    """``using std::exp; ...`` for every math function the CUDA spellings call (the ops'
+    table, `chainfuse.ops.elementwise.CALLS`), so g++ finds the C++ overloads."""
+    names = sorted({m.group(1) for spell in CALLS.values()
+                    for m in [re.match(r'([a-z][a-z0-9]*)\(', spell['cuda'])]
+                    if m and m.group(1) not in ('max', 'min')})
+    return '\n'.join(f'using std::{name};' for name in names)
+
+
+HEADER = HEADER.replace('@STD_MATH@', _std_math())
 
 WARNINGS_AS_ERRORS = ('-Werror=double-promotion', '-Werror=float-conversion')
 _NVCC_ARCH = 'sm_90'

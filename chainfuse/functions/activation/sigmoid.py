@@ -1,9 +1,12 @@
+from chainfuse.functions._util import v1_kwargs
 from chainfuse.ops import elementwise as E
 
 
-def sigmoid(x):
+def sigmoid(x, **kwargs):
     """Logistic sigmoid ``1 / (1 + exp(-x))`` (the registry op, computed as
     ``tanh(x / 2) / 2 + 1/2``, which cannot overflow)."""
+    if kwargs:
+        v1_kwargs('sigmoid', kwargs)
     return E.sigmoid(x)
 
 

@@ -1,3 +1,4 @@
+from chainfuse.functions._util import v1_kwargs
 from chainfuse.ops import array as A
 from chainfuse.ops import elementwise as E
 from chainfuse.ops import reduction as R
@@ -23,8 +24,10 @@ def shifted(name, x, axis):
     return E.sub(x, m), axes
 
 
-def softmax(x, axis=1):
+def softmax(x, axis=1, **kwargs):
     """``exp(x) / sum(exp(x), axis)``, computed on ``x - max(x, axis)`` for stability."""
+    if kwargs:
+        v1_kwargs('softmax', kwargs)
     z, axes = shifted('softmax', x, axis)
     e = E.exp(z)
     return E.div(e, R.sum(e, axis=axes, keepdims=True))

@@ -2,6 +2,7 @@ from chainfuse.functions.array.broadcast import broadcast, broadcast_to
 from chainfuse.functions.array.cast import cast
 from chainfuse.functions.array.concat import concat
 from chainfuse.functions.array.copy import copy
+from chainfuse.functions.array.diagonal import diagonal
 from chainfuse.functions.array.expand_dims import expand_dims
 from chainfuse.functions.array.flatten import flatten
 from chainfuse.functions.array.flip import flip, fliplr, flipud
@@ -22,7 +23,7 @@ from chainfuse.functions.array.transpose_sequence import transpose_sequence
 from chainfuse.functions.array.where import where
 
 __all__ = [
-    'broadcast', 'broadcast_to', 'cast', 'concat', 'copy', 'depth2space', 'dstack',
+    'broadcast', 'broadcast_to', 'cast', 'concat', 'copy', 'depth2space', 'diagonal', 'dstack',
     'expand_dims', 'flatten', 'flip', 'fliplr', 'flipud', 'get_item', 'hstack', 'moveaxis',
     'pad', 'pad_sequence', 'permutate', 'repeat', 'reshape', 'rollaxis', 'select_item',
     'separate', 'space2depth', 'split_axis', 'squeeze', 'stack', 'swapaxes', 'tile',

@@ -1,3 +1,4 @@
+from chainfuse.functions._util import v1_kwargs
 from chainfuse.functions.connection._bias import add_channel_bias
 from chainfuse.ops import conv
 from chainfuse.ops.registry import OpTypeError
@@ -13,7 +14,8 @@ def _outsize(x, W, stride, pad, dilate, outsize):
                  zip(x.shape[2:], W.shape[2:], stride, pad, dilate))
 
 
-def deconvolution_2d(x, W, b=None, stride=1, pad=0, outsize=None, dilate=1, groups=1):
+def deconvolution_2d(x, W, b=None, stride=1, pad=0, outsize=None, dilate=1, groups=1,
+                     **kwargs):
     """Transposed convolution of x (N, C, h, w) with W (C, out_c / groups, kh, kw).
 
     It is the gradient of `convolution_2d` with respect to its input: each input pixel
@@ -21,6 +23,8 @@ def deconvolution_2d(x, W, b=None, stride=1, pad=0, outsize=None, dilate=1, grou
     is ``stride * (h - 1) + dilate * (kh - 1) + 1 - 2 * pad`` high (likewise wide); a
     given `outsize` must be one that `convolution_2d` maps back to (h, w).
     """
+    if kwargs:
+        v1_kwargs('deconvolution_2d', kwargs)
     stride = conv.pair(stride, 'stride', 'deconvolution_2d')
     pad = conv.pair(pad, 'pad', 'deconvolution_2d')
     dilate = conv.pair(dilate, 'dilate', 'deconvolution_2d')

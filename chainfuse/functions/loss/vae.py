@@ -26,7 +26,11 @@ def gaussian_kl_divergence(mean, ln_var, reduce='sum'):
 
 def bernoulli_nll(x, y, reduce='sum'):
     """Negative log-likelihood of x under Bernoulli(sigmoid(y)), per element
-    ``softplus(y) - x * y``."""
+    ``softplus(y) - x * y``.  x may be bool or integer (0/1 samples, as Chainer
+    accepts): it is cast to y's dtype first."""
+    C.check_float('bernoulli_nll', y, 'y')
+    if x.dtype.kind in 'biu':
+        x = E.astype(x, dtype=y.dtype)
     C.check_same_shape('bernoulli_nll', x, y, ('x', 'y'))
     return _reduced('bernoulli_nll', E.sub(softplus(y), E.mul(x, y)), reduce)
 

@@ -1,6 +1,7 @@
 from chainfuse.config import no_backprop_mode
 from chainfuse.core import state
 from chainfuse.core.variable import Variable
+from chainfuse.functions._util import v1_kwargs
 from chainfuse.functions.normalization._precision import cast_all, cast_back, compute_dtype
 from chainfuse.ops import array as A
 from chainfuse.ops import elementwise as E
@@ -51,7 +52,7 @@ def _update_running(target, batch_stat, decay, factor):
 
 
 def batch_normalization(x, gamma, beta, eps=2e-5, running_mean=None, running_var=None,
-                        decay=0.9, axis=None):
+                        decay=0.9, axis=None, **kwargs):
     """Normalizes x with the mean and variance of the batch, then scales and shifts.
 
     Over the reduced axes (default: all but axis 1 and gamma's other axes):
@@ -64,6 +65,8 @@ def batch_normalization(x, gamma, beta, eps=2e-5, running_mean=None, running_var
     unbiased by ``m / (m - 1)`` (m values per channel).  The update goes through
     `chainfuse.core.state.update_state`, which a tracer turns into a state output.
     """
+    if kwargs:
+        v1_kwargs('batch_normalization', kwargs)
     axes, expanded = _layout('batch_normalization', x, gamma, axis)
     shape = tuple(gamma.shape)
     dtype = x.dtype
@@ -84,9 +87,11 @@ def batch_normalization(x, gamma, beta, eps=2e-5, running_mean=None, running_var
     return y
 
 
-def fixed_batch_normalization(x, gamma, beta, mean, var, eps=2e-5, axis=None):
+def fixed_batch_normalization(x, gamma, beta, mean, var, eps=2e-5, axis=None, **kwargs):
     """Normalizes x with given statistics (test mode of batch normalization):
     ``y = gamma * (x - mean) / sqrt(var + eps) + beta``, differentiable in all five."""
+    if kwargs:
+        v1_kwargs('fixed_batch_normalization', kwargs)
     name = 'fixed_batch_normalization'
     axes, expanded = _layout(name, x, gamma, axis)
     shape = tuple(gamma.shape)

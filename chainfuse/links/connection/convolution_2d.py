@@ -2,6 +2,7 @@
 from chainfuse import functions as F
 from chainfuse import initializers
 from chainfuse.core.variable import Parameter
+from chainfuse.functions._util import v1_kwargs
 from chainfuse.links.connection import _args
 from chainfuse.links.link import Link
 
@@ -13,13 +14,14 @@ def _pair(x):
 
 
 def parse_conv_kwargs(who, kwargs):
-    """dilate and groups keyword arguments (Chainer passes them by keyword only)."""
+    """dilate and groups keyword arguments (Chainer passes them by keyword only); Chainer
+    v1's cuDNN flags are accepted (``use_cudnn=`` with a DeprecationWarning)."""
     dilate = kwargs.pop('dilate', 1)
     groups = kwargs.pop('groups', 1)
     kwargs.pop('deterministic', None)  # Chainer v1 cuDNN flag: chainfuse is deterministic
     kwargs.pop('cudnn_fast', None)
     if kwargs:
-        raise TypeError(f'{who}: unexpected keyword argument(s) {sorted(kwargs)}')
+        v1_kwargs(who, kwargs)
     return dilate, int(groups)
 
 

@@ -6,6 +6,7 @@ from chainfuse import functions as F
 from chainfuse import initializers
 from chainfuse.config import config
 from chainfuse.core.variable import Parameter
+from chainfuse.functions._util import v1_kwargs
 from chainfuse.links.link import Link
 
 
@@ -38,7 +39,9 @@ class BatchNormalization(Link):
 
     def __init__(self, size=None, decay=0.9, eps=2e-5, dtype=None, use_gamma=True,
                  use_beta=True, initial_gamma=None, initial_beta=None, axis=None,
-                 initial_avg_mean=None, initial_avg_var=None):
+                 initial_avg_mean=None, initial_avg_var=None, **kwargs):
+        if kwargs:
+            v1_kwargs('BatchNormalization', kwargs)
         super().__init__()
         self._dtype = numpy.dtype(config.dtype if dtype is None else dtype)
         self.add_persistent('avg_mean', None)

@@ -47,6 +47,9 @@ def snapshot_object(target, filename, savefun=None, **kwargs):
 class _Snapshot(extension.Extension):
     trigger = 1, 'epoch'
     priority = extension.PRIORITY_SNAPSHOT
+    # Chainer's name (its class name): a Trainer snapshot keys this extension's trigger
+    # state by it (``extension_triggers/_Snapshot/...``), so files move both ways
+    default_name = '_Snapshot'
 
     def __init__(self, savefun, filename, target, condition, snapshot_on_error, n_retains,
                  autoload):
@@ -57,10 +60,6 @@ class _Snapshot(extension.Extension):
         self._snapshot_on_error = snapshot_on_error
         self.n_retains = n_retains
         self.autoload = autoload
-
-    @property
-    def default_name(self):
-        return 'snapshot' if self._target is None else 'snapshot_object'
 
     def initialize(self, trainer):
         remove_stale_temporaries(self.filename, trainer.out)

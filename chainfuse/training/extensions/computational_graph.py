@@ -132,7 +132,8 @@ class DumpGraph(extension.Extension):
             return None
         return computational_graph.build_traced_graph(
             entry.trace.graph, root, variable_style=self._variable_style,
-            function_style=self._function_style)
+            function_style=self._function_style,
+            node_calls=getattr(entry.trace, 'node_calls', None))
 
     def _write(self, trainer, filename, text):
         path = os.path.join(trainer.out, filename)

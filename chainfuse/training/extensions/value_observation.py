@@ -6,10 +6,11 @@ def observe_value(observation_key, target_func):
     """Returns an extension storing ``target_func(trainer)`` as ``observation[key]``.
 
     It runs every epoch by default with PRIORITY_WRITER, so LogReport and
-    PrintReport see the value.
+    PrintReport see the value.  Its name is Chainer's, ``_observe_value`` (then
+    ``_observe_value_1``...), which a Trainer snapshot keys its trigger state by.
     """
     @extension.make_extension(trigger=(1, 'epoch'), priority=extension.PRIORITY_WRITER,
-                              default_name='observe_' + observation_key.replace('/', '_'))
+                              default_name='_observe_value')
     def _observe_value(trainer):
         trainer.observation[observation_key] = target_func(trainer)
 

@@ -85,3 +85,12 @@ def test_leaky_relu_and_clipped_relu_gradients():
     x = Variable(numpy.array([-2.0, 0.5, 3.0, 25.0]))
     F.sum(F.leaky_relu(x, slope=0.1) + F.clipped_relu(x, z=20.0)).backward()
     numpy.testing.assert_allclose(x.grad, [0.1, 2.0, 2.0, 1.0])
+
+
+@pytest.mark.parametrize('slope', [0.2, 0.5, -0.3])
+def test_leaky_relu_gradient_at_zero_is_the_slope_as_in_chainer(slope):
+    x = Variable(numpy.array([0.0, -2.0, 2.0], numpy.float32))
+    y = F.leaky_relu(x, slope=slope)
+    numpy.testing.assert_array_equal(y.array, numpy.float32([0.0, -2.0 * slope, 2.0]))
+    F.sum(y).backward()
+    numpy.testing.assert_allclose(x.grad, [slope, slope, 1.0])

@@ -79,3 +79,16 @@ def test_gaussian_kl_divergence_is_zero_for_the_prior():
     assert F.gaussian_kl_divergence(zero, zero).array == 0.0
     with pytest.raises(ValueError, match="gaussian_kl_divergence: only 'sum' and 'mean'"):
         F.gaussian_kl_divergence(zero, zero, reduce='max')
+
+
+def test_bernoulli_nll_accepts_bool_samples_as_chainer_does():
+    x = numpy.array([[True, False], [False, True]])
+    y = Variable(numpy.array([[0.5, -1.0], [2.0, 0.1]], numpy.float32))
+    loss = F.bernoulli_nll(x, y)
+    expected = F.bernoulli_nll(x.astype(numpy.float32), y.array)
+    assert loss.dtype == numpy.float32
+    numpy.testing.assert_allclose(loss.array, expected.array)
+    numpy.testing.assert_allclose(loss.array, 3.5586634, rtol=1e-6)  # Chainer 7.8.1's value
+    loss.backward()
+    numpy.testing.assert_allclose(y.grad, [[-0.3775407, 0.2689414], [0.8807971, -0.47502077]],
+                                  rtol=1e-5)

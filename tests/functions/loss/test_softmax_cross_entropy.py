@@ -154,3 +154,16 @@ def test_ignore_label_is_the_one_value_outside_the_range(mode):
     numpy.testing.assert_allclose(run(x, t).array, expected, rtol=1e-6)
     with pytest.raises(ValueError, match=r'label -1 at position \(1,\).*ignore_label=5'):
         F.softmax_cross_entropy(x, t, ignore_label=5)
+
+
+def test_soft_targets_match_chainer_and_reject_bad_options():
+    x = Variable(numpy.array([[0.5, -1.0, 2.0], [0.1, 0.2, 0.3]], numpy.float32))
+    t = numpy.array([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]], numpy.float32)
+    loss = F.softmax_cross_entropy(x, t)
+    loss.backward()
+    p = numpy.exp(x.array) / numpy.exp(x.array).sum(axis=1, keepdims=True)
+    numpy.testing.assert_allclose(x.grad, (p - t) / 2, rtol=1e-5, atol=1e-7)  # Chainer's
+    with pytest.raises(ValueError, match='soft_target_loss'):
+        F.softmax_cross_entropy(x, t, soft_target_loss='kl')
+    with pytest.raises(ValueError, match='class_weight'):
+        F.softmax_cross_entropy(x, t, class_weight=numpy.ones(3, numpy.float32))

@@ -11,7 +11,7 @@ for _name, _module in list(sys.modules.items()):
 
 
 def _bundled_digits(*args, **kwargs):
-    """No download here: the 8x8 digits that ship with scikit-learn."""
+    """No download here: the 8x8 digits that ship with chainfuse."""
     return chainfuse.datasets.get_digits()
 
 

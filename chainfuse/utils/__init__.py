@@ -69,3 +69,27 @@ def atomic_write(path, text):
     """Writes `text` (UTF-8) to `path` atomically."""
     with atomic_open(path, 'w', encoding='utf-8') as f:
         f.write(text)
+
+
+# ---- Chainer's chainer.utils names ----
+import shutil  # noqa: E402
+
+from chainfuse.utils.array import force_array, force_type, size_of_shape, sum_to  # noqa
+from chainfuse.utils.conv import get_conv_outsize, get_deconv_outsize  # noqa: F401,E402
+from chainfuse.utils.experimental import experimental  # noqa: F401,E402
+from chainfuse.utils.meta import enable_final, final  # noqa: F401,E402
+from chainfuse.utils.nondeterministic import nondeterministic  # noqa: F401,E402
+from chainfuse.utils.sparse import CooMatrix, get_order, to_coo  # noqa: F401,E402
+from chainfuse.utils.walker_alias import WalkerAlias  # noqa: F401,E402
+
+
+@contextlib.contextmanager
+def tempdir(**kwargs):
+    """A temporary directory (``tempfile.mkdtemp(**kwargs)``), removed after the block
+    (``ignore_errors=True``: removal errors are ignored)."""
+    ignore_errors = kwargs.pop('ignore_errors', False)
+    path = tempfile.mkdtemp(**kwargs)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=ignore_errors)

@@ -1,0 +1,2 @@
+# Chainer writes this file at build time; chainfuse ships ChainerX as not built.
+build_chainerx = False
