@@ -21,6 +21,8 @@ from chainfuse.reporter import (  # noqa: F401,E402
     Reporter, report, report_scope, get_current_reporter, Summary, DictSummary)
 from chainfuse import initializers, links, link  # noqa: F401,E402
 from chainfuse.links import Link, Chain, ChainList, Sequential  # noqa: F401,E402
+from chainfuse import link_hooks  # noqa: F401,E402
+from chainfuse.link_hooks import LinkHook  # noqa: F401,E402
 from chainfuse import gradient_check  # noqa: F401,E402
 from chainfuse import dataset, datasets, iterators  # noqa: F401,E402
 from chainfuse import training, computational_graph  # noqa: F401,E402

@@ -62,6 +62,14 @@ def _load_params(case, link, ref):
         assert p.shape == theirs[path].shape, f'{case.name}: {path} has shape {p.shape}, ' \
             f'Chainer\'s {theirs[path].shape}'
         p.array[...] = theirs[path]
+    # persistent arrays (running statistics, a hook's vectors) start from Chainer's too
+    persistents = dict(link.namedpersistents())
+    for key, value in ref.items():
+        if key.startswith('persist/'):
+            path = key[len('persist'):]
+            assert path in persistents, f'{case.name}: no persistent {path}; ours: ' \
+                f'{sorted(persistents)}'
+            persistents[path][...] = value
 
 
 def _check_init(case, link, ref, atol, rtol):
@@ -131,7 +139,7 @@ def _run(case, compiled):
             wrapper(*_inputs(case, ref))
             if hasattr(link, 'reset_state'):
                 link.reset_state()
-        if link is not None:
+        if link is not None and case.params:
             _load_params(case, link, ref)
         xs = _inputs(case, ref)
         outs = wrapper(*xs)

@@ -13,6 +13,7 @@ from chainfuse.functions.evaluation import *  # noqa: F401,F403
 from chainfuse.functions.noise import *  # noqa: F401,F403
 from chainfuse.functions.normalization import *  # noqa: F401,F403
 from chainfuse.functions.rnn import *  # noqa: F401,F403
+from chainfuse.functions.util import *  # noqa: F401,F403
 
 # every public function records the primitives it applies as one node (core/calls.py)
 from chainfuse.functions._labels import wrap_public as _wrap_public  # noqa: E402

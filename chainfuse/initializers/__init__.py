@@ -18,10 +18,13 @@ from chainfuse.initializers.normal import (  # noqa: F401
 from chainfuse.initializers.uniform import (  # noqa: F401
     GlorotUniform, HeUniform, LeCunUniform, Uniform)
 from chainfuse.initializers.orthogonal import Orthogonal  # noqa: F401
+from chainfuse.initializers.sampling import (  # noqa: F401
+    DownsamplingConvFilter, UpsamplingDeconvFilter)
 
 __all__ = ['Initializer', 'Constant', 'Zero', 'One', 'NaN', 'Identity', 'Normal',
            'LeCunNormal', 'GlorotNormal', 'HeNormal', 'Uniform', 'LeCunUniform',
-           'GlorotUniform', 'HeUniform', 'Orthogonal', 'generate_array', 'get_fans',
+           'GlorotUniform', 'HeUniform', 'Orthogonal', 'UpsamplingDeconvFilter',
+           'DownsamplingConvFilter', 'generate_array', 'get_fans',
            'init_weight']
 
 

@@ -14,6 +14,7 @@ Everything that walks the hierarchy — `params`/`namedparams` (paths like
 goes over those names only, sorted, so the order is the same in every run.  The
 tracer names parameter inputs by these paths and reads the persistent names.
 """
+import collections
 import contextlib
 import copy as copy_module
 import warnings
@@ -25,6 +26,7 @@ from chainfuse.core.arguments import check_call_arguments
 from chainfuse.core.tracing import local as _tracing
 from chainfuse.core.variable import Parameter, Variable
 from chainfuse.device_resident import DeviceResident
+from chainfuse.link_hooks import link_hook as _link_hook
 
 _COPY_MODES = ('init', 'copy', 'share')
 
@@ -211,7 +213,41 @@ class Link(DeviceResident):
     # ---- calling ----
     def __call__(self, *args, **kwargs):
         check_call_arguments(type(self).__name__, args, kwargs)
+        hooks = _link_hook.active_hooks(self)
+        if hooks:
+            return _link_hook.call_with_hooks(self, hooks, args, kwargs)
         return self.forward(*args, **kwargs)
+
+    # ---- link hooks (chainfuse.link_hooks) ----
+    @property
+    def local_link_hooks(self):
+        """The hooks registered on this link (name -> hook), in registration order."""
+        hooks = self.__dict__.get('_local_link_hooks')
+        if hooks is None:
+            hooks = self.__dict__['_local_link_hooks'] = collections.OrderedDict()
+        return hooks
+
+    def add_hook(self, hook, name=None):
+        """Registers a `chainfuse.link_hooks.LinkHook` on this link under `name` (default:
+        ``hook.name``), calls ``hook.added(self)`` and returns self."""
+        if not isinstance(hook, _link_hook.LinkHook):
+            raise TypeError(f'add_hook: hook must be a LinkHook, got {type(hook).__name__}')
+        name = hook.name if name is None else name
+        hooks = self.local_link_hooks
+        if name in hooks:
+            raise KeyError(f'link hook {name!r} already exists on {type(self).__name__}')
+        hooks[name] = hook
+        hook.added(self)
+        return self
+
+    def delete_hook(self, name):
+        """Unregisters the hook `name` (calling its ``deleted(self)``)."""
+        hooks = self.local_link_hooks
+        if name not in hooks:
+            raise KeyError(f'link hook {name!r} does not exist on {type(self).__name__}; '
+                           f'registered: {list(hooks)}')
+        hooks[name].deleted(self)
+        del hooks[name]
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f'{type(self).__name__} defines neither forward() nor '

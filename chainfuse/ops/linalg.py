@@ -231,3 +231,48 @@ einsum = defop('einsum', kind=LINALG, impl=_einsum_impl, infer=_einsum_infer,
                vjp=_einsum_vjp, attrs=dict(subscripts=REQUIRED),
                doc="einsum(*operands, subscripts='ij,jk->ik'): explicit letters only "
                    '(F.einsum expands "..." and implicit outputs)')
+
+
+# ---- symmetric eigendecomposition ----
+
+def _eigh_infer(a):
+    _square_infer('eigh')(a)
+    return Aval(a.shape[:-1], a.dtype), a
+
+
+def _eigh_impl(xp, a):
+    work = a.astype(numpy.float32) if a.dtype == numpy.float16 else a
+    w, v = xp.linalg.eigh(work)
+    return w.astype(a.dtype, copy=False), v.astype(a.dtype, copy=False)
+
+
+def _eigh_vjp(ctx, gw, gv):
+    """For A = V diag(w) V^T (symmetric A): gA = V (diag(gw) + F * (V^T gV)) V^T,
+    F_ij = 1 / (w_j - w_i) off the diagonal, symmetrized (the lower triangle is what
+    eigh reads, so only the symmetric part of gA is meaningful)."""
+    from chainfuse.ops.array import reshape, transpose
+    from chainfuse.ops.elementwise import add, div, mul, where
+    w, v = ctx.out_vars
+    shape = ctx.in_avals[0].shape
+    n = shape[-1]
+    batch = shape[:-2]
+    swap = tuple(range(len(batch))) + (len(batch) + 1, len(batch))
+    inner = None
+    if gv is not None:
+        eye = v.xp.asarray(numpy.eye(n, dtype=bool))
+        diff = add(reshape(w, shape=batch + (1, n)), mul(reshape(w, shape=batch + (n, 1)), -1.0))
+        safe = where(eye, 1.0, diff)
+        f = where(eye, 0.0, div(1.0, safe))
+        inner = mul(f, matmul(v, gv, transa=True))
+    if gw is not None:
+        diag = v.xp.asarray(numpy.eye(n, dtype=ctx.in_avals[0].dtype))
+        term = mul(reshape(gw, shape=batch + (1, n)), diag)
+        inner = term if inner is None else add(inner, term)
+    ga = matmul(matmul(v, inner), v, transb=True)
+    return ((ga + transpose(ga, axes=swap)) * 0.5,)
+
+
+eigh = defop('eigh', kind=LINALG, impl=_eigh_impl, infer=_eigh_infer, vjp=_eigh_vjp,
+             n_outputs=2, retain_outputs=(0, 1),
+             doc='eigh(a) -> (w, v): eigenvalues (ascending) and eigenvectors of the '
+                 'symmetric matrices in the last two axes')

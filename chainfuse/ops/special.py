@@ -362,3 +362,35 @@ def _log_ndtr_vjp(ctx, gy):
 log_ndtr = defop('log_ndtr', kind=OTHER, impl=_on_host('log_ndtr', _log_ndtr64),
                  infer=_float_unary('log_ndtr'), vjp=_log_ndtr_vjp,
                  doc='log_ndtr(x) = log of the standard normal CDF, finite in the lower tail')
+
+
+# ---- the discrete Fourier transform of (real, imag) pairs ----
+
+def _fft_infer(real, imag, method):
+    if method not in ('fft', 'ifft'):
+        raise OpTypeError('fft', f"method must be 'fft' or 'ifft', got {method!r}")
+    if real.dtype.kind != 'f' or real.shape != imag.shape or real.dtype != imag.dtype or \
+            real.ndim == 0:
+        raise OpTypeError('fft', f'real and imag must be float arrays of one shape (ndim > 0), '
+                                 f'got {real} and {imag}')
+    return real, imag
+
+
+def _fft_impl(xp, real, imag, method):
+    y = getattr(xp.fft, method)(real + 1j * imag)
+    return y.real.astype(real.dtype, copy=False), y.imag.astype(imag.dtype, copy=False)
+
+
+def _fft_vjp(ctx, gr, gi):
+    from chainfuse.ops.array import _zeros
+    like = ctx.inputs[0]
+    gr = _zeros(like, ctx.in_avals[0].shape) if gr is None else gr
+    gi = _zeros(like, ctx.in_avals[0].shape) if gi is None else gi
+    gxi, gxr = fft(gi, gr, method=ctx.attrs['method'])
+    return gxr, gxi
+
+
+fft = defop('fft', kind=OTHER, impl=_fft_impl, infer=_fft_infer, vjp=_fft_vjp, n_outputs=2,
+            attrs=dict(method='fft'),
+            doc="fft(real, imag, method='fft'|'ifft') -> (real, imag): numpy.fft of the last "
+                'axis of real + i imag')

@@ -21,6 +21,7 @@ import functools
 from chainfuse.config import config
 from chainfuse.core.function_node import FunctionNode
 from chainfuse.core.variable import Variable
+from chainfuse.link_hooks import link_hook as _link_hook
 from chainfuse.links import link as link_module
 from chainfuse.runtime.frontend import Divergence, Entry, Frontend
 from chainfuse.tracer.guards import Eager, leaf_at
@@ -280,6 +281,8 @@ def _compile_link(link, options):
     state.__name__ = cls.__name__
 
     def __call__(self, *args, **kwargs):
+        if _link_hook.active_hooks(self):
+            return _hooked_eager_call(self, args, kwargs)
         return self._chainfuse_compiled(*args, **kwargs)
 
     compiled_cls = type(cls.__name__, (cls,), {
@@ -289,6 +292,20 @@ def _compile_link(link, options):
     link._chainfuse_compiled = state
     link.__class__ = compiled_cls
     return link
+
+
+def _hooked_eager_call(link, args, kwargs):
+    """A compiled Link with link hooks (its own, or `with hook:` ones) calls them around
+    its forward, eagerly: a plan would skip them (one warning per link)."""
+    import warnings
+    from chainfuse.links.link import Link
+    if not link.__dict__.get('_chainfuse_warned_hooks'):
+        link.__dict__['_chainfuse_warned_hooks'] = True
+        names = ', '.join(type(h).__name__ for h in _link_hook.active_hooks(link))
+        warnings.warn(f'compiled {type(link).__name__}: link hooks ({names}) are active on '
+                      'it, so it runs eagerly (hooks run around a Python call)',
+                      RuntimeWarning, stacklevel=3)
+    return Link.__call__(link, *args, **kwargs)
 
 
 def _reduce_compiled(self, proto):

@@ -43,7 +43,7 @@ from chainfuse import function_hook
 from chainfuse.config import config
 from chainfuse.core import tracing
 from chainfuse.core.arguments import check_call_arguments
-from chainfuse.tracer.errors import GraphBreak
+from chainfuse.tracer.errors import GraphBreak, TraceError
 from chainfuse.tracer.guards import Eager, TraceCache, batch_family, signature
 
 
@@ -159,6 +159,12 @@ class Frontend:
             if self.fallback == 'raise':
                 raise
             return self._fall_back(sig, e.reason, e.location, e.guards)
+        except TraceError as e:
+            # what the call returns (or how it is called) is outside what a plan can
+            # express, e.g. an array beside the Variables: eager returns it as it is
+            if self.fallback == 'raise':
+                raise
+            return self._fall_back(sig, str(e), None)
         entry = self.strategy.compile(tr, self.backend, self.recompute)
         entry.reason = reason
         entry.compile_seconds = seconds = time.perf_counter() - t0

@@ -922,8 +922,9 @@ class Recorder(tracing.Tracer):
 
     def check_output(self, y, name):
         if not isinstance(y, Variable):
-            raise TraceError(f'the traced function returned {type(y).__name__} at {name}; '
-                             'it must return Variables (or tuples/lists/dicts of them)')
+            what = 'an ndarray' if isinstance(y, numpy.ndarray) else type(y).__name__
+            raise TraceError(f'the traced function returned {what} at {name}; a compiled '
+                             'call returns Variables (or tuples/lists/dicts of them)')
         return self.value_of(y, f'output {name}')
 
 

@@ -84,13 +84,12 @@ EXAMPLES = {
                           '--test', True, None, []),
     'word2vec_cbow_negative_sampling': (
         'word2vec/train_word2vec.py', '--epoch 1 --batchsize 50 --unit 8 --window 2 '
-        '--out-type ns --model cbow --test', True, None, ['L.NegativeSampling']),
+        '--out-type ns --model cbow --test', True, None, []),
     'word2vec_hierarchical_softmax': (
         'word2vec/train_word2vec.py', '--epoch 1 --batchsize 50 --unit 8 --window 2 '
-        '--out-type hsm --test', True, None, ['L.BinaryHierarchicalSoftmax']),
+        '--out-type hsm --test', True, None, []),
     'dcgan': ('dcgan/train_dcgan.py', '--epoch 1 --batchsize 4 --n_hidden 8', False, None,
-              ["StandardUpdater given a dict of optimizers without a 'main' one "
-               "(dcgan's {'gen': ..., 'dis': ...}), as Chainer's accepts"]),
+              []),
     'glance': ('glance/glance.py', '', True, _mushrooms, []),
 }
 

@@ -1,7 +1,6 @@
-"""Codegen: generated CUDA of every fused kernel in the zoo compiles with nvcc; the CPU
-kernel cache survives corruption; pass dumps; plans report their memory; Numba kernels
-keep NaN and infinities as numpy does."""
-import os
+"""Codegen: generated CUDA of every fused kernel in the zoo compiles with nvcc; pass dumps;
+plans report their memory; Numba kernels keep NaN and infinities as numpy does.  (The CPU
+kernel cache: test_kernel_cache.py.)"""
 import shutil
 import subprocess
 import sys
@@ -12,7 +11,6 @@ import pytest
 import chainfuse as chainer
 import chainfuse.links as L
 from chainfuse.compiler import compile_training
-from chainfuse.compiler.codegen import cpu
 from chainfuse.compiler.codegen.cuda import CudaKernelSource, nvcc_check
 from chainfuse.ops import elementwise as E
 from chainfuse.ops import reduction as R
@@ -48,25 +46,6 @@ def test_cuda_source_keeps_float32_literals_typed():
     compiled = compile_training(trace(f, numpy.ones((4, 4), 'float32')).graph)
     src = str(CudaKernelSource(compiled.forward_plan.kernels[0].op))
     assert '((float)0.5)' in src and 'double' not in src
-
-
-def test_corrupt_kernel_cache_is_rebuilt(tmp_path, monkeypatch):
-    monkeypatch.setenv('CHAINFUSE_CACHE_DIR', str(tmp_path))
-    monkeypatch.delenv('CHAINFUSE_BACKEND', raising=False)     # numba's cache is tested
-    cpu._modules.clear()
-
-    def f(x):
-        return R.sum(E.tanh(x) * E.exp(x))
-    x = numpy.linspace(-1, 1, 12, dtype='float64').reshape(3, 4)
-    expected = compile_training(trace(f, x).graph).forward_plan(x)[0]
-    files = list((tmp_path / 'kernels').glob('*.py'))
-    assert files
-    for path in files:
-        path.write_text('garbage = (')       # a truncated / corrupt entry
-    cpu._modules.clear()
-    again = compile_training(trace(f, x).graph)
-    assert all(k.fallback_reason is None for k in again.forward_plan.kernels)
-    numpy.testing.assert_allclose(again.forward_plan(x)[0], expected, rtol=1e-12)
 
 
 def test_dump_dir_writes_every_pass(tmp_path, monkeypatch):
@@ -132,3 +111,20 @@ def test_numba_kernels_keep_nan_and_infinities_as_numpy(op):
                                 backend='numba')
     assert compiled.forward_plan.kernels[0].fn is not None
     numpy.testing.assert_array_equal(compiled.forward_plan(*args)[0], op.impl(numpy, *args))
+
+
+def test_kernels_view_arguments_at_their_rank_and_check_the_size():
+    # _view (not Numba's reshape, whose strides LLVM cannot see): broadcast and
+    # collapsed arguments; a wrong-sized argument is an error, never a read past its end
+    def f(x, b, s):
+        return E.tanh(x + b) * s
+    x = numpy.linspace(-3, 3, 24, dtype='float32').reshape(2, 3, 4)
+    b = numpy.linspace(0, 1, 4, dtype='float32')
+    s = numpy.array(2.0, 'float32')
+    compiled = compile_training(trace(f, x, b, s).graph, backend='numba')
+    kernel, = compiled.forward_plan.kernels
+    body = kernel.source[kernel.source.index('@numba.njit(cache=True'):]
+    assert '_view(in1, (1, 4))' in body and '.reshape(' not in body
+    numpy.testing.assert_array_equal(compiled.forward_plan(x, b, s)[0], f(x, b, s).array)
+    with pytest.raises(ValueError, match='wrong size'):
+        kernel.fn(x, numpy.ones(5, 'float32'), s, numpy.empty_like(x))

@@ -1,11 +1,12 @@
 """Randomized elementwise DAGs with broadcasting: compiled == interpreter == eager.
 
-The programs include where (of a bool input or of ``v > 0``), operands of shape () and
-(1, 1), repeated operands (``maximum(v, v)``, ``where(c, v, v)``) and, with values drawn
-from a small grid, ties between distinct operands.  The default run draws
-CHAINFUSE_PROPERTY_EXAMPLES (1000) programs through the numpy backend, about a minute on
-two cores, and CHAINFUSE_PROPERTY_NUMBA_EXAMPLES (12) through the Numba loops, whose
-compilation dominates their cost.
+The programs include where (of a bool input, of ``v > 0`` or of ``v > u`` for two
+values), operands of shape () and (1, 1), repeated operands (``maximum(v, v)``,
+``where(c, v, v)``), ties between distinct operands (values drawn from a small grid) and
+comparisons that see the last bit of tanh (values near 0, where float32 ``tanh(v)`` rounds
+to ``v``).  The default run draws CHAINFUSE_PROPERTY_EXAMPLES (1000) programs through the
+numpy backend, about a minute on two cores, and CHAINFUSE_PROPERTY_NUMBA_EXAMPLES (12)
+through the Numba loops, whose compilation dominates their cost.
 
 Hypothesis draws small graphs of unary/binary elementwise ops over inputs of
 broadcast-compatible shapes, with values used by several consumers (diamonds),
@@ -29,6 +30,7 @@ UNARY = [E.tanh, E.sigmoid, E.neg, E.sin, lambda x: E.exp(E.tanh(x)), lambda x: 
 BINARY = [E.add, E.sub, E.mul, E.maximum, E.minimum, lambda a, b: a / (E.exp(b) + 1.0)]
 SHAPES = [(3, 4), (1, 4), (4,), (3, 1), (1, 1), ()]
 GRID = numpy.array([-1.0, -0.5, 0.0, 0.5, 1.0])   # few values: ties in maximum/minimum
+SMALL = 0.03        # 'small' values: tanh(x*x) == x*x in float32 for most of them
 
 # The default run draws this many programs (numpy backend) and NUMBA_EXAMPLES through
 # the Numba loops; both are cheap enough for every CI run (see the module docstring).
@@ -55,14 +57,16 @@ def programs(draw):
             steps.append(('u', draw(st.integers(0, len(UNARY) - 1)), a))
         elif kind == 'b':
             steps.append(('b', draw(st.integers(0, len(BINARY) - 1)), a, b))
-        else:   # where(cond, a, b): cond is the bool input or ``v > 0`` of a value
-            src = -1 if cond_shape is not None and draw(st.booleans()) else operand()
+        else:   # where(cond, a, b): cond is the bool input, ``v > 0`` or ``v > u``
+            cond = draw(st.sampled_from(['input', 'zero', 'pair']))
+            src = -1 if cond == 'input' and cond_shape is not None else \
+                (operand(), operand()) if cond == 'pair' else operand()
             steps.append(('w', src, a, b))
         n_values += 1
     n_out = draw(st.integers(1, 3))
     outs = [draw(st.integers(n_inputs, n_values - 1)) for _ in range(n_out)]
     reduce_mid = draw(st.integers(0, n_values - 1))
-    values = draw(st.sampled_from(['uniform', 'grid']))
+    values = draw(st.sampled_from(['uniform', 'grid', 'small']))
     return shapes, steps, outs, reduce_mid, cond_shape, values
 
 
@@ -77,7 +81,9 @@ def build(shapes, steps, outs, reduce_mid, cond_shape=None, values=None):
             elif step[0] == 'b':
                 vals.append(BINARY[step[1]](vals[step[2]], vals[step[3]]))
             else:
-                c = cond if step[1] < 0 else E.greater(vals[step[1]], 0.0)
+                src = step[1]
+                c = E.greater(vals[src[0]], vals[src[1]]) if isinstance(src, tuple) else \
+                    cond if src < 0 else E.greater(vals[src], 0.0)
                 vals.append(E.where(c, vals[step[2]], vals[step[3]]))
         total = R.sum(vals[reduce_mid] * 0.5)  # a consumer outside any fused group
         for i in outs:
@@ -91,6 +97,8 @@ def inputs(program, dtype):
     rng = numpy.random.default_rng(0)
     if values == 'grid':
         arrays = [rng.choice(GRID, s).astype(dtype) for s in shapes]
+    elif values == 'small':
+        arrays = [rng.uniform(-SMALL, SMALL, s).astype(dtype) for s in shapes]
     else:
         arrays = [rng.uniform(-1, 1, s).astype(dtype) for s in shapes]
     if cond_shape is not None:
@@ -121,6 +129,8 @@ def test_random_elementwise_dags_numba(program, dtype):
     ([(3, 4)], [('b', 3, 0, 0)], [1], 0, None, 'uniform'),
     ([(3, 4)], [('b', 4, 0, 0), ('u', 0, 1)], [2], 0, None, 'uniform'),
     ([(3, 4), (1, 1)], [('b', 3, 0, 1), ('b', 4, 1, 0)], [2, 3], 0, None, 'grid'),
+    # where(x*x > tanh(x*x), x, x*x) near 0, where float32 tanh(v) rounds to v
+    ([(3, 4)], [('u', 5, 0), ('u', 0, 1), ('w', (1, 2), 0, 1)], [3], 0, None, 'small'),
 ])
 @pytest.mark.parametrize('backend', ['numpy', 'numba'])
 def test_found_programs(program, backend):

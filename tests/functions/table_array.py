@@ -53,6 +53,68 @@ def _get_var_index(x, i):
     return F.get_item(x, (slice(None), i))
 
 
+def _im2col(x, ksize, stride, pad, cover_all):
+    n, c, h, w = x.shape
+    oh = (h + 2 * pad - ksize + stride - 1) // stride + 1
+    ow = (w + 2 * pad - ksize + stride - 1) // stride + 1
+    xp = numpy.zeros((n, c, h + 2 * pad + stride, w + 2 * pad + stride))
+    xp[:, :, pad:pad + h, pad:pad + w] = x
+    out = numpy.zeros((n, c, ksize, ksize, oh, ow))
+    for i in range(ksize):
+        for j in range(ksize):
+            out[:, :, i, j] = xp[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride]
+    return out.reshape(n, c * ksize * ksize, oh, ow)
+
+
+def _resize_ref(x, output_shape, mode='bilinear', align_corners=True):
+    out_h, out_w = output_shape
+    n, c, h, w = x.shape
+    y = numpy.zeros((n, c, out_h, out_w))
+    for i in range(out_h):
+        for j in range(out_w):
+            if mode == 'nearest':
+                y[:, :, i, j] = x[:, :, min(int(i * h / out_h), h - 1),
+                                  min(int(j * w / out_w), w - 1)]
+                continue
+            if align_corners:
+                v = i * (h - 1) / max(out_h - 1, 1)
+                u = j * (w - 1) / max(out_w - 1, 1)
+            else:
+                v = max((i + 0.5) * h / out_h - 0.5, 0)
+                u = max((j + 0.5) * w / out_w - 0.5, 0)
+            v0, u0 = int(v), int(u)
+            v1, u1 = min(v0 + 1, h - 1), min(u0 + 1, w - 1)
+            a, b_ = v - v0, u - u0
+            y[:, :, i, j] = ((1 - a) * (1 - b_) * x[:, :, v0, u0] + (1 - a) * b_ * x[:, :, v0, u1]
+                             + a * (1 - b_) * x[:, :, v1, u0] + a * b_ * x[:, :, v1, u1])
+    return y
+
+
+def _scatter_ref(a, b, idx):
+    out = a.copy()
+    numpy.add.at(out, (idx,), b)
+    return out
+
+
+def _sampler_ref(x, grid):
+    b, c, h, w = x.shape
+    out = numpy.zeros((b, c) + grid.shape[2:])
+    xp = numpy.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    for n in range(b):
+        for i, j in numpy.ndindex(*grid.shape[2:]):
+            u = min(max((grid[n, 0, i, j] + 1) * (w - 1) / 2 + 1, 0), w + 1)
+            v = min(max((grid[n, 1, i, j] + 1) * (h - 1) / 2 + 1, 0), h + 1)
+            u0, v0 = min(int(numpy.floor(u)), w), min(int(numpy.floor(v)), h)
+            for vv, uu in ((v0, u0), (v0, u0 + 1), (v0 + 1, u0), (v0 + 1, u0 + 1)):
+                out[n, :, i, j] += (1 - abs(u - uu)) * (1 - abs(v - vv)) * xp[n, :, vv, uu]
+    return out
+
+
+SCATTER_IDX = numpy.array([0, 2, 0], numpy.int32)
+THETA = numpy.array([[[0.9, 0.2, 0.1], [-0.1, 1.1, 0.05]],
+                     [[1.2, 0.0, -0.3], [0.3, 0.8, 0.2]]])
+
+
 CASES = [
     Case(F.reshape, [uniform(3, 4)], attrs=dict(shape=(2, -1)),
          ref=lambda x, shape: x.reshape(shape)),
@@ -175,4 +237,28 @@ CASES = [
     Case(F.diagonal, [uniform(2, 3, 4)], attrs=dict(offset=-1, axis1=2, axis2=1),
          ref=lambda x, offset, axis1, axis2: numpy.diagonal(x, offset, axis1, axis2),
          name='diagonal_offset_axes'),
+    Case(F.im2col, [uniform(2, 2, 5, 4)], attrs=dict(ksize=3, stride=2, pad=1, cover_all=True),
+         ref=_im2col),
+    Case(F.resize_images, [uniform(2, 2, 3, 4)], attrs=dict(output_shape=(5, 3)),
+         ref=_resize_ref),
+    Case(F.resize_images, [uniform(1, 2, 4, 3)],
+         attrs=dict(output_shape=(3, 5), align_corners=False), ref=_resize_ref,
+         name='resize_images_centers'),
+    Case(F.resize_images, [uniform(1, 2, 4, 3)], attrs=dict(output_shape=(7, 2),
+                                                            mode='nearest'),
+         ref=_resize_ref, name='resize_images_nearest'),
+    Case(lambda a, b, idx: F.scatter_add(a, idx, b), [uniform(4, 3), uniform(3, 3),
+                                                      const(SCATTER_IDX)],
+         ref=_scatter_ref, name='scatter_add', covers='scatter_add'),
+    Case(lambda a, b: F.scatter_add(a, (slice(1, 3), 0), b), [uniform(4, 3), uniform(2)],
+         ref=lambda a, b: a + numpy.pad(b[:, None], ((1, 1), (0, 2))),
+         name='scatter_add_basic'),
+    Case(lambda th: F.spatial_transformer_grid(th, (3, 4)), [const(THETA)],
+         ref=lambda th: numpy.einsum('bij,jhw->bihw', th, numpy.stack(
+             list(numpy.meshgrid(numpy.linspace(-1, 1, 4), numpy.linspace(-1, 1, 3))) +
+             [numpy.ones((3, 4))])), name='spatial_transformer_grid',
+         covers='spatial_transformer_grid'),
+    Case(F.spatial_transformer_sampler, [uniform(2, 2, 4, 5), uniform(2, 2, 3, 3, low=-1.1,
+                                                                       high=1.1)],
+         ref=_sampler_ref),
 ]

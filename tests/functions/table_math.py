@@ -196,4 +196,11 @@ CASES = [
     Case(lambda a: F.cholesky(F.matmul(a, a, transb=True) + EYE3.astype(a.dtype)),
          [uniform(3, 3)], ref=lambda a: numpy.linalg.cholesky(a @ a.T + EYE3),
          name='cholesky', covers='cholesky'),
+    Case(lambda r, i: F.fft((r, i)), [uniform(2, 4), uniform(2, 4)],
+         ref=lambda r, i: (numpy.fft.fft(r + 1j * i).real, numpy.fft.fft(r + 1j * i).imag),
+         name='fft', covers='fft', dtypes=NO_F16),
+    Case(lambda r, i: F.ifft((r, i)), [uniform(3), uniform(3)],
+         ref=lambda r, i: (numpy.fft.ifft(r + 1j * i).real,
+                           numpy.fft.ifft(r + 1j * i).imag),
+         name='ifft', covers='ifft', dtypes=NO_F16),
 ]

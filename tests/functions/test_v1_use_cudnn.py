@@ -26,6 +26,13 @@ CALLS = [
     ('max_pooling_2d', lambda **k: F.max_pooling_2d(X4, 2, stride=1, **k)),
     ('average_pooling_2d', lambda **k: F.average_pooling_2d(X4, 2, **k)),
     ('batch_normalization', lambda **k: F.batch_normalization(X4, G, 0 * G, **k)),
+    ('convolution_nd', lambda **k: F.convolution_nd(X4, W, **k)),
+    ('deconvolution_nd', lambda **k: F.deconvolution_nd(X4, W.transpose(1, 0, 2, 3), **k)),
+    ('dilated_convolution_2d', lambda **k: F.dilated_convolution_2d(X4, W, dilate=2, **k)),
+    ('max_pooling_nd', lambda **k: F.max_pooling_nd(X4, 2, **k)),
+    ('average_pooling_nd', lambda **k: F.average_pooling_nd(X4, 2, **k)),
+    ('spatial_pyramid_pooling_2d',
+     lambda **k: F.spatial_pyramid_pooling_2d(X4, 2, pooling='max', **k)),
     ('fixed_batch_normalization',
      lambda **k: F.fixed_batch_normalization(X4, G, 0 * G, 0 * G, G, **k)),
 ]
@@ -49,6 +56,12 @@ def test_v1_links_accept_use_cudnn():
     with pytest.warns(DeprecationWarning, match='BatchNormalization: use_cudnn='):
         bn = L.BatchNormalization(4, use_cudnn=False)
     assert bn(conv(X4)).shape == (2, 4, 4, 4)
+    with pytest.warns(DeprecationWarning, match='ConvolutionND: use_cudnn='):
+        L.ConvolutionND(2, 3, 4, 3, use_cudnn=False)
+    with pytest.warns(DeprecationWarning, match='DilatedConvolution2D: use_cudnn='):
+        L.DilatedConvolution2D(3, 4, 3, dilate=2, use_cudnn=False)
+    with pytest.warns(DeprecationWarning, match='NStepLSTM: use_cudnn='):
+        L.NStepLSTM(1, 3, 4, 0.0, use_cudnn=False)
 
 
 class SeedCNN(chainfuse.Chain):

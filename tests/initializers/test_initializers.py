@@ -197,3 +197,14 @@ def test_orthogonal_rejects_an_unknown_mode_and_fills_a_scalar_with_plus_minus_s
     a = numpy.empty((), numpy.float32)
     I.Orthogonal(scale=2.0)(a)
     assert abs(float(a)) == 2.0
+
+
+def test_sampling_filters_check_the_weight_shape():
+    with pytest.raises(ValueError, match='in == out or out == 1'):
+        gen(I.UpsamplingDeconvFilter(), (2, 3, 4, 4))
+    with pytest.raises(ValueError, match='one size'):
+        gen(I.DownsamplingConvFilter(), (2, 2, 3, 4))
+    with pytest.raises(ValueError, match="only 'linear'"):
+        I.UpsamplingDeconvFilter(interpolation='cubic')
+    down = gen(I.DownsamplingConvFilter(), (3, 1, 3, 3))
+    numpy.testing.assert_allclose(down.sum(axis=(2, 3)), 1.0)

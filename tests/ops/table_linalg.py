@@ -57,4 +57,23 @@ CASES = [
          name='einsum_three'),
     Case('einsum', [uniform(2, 3)], attrs=dict(subscripts='ij->'),
          ref=lambda a, subscripts: numpy.einsum(subscripts, a), name='einsum_sum_all'),
+    # eigh: eigenvalues, and eigenvectors through a sign-invariant function of them
+    Case(lambda a: _eigh_invariants(L, a), [uniform(2, 3, 3)],
+         ref=lambda a: _eigh_invariants(None, a), name='eigh', covers='eigh',
+         dtypes=(numpy.float32, numpy.float64)),
 ]
+
+
+def _eigh_invariants(ops, a):
+    if ops is None:
+        sym = (a + numpy.swapaxes(a, -1, -2)) / 2
+        w, v = numpy.linalg.eigh(sym)
+        return w, v * v[..., :1, :]
+    sym = (a + ops_transpose(a)) * 0.5
+    w, v = ops.eigh(sym)
+    return w, v * v[:, :1, :]
+
+
+def ops_transpose(a):
+    from chainfuse.ops import array as A
+    return A.transpose(a, axes=(0, 2, 1))

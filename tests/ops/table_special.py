@@ -35,4 +35,12 @@ CASES = [
     Case('log_ndtr', [const([-40.0, -100.0])], ref=lambda x: -x * x / 2 - numpy.log(-x) -
          0.5 * math.log(2 * math.pi) + numpy.log1p(-1 / (x * x) + 3 / x ** 4),
          tol=(0, 1e-9), dtypes=(numpy.float64,), name='log_ndtr_far_tail'),
+    Case('fft', [uniform(2, 4), uniform(2, 4)], attrs=dict(method='fft'),
+         dtypes=(numpy.float32, numpy.float64),
+         ref=lambda r, i, method: (numpy.fft.fft(r + 1j * i).real,
+                                   numpy.fft.fft(r + 1j * i).imag)),
+    Case('fft', [uniform(3), uniform(3)], attrs=dict(method='ifft'),
+         ref=lambda r, i, method: (numpy.fft.ifft(r + 1j * i).real,
+                                   numpy.fft.ifft(r + 1j * i).imag), name='ifft',
+         dtypes=(numpy.float32, numpy.float64)),
 ]

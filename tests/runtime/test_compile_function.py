@@ -12,6 +12,7 @@ from chainfuse.ops import elementwise as E
 from chainfuse.ops import linalg
 from chainfuse.ops import reduction as R
 from chainfuse.tracer import GraphBreak
+from chainfuse.tracer.errors import TraceError
 
 
 def _setup():
@@ -70,6 +71,28 @@ def test_retrace_reason_and_eager_switch():
     assert type(y.creator).__name__ == 'OpNode'
     text = str(cf.explain(cfn))
     assert 'fused' in text and 'retrace' in text
+
+
+def _flag_or_scale(x, k):
+    return R.sum(x) if k is True else x * k     # a call can tell 1 from True
+
+
+def _over(x, k):
+    return x / k                                # and 0.0 from -0.0 (inf vs -inf)
+
+
+@pytest.mark.parametrize('fn,values', [(_flag_or_scale, [1, True, 1.0, 1]),
+                                       (_over, [0.0, -0.0, 0.0, 2.0])])
+def test_static_arguments_equal_in_python_are_different_keys(fn, values):
+    x = numpy.array([1.0, -2.0, 0.0, 3.0], 'float32')
+    compiled = cf.compile(fn, fallback='raise')
+    with numpy.errstate(divide='ignore', invalid='ignore'):
+        for k in values:
+            want, got = fn(Variable(x), k).array, compiled(Variable(x), k).array
+            assert got.shape == want.shape
+            numpy.testing.assert_array_equal(got, want)
+            assert numpy.array_equal(numpy.signbit(got), numpy.signbit(want))
+    assert len(compiled.cache.misses) == len(set(map(repr, values)))
 
 
 def test_graph_break_falls_back_with_one_warning_or_raises():
@@ -219,3 +242,28 @@ def test_verify_blames_the_plan_for_a_compiler_bug():
         with pytest.warns(RuntimeWarning, match='compiler bug.*first diverging plan output'):
             y = cg(x)
     assert numpy.allclose(y.array, numpy.tanh(x) * 2)
+
+
+def test_a_call_returning_an_array_beside_its_variables_runs_eagerly_and_says_why():
+    import chainfuse.functions as F
+    import chainfuse.links as L
+
+    class Pool(cf.Chain):
+        def __init__(self):
+            super().__init__()
+            with self.init_scope():
+                self.c = L.Convolution2D(1, 2, 3)
+
+        def forward(self, x):
+            return F.max_pooling_2d(self.c(x), 2, return_indices=True)
+
+    m = Pool()
+    x = numpy.random.RandomState(0).rand(2, 1, 6, 6).astype('float32')
+    y, idx = m(x)
+    cf.compile(m)
+    with pytest.warns(RuntimeWarning, match='returned an ndarray at \\(1,\\)'):
+        y2, idx2 = m(x)
+    numpy.testing.assert_array_equal(y2.array, y.array)
+    numpy.testing.assert_array_equal(idx2, idx)
+    with pytest.raises(TraceError, match='returned an ndarray'):
+        cf.compile(Pool(), fallback='raise')(x)

@@ -6,8 +6,8 @@ source reads::
     @numba.njit(cache=True, nogil=True, error_model='numpy')
     def fused_add_maximum_1a2b3c4d(in0, in1, in2, out0):
         x0 = in0
-        x1 = in1.reshape((1, 512))
-        x2 = in2.reshape((1, 1))
+        x1 = _view(in1, (1, 512))
+        x2 = _view(in2, (1, 1))
         for i0 in range(64):
             for i1 in range(512):
                 a0 = x0[i0, i1]
@@ -18,7 +18,8 @@ source reads::
                 out0[i0, i1] = t1
 
 Arguments keep their own shapes (they must be C-contiguous); the kernel views each at
-the group's rank, and a broadcast dimension is indexed with 0.  Adjacent dimensions
+the group's rank (`_view`: a reshape whose strides LLVM sees as constants, see the
+prelude), and a broadcast dimension is indexed with 0.  Adjacent dimensions
 that every input treats alike are collapsed first, so an all-dense group is a single
 flat loop.  Loop bounds are constants: a kernel is compiled for one shape.  Each
 temporary is cast to its dtype, so float32 stays float32.  Every input element is
@@ -29,19 +30,21 @@ beside it (OpenBLAS threads spin between calls and a thread pool fights them).
 
 Sources are cached by content hash under ``CHAINFUSE_CACHE_DIR`` (default
 ``~/.cache/chainfuse``); Numba's own ``cache=True`` keeps the machine code next to
-them, so a second process does not recompile.  When Numba is missing or a kernel fails
-to compile, the group runs through `FusedOp.impl` (numpy, one op at a time).
+them, so a second process does not recompile.  Each entry is checked against recorded
+checksums before Numba loads it, and a corrupt one is deleted and rebuilt
+(`chainfuse.compiler.codegen.kernel_cache`).  float32 ``tanh`` is numpy's own algorithm
+(`chainfuse.compiler.codegen.cpu_math`), so kernels give eager's numbers.  When Numba
+is missing or a kernel fails to compile, the group runs through `FusedOp.impl` (numpy,
+one op at a time).
 """
 import hashlib
-import importlib.util
-import os
 import sys
 import warnings
 
 import numpy
 
+from chainfuse.compiler.codegen import cpu_math, kernel_cache
 from chainfuse.compiler.codegen.expr import NumbaPrinter, print_expr
-from chainfuse.utils import atomic_write
 
 PARALLEL_MIN_SIZE = 1 << 16
 MAX_STORES = 8          # per loop (see CpuKernel._loops)
@@ -50,6 +53,49 @@ MAX_ARRAYS = 16
 _PRELUDE = '''import math
 import numpy
 import numba
+
+try:    # a C-contiguous array seen at another shape, strides computed here
+    from numba.core import cgutils as _cgutils, types as _types
+    from numba.core.imputils import impl_ret_borrowed as _borrowed
+    from numba.extending import intrinsic as _intrinsic
+    from numba.np.arrayobj import make_array as _make_array, populate_array as _populate
+
+    @_intrinsic
+    def _c_view(typingctx, arr, shape):
+        ndim = len(shape)
+        ret = _types.Array(arr.dtype, ndim, 'C')
+
+        def codegen(context, builder, sig, args):
+            src = _make_array(sig.args[0])(context, builder, args[0])
+            dst = _make_array(ret)(context, builder)
+            dims = _cgutils.unpack_tuple(builder, args[1], ndim)
+            step = context.get_constant(_types.intp, context.get_abi_sizeof(
+                context.get_data_type(arr.dtype)))
+            itemsize, strides = step, []
+            for d in reversed(dims):
+                strides.insert(0, step)
+                step = builder.mul(step, d)
+            _populate(dst, data=src.data, shape=dims, strides=strides, itemsize=itemsize,
+                      meminfo=src.meminfo, parent=src.parent)
+            return _borrowed(context, builder, ret, dst._getvalue())
+        return ret(arr, shape), codegen
+except ImportError:     # Numba's internals moved: reshape (Numba's stride helper)
+    @numba.njit(inline='always')
+    def _c_view(arr, shape):
+        return arr.reshape(shape)
+
+
+@numba.njit(inline='always')
+def _view(arr, shape):
+    """`arr` at `shape` (same size).  Numba's reshape computes the strides in a C
+    helper, opaque to LLVM, which then cannot vectorize a loop that also reads a table
+    (the float32 tanh): this view's strides are constants."""
+    size = 1
+    for n in shape:
+        size *= n
+    if arr.size != size:
+        raise ValueError('chainfuse kernel: an argument has the wrong size')
+    return _c_view(arr, shape)
 
 
 @numba.njit(inline='always')
@@ -64,39 +110,7 @@ def _minimum(a, b):
     if a != a or a < b:
         return a
     return b
-
-
-# float32 tanh as a rational function (the approximation Eigen and XLA use): plain
-# arithmetic that LLVM vectorizes, unlike a call to libm's tanhf; max error ~3.3e-7.
-_T_CLAMP = numpy.float32(7.90531110763549805)
-_T_A = tuple(numpy.float32(c) for c in (
-    -2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11,
-    5.12229709037114e-08, 1.48572235717979e-05, 6.37261928875436e-04,
-    4.89352455891786e-03))
-_T_B = tuple(numpy.float32(c) for c in (
-    1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03,
-    4.89352518554385e-03))
-
-
-@numba.njit(inline='always')
-def _tanh_f32(x):
-    x = min(max(x, -_T_CLAMP), _T_CLAMP)
-    x2 = x * x
-    p = _T_A[0]
-    for c in _T_A[1:]:
-        p = x2 * p + c
-    q = _T_B[0]
-    for c in _T_B[1:]:
-        q = x2 * q + c
-    return x * p / q
-
 '''
-
-
-def cache_dir():
-    root = os.environ.get('CHAINFUSE_CACHE_DIR') or os.path.join(
-        os.path.expanduser('~'), '.cache', 'chainfuse')
-    return os.path.join(root, 'kernels')
 
 
 def numba_available():
@@ -213,16 +227,18 @@ class CpuKernel:
                       set(self.inplace.values()))
         scalar = {i for i in used if 'i' not in self.in_patterns[i]}
         for i in used:
-            lines.append(f'    x{i} = {_view(f"in{i}", op.in_avals[i].shape, self.in_shapes[i])}')
+            view = _view_source(f'in{i}', op.in_avals[i].shape, self.in_shapes[i])
+            lines.append(f'    x{i} = {view}')
         for k in range(op.n_outputs):
             target = f'x{self.inplace[k]}' if k in self.inplace else \
-                _view(f'out{k}', op.shape, self.loop_shape)
+                _view_source(f'out{k}', op.shape, self.loop_shape)
             lines.append(f'    y{k} = {target}')
         for i in sorted(scalar):            # loop invariants: loaded once
             lines.append(f'    a{i} = x{i}[{", ".join("0" * nd)}]')
         for group in self._loops(scalar):
             lines += self._loop(group, scalar)
-        return _PRELUDE + '\n'.join(lines) + '\n'
+        body = '\n'.join(lines) + '\n'
+        return _PRELUDE + cpu_math.helpers(body) + '\n\n' + body
 
     def _needs(self):
         """Per body temporary: the temporaries and inputs it is computed from."""
@@ -294,10 +310,10 @@ class CpuKernel:
             return self
         try:
             _start_numba()
-            module = _load_module(self.op.name, self.key, self.source)
-            fn = getattr(module, self.op.name)
-            fn.compile(self._numba_signature())  # now, not at the first call
-            self.fn = fn
+            # compiled now, not at the first call
+            self.fn = kernel_cache.load_kernel(f'chainfuse_kernel_{self.op.name}_{self.key}',
+                                               self.source, self.op.name,
+                                               self._numba_signature())
         except Exception as e:  # a kernel that fails to build falls back to numpy
             self.fallback_reason = f'{type(e).__name__}: {e}'
             warnings.warn(f'chainfuse: kernel {self.op.name} failed to build with Numba; '
@@ -326,39 +342,9 @@ class CpuKernel:
         return out
 
 
-def _view(name, shape, collapsed):
+def _view_source(name, shape, collapsed):
     """Source viewing array `name` of `shape` at the kernel's collapsed rank."""
     if tuple(shape) == tuple(collapsed):
         return name
     dims = ', '.join(str(n) for n in collapsed)
-    return f'{name}.reshape(({dims}{"," if len(collapsed) == 1 else ""}))'
-
-
-_modules = {}
-
-
-def _load_module(name, key, source):
-    mod_name = f'chainfuse_kernel_{name}_{key}'
-    module = _modules.get(mod_name)
-    if module is not None:
-        return module
-    directory = cache_dir()
-    os.makedirs(directory, exist_ok=True)
-    path = os.path.join(directory, mod_name + '.py')
-    try:
-        with open(path, encoding='utf-8') as f:
-            ok = f.read() == source
-    except OSError:
-        ok = False
-    if not ok:  # missing or corrupt: (re)write it atomically
-        atomic_write(path, source)
-    spec = importlib.util.spec_from_file_location(mod_name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[mod_name] = module
-    try:
-        spec.loader.exec_module(module)
-    except Exception:
-        sys.modules.pop(mod_name, None)
-        raise
-    _modules[mod_name] = module
-    return module
+    return f'_view({name}, ({dims}{"," if len(collapsed) == 1 else ""}))'

@@ -8,10 +8,10 @@ its ``{i}`` placeholders are replaced by argument names, then printed by a targe
 float32.
 """
 import ast
-import os
 
 import numpy
 
+from chainfuse.compiler.codegen import cpu_math
 from chainfuse.ops.elementwise import CALLS
 
 _BINOPS = {ast.Add: '+', ast.Sub: '-', ast.Mult: '*', ast.Div: '/'}
@@ -25,12 +25,6 @@ CUDA_TYPES = {'float16': 'float16', 'float32': 'float', 'float64': 'double', 'bo
 
 class ExprError(ValueError):
     pass
-
-
-def precise_math():
-    """CHAINFUSE_PRECISE_MATH=1: CPU kernels call libm's tanhf instead of the vectorized
-    rational approximation (max error 3.3e-7; about 10x faster)."""
-    return os.environ.get('CHAINFUSE_PRECISE_MATH', '') not in ('', '0')
 
 
 def parse(expr, args):
@@ -118,9 +112,12 @@ class NumbaPrinter(Printer):
         return f'numpy.{dtype.name}'
 
     def call(self, name, args):
-        # a codegen choice, not a fact of the op: float32 tanh as arithmetic LLVM vectorizes
-        if name == 'tanh' and self.dtype == numpy.float32 and not precise_math():
-            return f'_tanh_f32({args[0]})'
+        # a codegen choice, not a fact of the op: float32 tanh as numpy computes it, in
+        # arithmetic LLVM vectorizes (chainfuse.compiler.codegen.cpu_math)
+        if name == 'tanh' and self.dtype == numpy.float32:
+            function = cpu_math.tanh_f32_function()
+            if function is not None:
+                return f'{function}({args[0]})'
         return super().call(name, args)
 
 

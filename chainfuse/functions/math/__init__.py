@@ -11,6 +11,7 @@ from chainfuse.functions.math.det import batch_det, det
 from chainfuse.functions.math.einsum import einsum
 from chainfuse.functions.math.erf import erf, erfc, erfcinv, erfcx, erfinv
 from chainfuse.functions.math.exponential import exp, expm1, log, log10, log1p, log2
+from chainfuse.functions.math.fft import fft, ifft
 from chainfuse.functions.math.fmod import fmod
 from chainfuse.functions.math.gamma import digamma, lgamma, polygamma, zeta
 from chainfuse.functions.math.hyperbolic import cosh, sinh
@@ -41,5 +42,5 @@ __all__ = [
     'arccos', 'arcsin', 'arctan', 'arctan2', 'arctanh', 'fmod', 'erf', 'erfc', 'erfcx',
     'erfinv', 'erfcinv', 'lgamma', 'digamma', 'polygamma', 'zeta', 'ndtr', 'ndtri',
     'log_ndtr', 'add', 'prod', 'cumprod', 'sum_to', 'einsum', 'tensordot', 'det',
-    'batch_det', 'inv', 'batch_inv', 'cholesky',
+    'batch_det', 'inv', 'batch_inv', 'cholesky', 'fft', 'ifft',
 ]

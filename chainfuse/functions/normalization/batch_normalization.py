@@ -51,6 +51,26 @@ def _update_running(target, batch_stat, decay, factor):
     state.update_state(target, new)
 
 
+class BatchStatistics:
+    """The shared first half of batch (re)normalization: x, gamma, beta in the compute
+    dtype, gamma and beta shaped to broadcast, the per-channel batch mean, centered x and
+    the biased variance (keepdims), m values per channel and x's original dtype."""
+
+    def __init__(self, name, x, gamma, beta, axis):
+        self.axes, expanded = _layout(name, x, gamma, axis)
+        shape = tuple(gamma.shape)
+        self.dtype = x.dtype
+        self.x, gamma, beta = cast_all(compute_dtype(self.dtype), x, gamma, beta)
+        self.expanded = expanded
+        self.gamma = A.reshape(gamma, shape=expanded)
+        self.beta = _expand(name, beta, 'beta', shape, expanded)
+        self.m = self.x.size // max(gamma.size, 1)
+        self.mean = E.div(R.sum(self.x, axis=self.axes, keepdims=True), float(self.m))
+        self.centered = E.sub(self.x, self.mean)
+        self.var = E.div(R.sum(E.mul(self.centered, self.centered), axis=self.axes,
+                               keepdims=True), float(self.m))
+
+
 def batch_normalization(x, gamma, beta, eps=2e-5, running_mean=None, running_var=None,
                         decay=0.9, axis=None, **kwargs):
     """Normalizes x with the mean and variance of the batch, then scales and shifts.
@@ -67,17 +87,10 @@ def batch_normalization(x, gamma, beta, eps=2e-5, running_mean=None, running_var
     """
     if kwargs:
         v1_kwargs('batch_normalization', kwargs)
-    axes, expanded = _layout('batch_normalization', x, gamma, axis)
-    shape = tuple(gamma.shape)
-    dtype = x.dtype
-    x, gamma, beta = cast_all(compute_dtype(dtype), x, gamma, beta)
-    g = A.reshape(gamma, shape=expanded)
-    b = _expand('batch_normalization', beta, 'beta', shape, expanded)
-    m = x.size // max(gamma.size, 1)
-    mean = E.div(R.sum(x, axis=axes, keepdims=True), float(m))
-    centered = E.sub(x, mean)
-    var = E.div(R.sum(E.mul(centered, centered), axis=axes, keepdims=True), float(m))
-    y = E.add(E.mul(E.mul(centered, E.rsqrt(E.add(var, float(eps)))), g), b)
+    st = BatchStatistics('batch_normalization', x, gamma, beta, axis)
+    y = E.add(E.mul(E.mul(st.centered, E.rsqrt(E.add(st.var, float(eps)))), st.gamma),
+              st.beta)
+    dtype, m, mean, var = st.dtype, st.m, st.mean, st.var
     y = cast_back(y, dtype)
     with no_backprop_mode():
         if running_mean is not None:

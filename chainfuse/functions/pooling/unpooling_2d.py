@@ -3,21 +3,21 @@ from chainfuse.ops import conv
 from chainfuse.ops.registry import OpTypeError
 
 
-def _outsize(x, ksize, stride, pad, outsize, cover_all):
+def _outsize(x, ksize, stride, pad, outsize, cover_all, fn='unpooling_2d'):
+    """The output size of an inverse pooling: the given one (checked to pool back to x's
+    size) or the default ``deconv_outsize``."""
     if x.ndim != 4:
-        raise OpTypeError('unpooling_2d', f'x must be 4-D (N, C, H, W), got shape '
-                                          f'{tuple(x.shape)}')
+        raise OpTypeError(fn, f'x must be 4-D (N, C, H, W), got shape {tuple(x.shape)}')
     if outsize is None:
         return tuple(conv.deconv_outsize(n, k, s, p, cover_all)
                      for n, k, s, p in zip(x.shape[2:], ksize, stride, pad))
-    outsize = conv.pair(outsize, 'outsize', 'unpooling_2d')
+    outsize = conv.pair(outsize, 'outsize', fn)
     back = tuple(conv.conv_outsize(n, k, s, p, cover_all)
                  for n, k, s, p in zip(outsize, ksize, stride, pad))
     if back != tuple(x.shape[2:]):
-        raise OpTypeError('unpooling_2d', f'outsize {outsize} pools to {back} with ksize '
-                                          f'{ksize}, stride {stride}, pad {pad}, cover_all='
-                                          f'{cover_all}, not to the input size '
-                                          f'{tuple(x.shape[2:])}')
+        raise OpTypeError(fn, f'outsize {outsize} pools to {back} with ksize {ksize}, stride '
+                              f'{stride}, pad {pad}, cover_all={cover_all}, not to the input '
+                              f'size {tuple(x.shape[2:])}')
     return outsize
 
 

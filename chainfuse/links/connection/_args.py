@@ -36,3 +36,14 @@ def conv(who, in_channels, out_channels, ksize, stride, pad, dilate, groups):
     size(who, 'groups', groups)
     return pair(who, 'stride', stride, 1), pair(who, 'pad', pad, 0), pair(who, 'dilate',
                                                                            dilate, 1)
+
+
+def bias_parameter(nobias, initial_bias, size):
+    """A link's bias: None with `nobias`, else a Parameter of `size` from `initial_bias`
+    (0 when None), as Chainer's links make it."""
+    if nobias:
+        return None
+    from chainfuse import initializers
+    from chainfuse.core.variable import Parameter
+    init = initializers._get_initializer(0 if initial_bias is None else initial_bias)
+    return Parameter(init) if size is None else Parameter(init, size)

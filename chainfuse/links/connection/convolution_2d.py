@@ -37,7 +37,7 @@ class Convolution2D(Link):
     def __init__(self, in_channels, out_channels, ksize=None, stride=1, pad=0, nobias=False,
                  initialW=None, initial_bias=None, **kwargs):
         super().__init__()
-        dilate, groups = parse_conv_kwargs('Convolution2D', kwargs)
+        dilate, groups = parse_conv_kwargs(type(self).__name__, kwargs)
         if ksize is None:
             out_channels, ksize, in_channels = in_channels, out_channels, None
         self.in_channels = in_channels

@@ -95,25 +95,35 @@ class BatchNormalization(Link):
         if kwargs:
             raise TypeError(f'BatchNormalization: unexpected keyword argument(s) '
                             f'{sorted(kwargs)}')
-        self._check_input_device(x)
-        if self.avg_mean is None:
-            self._initialize_params(self._param_shape(x))
-        xp = self.xp
-        gamma = self.gamma if self.gamma is not None else \
-            xp.ones(self.avg_mean.shape, dtype=self._dtype)
-        beta = self.beta if self.beta is not None else \
-            xp.zeros(self.avg_mean.shape, dtype=self._dtype)
+        gamma, beta = self._scale_and_shift(x)
         if not config.train:
             return F.fixed_batch_normalization(x, gamma, beta, self.avg_mean, self.avg_var,
                                                self.eps, axis=self.axis)
-        if finetune:
-            self.N += 1
-            decay = 1.0 - 1.0 / self.N
-        else:
-            decay = self.decay
+        decay = self._decay(finetune)
         return F.batch_normalization(x, gamma, beta, eps=self.eps,
                                      running_mean=self.avg_mean, running_var=self.avg_var,
                                      decay=decay, axis=self.axis)
+
+    def _scale_and_shift(self, x, dtype=None):
+        """gamma and beta (ones and zeros for the ones not used), the parameters and
+        statistics created from the first input."""
+        self._check_input_device(x)
+        if self.avg_mean is None:
+            self._initialize_params(self._param_shape(x))
+        dtype = self._dtype if dtype is None else dtype
+        xp = self.xp
+        gamma = self.gamma if self.gamma is not None else \
+            xp.ones(self.avg_mean.shape, dtype=dtype)
+        beta = self.beta if self.beta is not None else \
+            xp.zeros(self.avg_mean.shape, dtype=dtype)
+        return gamma, beta
+
+    def _decay(self, finetune):
+        """The running averages' decay: fixed, or 1 - 1/N over finetuning batches."""
+        if finetune:
+            self.N += 1
+            return 1.0 - 1.0 / self.N
+        return self.decay
 
     def start_finetuning(self):
         """Resets N: the next `finetune=True` calls average the statistics from scratch."""

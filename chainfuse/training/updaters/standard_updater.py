@@ -19,7 +19,9 @@ class StandardUpdater(Updater):
 
     Args:
         iterator: iterator, or dict of them with a 'main' entry.
-        optimizer: optimizer, or dict of them with a 'main' entry.
+        optimizer: optimizer, or dict of them (as in Chainer, a dict needs a 'main' entry
+            only for the default `update_core`; a subclass such as a GAN updater with
+            ``{'gen': ..., 'dis': ...}`` overrides it).
         converter: ``converter(batch, device) -> tuple/dict/array`` (see
             `util.call_converter` for what `device` it receives).
         device: device spec (-1, '@numpy', 0, '@cupy:0' ...); the targets of the
@@ -37,10 +39,9 @@ class StandardUpdater(Updater):
                  loss_scale=None, auto_new_epoch=True, compile=False):
         self._iterators = iterator if isinstance(iterator, dict) else {'main': iterator}
         self._optimizers = optimizer if isinstance(optimizer, dict) else {'main': optimizer}
-        for what, d in (('iterator', self._iterators), ('optimizer', self._optimizers)):
-            if 'main' not in d:
-                raise ValueError(f"StandardUpdater: the {what} dict needs a 'main' entry, "
-                                 f'got keys {sorted(d)}')
+        if 'main' not in self._iterators:
+            raise ValueError("StandardUpdater: the iterator dict needs a 'main' entry, "
+                             f'got keys {sorted(self._iterators)}')
         self.converter = converter
         self._device = None if device is None else backend.get_device(device)
         if self._device is not None:
@@ -98,7 +99,11 @@ class StandardUpdater(Updater):
 
     def update_core(self):
         iterator = self._iterators['main']
-        optimizer = self._optimizers['main']
+        optimizer = self._optimizers.get('main')
+        if optimizer is None:
+            raise ValueError("StandardUpdater.update_core updates the 'main' optimizer, but "
+                             f'the optimizers are {sorted(self._optimizers)}: name one '
+                             "'main', or override update_core (as a GAN updater does)")
         in_arrays = util.call_converter(self.converter, iterator.next(), self._device)
         loss_func = self.loss_func or optimizer.target
         if self.compile:

@@ -2,14 +2,20 @@
 
 Run with a Chainer 7.8.1 install (numpy 1.23.5, CPU), from the repository root::
 
-    /path/to/chainer7/bin/python tests/data/chainer7/make_parity.py
+    PYTHONPATH=/path/to/scipy /path/to/chainer7/bin/python \
+        tests/data/chainer7/make_parity.py [--vision]
 
 (``python -m venv chainer7 && chainer7/bin/pip install 'setuptools<70' wheel
 'numpy<1.24' && chainer7/bin/pip install --no-build-isolation chainer==7.8.1``.)
+Chainer computes the special functions (erfinv, digamma, ...) on the CPU with SciPy:
+put a SciPy built for numpy 1.23 on PYTHONPATH (``pip install --target DIR
+scipy==1.10.1``, then delete the numpy it drags into DIR).  ``--vision`` also writes
+``vision_models.json`` (the ImageNet models' parameter names and shapes; slow).
+
 The cases are in `parity_cases.py`; the keys are ``<case>/in<k>``, ``<case>/out<k>``,
 ``<case>/w<k>`` (the output weights of the differentiated scalar), ``<case>/gin<k>``,
-``<case>/param/<path>``, ``<case>/init/<path>`` (with check_init) and
-``<case>/gparam/<path>``.
+``<case>/param/<path>``, ``<case>/persist/<path>`` (persistent arrays before the
+call), ``<case>/init/<path>`` (with check_init) and ``<case>/gparam/<path>``.
 """
 import os
 import sys
@@ -20,6 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import chainer  # noqa: E402
+import chainer.link_hooks  # noqa: E402,F401
 import parity_cases  # noqa: E402
 
 
@@ -47,14 +54,22 @@ def record(case, out):
             run()
         if hasattr(link, 'reset_state'):
             link.reset_state()
-    if link is not None:
+    if link is not None and case.params:
         for path, p in link.namedparams():
             out[f'{case.name}/param{path}'] = p.array.copy()
+        for prefix, sub in link.namedlinks():
+            for name in sorted(sub._persistent):
+                value = getattr(sub, name)
+                if isinstance(value, numpy.ndarray):
+                    out[f'{case.name}/persist{prefix.rstrip("/")}/{name}'] = value.copy()
     with chainer.using_config('train', case.train):
         vs, ys = run()
     rng = numpy.random.RandomState(1)
     total = None
     for k, y in enumerate(ys):
+        if not isinstance(y, chainer.Variable):   # an index array (return_indices=True)
+            out[f'{case.name}/out{k}'] = numpy.asarray(y)
+            continue
         out[f'{case.name}/out{k}'] = y.array
         if case.grad and y.dtype.kind == 'f':
             w = rng.uniform(-1, 1, y.shape).astype(y.dtype)
@@ -69,10 +84,32 @@ def record(case, out):
     for k, v in enumerate(vs):
         if isinstance(v, chainer.Variable) and v.grad is not None:
             out[f'{case.name}/gin{k}'] = v.grad
-    if link is not None:
+    if link is not None and case.params:
         for path, p in link.namedparams():
             if p.grad is not None:
                 out[f'{case.name}/gparam{path}'] = p.grad
+
+
+VISION = ('VGG16Layers', 'VGG19Layers', 'ResNet50Layers', 'ResNet101Layers',
+          'ResNet152Layers', 'GoogLeNet')
+
+
+def record_vision_structures():
+    """{model: {parameter path: shape}} of the ImageNet models (their names and shapes
+    must match Chainer's so its npz files load)."""
+    import json
+    out = {}
+    for name in VISION:
+        model = getattr(chainer.links, name)(pretrained_model=None)
+        out[name] = {path: list(p.shape) for path, p in model.namedparams()}
+        out[name + '/persistents'] = sorted(
+            f'{prefix.rstrip("/")}/{n}' for prefix, sub in model.namedlinks()
+            for n in sub._persistent)
+        del model
+    path = os.path.join(HERE, 'vision_models.json')
+    with open(path, 'w') as f:
+        json.dump(out, f, sort_keys=True, indent=0)
+    print(f'{len(VISION)} model structures -> {path}')
 
 
 def main():
@@ -86,6 +123,8 @@ def main():
     path = os.path.join(HERE, 'parity.npz')
     numpy.savez_compressed(path, **out)
     print(f'{len(parity_cases.CASES)} cases, {len(out)} arrays -> {path}')
+    if '--vision' in sys.argv:
+        record_vision_structures()
 
 
 if __name__ == '__main__':

@@ -1,0 +1,4 @@
+"""Utility functions (Chainer's ``chainer.functions.util``): forget."""
+from chainfuse.functions.util.forget import forget
+
+__all__ = ['forget']
