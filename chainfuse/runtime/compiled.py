@@ -224,7 +224,7 @@ class CompiledCallable(Frontend):
     """The compiler state of one compiled function or Link method: the `Frontend` with
     a `LinkCall` strategy."""
 
-    def __init__(self, fn, link=None, fallback='eager', dynamic_batch=False, recompute='auto',
+    def __init__(self, fn, link=None, fallback='eager', dynamic_batch=True, recompute='auto',
                  verify=0, backend='auto', max_retraces=8, allow_side_effects=False):
         super().__init__(LinkCall(fn, link), fallback=fallback, verify=verify,
                          backend=backend, recompute=recompute, max_retraces=max_retraces,
@@ -240,7 +240,7 @@ class CompiledCallable(Frontend):
         return self.strategy.link
 
 
-def compile(target, *, fallback='eager', dynamic_batch=False, recompute='auto', verify=0,
+def compile(target, *, fallback='eager', dynamic_batch=True, recompute='auto', verify=0,
             backend='auto', max_retraces=8, allow_side_effects=False):
     """Compiles a Link (in place: the same object is returned, so its parameters, paths
     and serialization are unchanged) or a function (a wrapper is returned).
@@ -252,12 +252,14 @@ def compile(target, *, fallback='eager', dynamic_batch=False, recompute='auto', 
     are graph breaks.  ``allow_side_effects=True`` accepts such effects happening only
     while the call is traced.
 
-    ``dynamic_batch=True``: calls whose array arguments differ only in their leading
-    (batch) dimension -- same rank, same other dimensions -- are one family.  A new
-    batch size of a known family (an epoch's last, partial batch) is traced for that
-    size, so Python code reading the batch size is followed exactly, and compiled; it
-    is not counted as a retrace (``max_retraces`` does not cap batch sizes) and
-    ``explain`` names it ``batch size 100 -> 37``."""
+    ``dynamic_batch=True`` (the default): calls whose array arguments differ only in
+    their leading (batch) dimension -- same rank, same other dimensions -- are one
+    family.  A new batch size of a known family (an epoch's last, partial batch) is
+    traced for that size, so Python code reading the batch size is followed exactly,
+    and compiled from the kernels the family has already (they take their sizes at run
+    time); it is not counted as a retrace (up to `guards.MAX_BATCH_SIZES` sizes per
+    family) and ``explain`` names it ``batch size 100 -> 37``.  ``False``: every new
+    shape is a retrace."""
     options = dict(fallback=fallback, dynamic_batch=dynamic_batch, recompute=recompute,
                    verify=verify, backend=backend, max_retraces=max_retraces,
                    allow_side_effects=allow_side_effects)

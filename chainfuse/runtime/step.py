@@ -222,7 +222,7 @@ class CompiledStep(Frontend):
     loss.  The `Frontend` with a `TrainingStep` strategy."""
 
     def __init__(self, optimizer, lossfun=None, *, fallback='eager', backend='auto',
-                 max_retraces=8, allow_side_effects=False, verify=0, dynamic_batch=False):
+                 max_retraces=8, allow_side_effects=False, verify=0, dynamic_batch=True):
         strategy = TrainingStep(optimizer, lossfun)
         if verify and not _rebindable(strategy.lossfun, optimizer.target):
             raise ValueError('compile_step(verify=N) runs the step again on a copy of the '

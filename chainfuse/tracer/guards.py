@@ -178,6 +178,10 @@ def describe_change(old, new, names=None):
     return '; '.join(reasons) or 'signature changed'
 
 
+# batch sizes one family traces before a new one counts as a retrace (each keeps a plan)
+MAX_BATCH_SIZES = 16
+
+
 class TraceCache:
     """Traces of one function keyed by signature, with a retrace budget.
 
@@ -220,7 +224,7 @@ class TraceCache:
         `batch` when the family is known with other batch sizes (a batch-size trace,
         not a retrace); else None."""
         seen = self.families.get(family) if family is not None else None
-        if not seen or batch in seen:
+        if not seen or batch in seen or len(seen) >= MAX_BATCH_SIZES:
             return None
         return (f'batch size {seen[-1]} -> {batch} (dynamic batch: traced for the new size, '
                 'the same rank and other dimensions)')

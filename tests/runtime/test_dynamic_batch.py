@@ -90,6 +90,16 @@ def test_batch_sizes_are_not_capped_by_max_retraces():
         assert fallbacks == 0 if dynamic else fallbacks == 2
 
 
+def test_a_family_traces_a_bounded_number_of_batch_sizes(monkeypatch):
+    from chainfuse.tracer import guards
+    monkeypatch.setattr(guards, 'MAX_BATCH_SIZES', 2)
+    model = cf.compile(Affine(), backend='numpy')       # dynamic_batch is the default
+    for n in (5, 4, 3, 2):
+        model(numpy.ones((n, 4), 'float32'))
+    cache = model._chainfuse_compiled.cache
+    assert cache.batch_traces == 1 and cache.retraces == 2   # sizes 3 and 2: retraces
+
+
 def test_other_dimensions_are_still_guarded():
     model = cf.compile(Affine(), dynamic_batch=True, backend='numpy')
     model(numpy.ones((5, 4), 'float32'))
