@@ -197,7 +197,7 @@ class TraceCache:
         self.given_up = False
         self._last_sig = None
         # dynamic batch: family (`batch_family`) -> batch sizes traced; a trace for a
-        # new batch size of a known family is not a retrace (not counted, not capped)
+        # new batch size of a known family is not a retrace, up to MAX_BATCH_SIZES
         self.families = {}
         self.batch_traces = 0
 
