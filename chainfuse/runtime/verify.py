@@ -114,7 +114,7 @@ def check(state, entry, args, kwargs, rng_state, results, reports, states_after=
     for i, (got, want) in enumerate(zip(results, ref)):
         if not _close(got.array, want, want.dtype):
             problems.append(f'result {i}')
-    for (observer, key, _), a in zip(entry.trace.reports, reports):
+    for (observer, key, _, _), a in zip(entry.trace.reports, reports):
         if key in ref_reports and not _close(a, ref_reports[key], a.dtype):
             problems.append(f'reported {key}')
     if ref_grads and results and results[0].creator is not None:

@@ -416,7 +416,7 @@ class Recorder(tracing.Tracer):
         self._param_paths = {}
         self._persistent_paths = {}
         self.input_sources = {}   # Value id -> ('param', Parameter) | ('persistent', ...) ...
-        self.reports = []         # (observer, key, Value)
+        self.reports = []         # (observer, key, Value, reported as an array, not a Variable)
         self.states = []          # (getter of the target array, Value)
         self._external = {}       # id(array) -> (kind, name, source, getter): see register
         self.hypers = []          # (source, key) per 'hyper' input, in input order
@@ -913,11 +913,19 @@ class Recorder(tracing.Tracer):
         return True
 
     def _report_value(self, observer, key, value):
-        if not isinstance(value, Variable):
-            raise GraphBreak(f'report({key!r}) of a non-Variable value while tracing')
-        v = self.value_of(value, f'reported value {key}')
+        """A reported Variable, or an array numpy computed from traced values
+        (``report({'perp': xp.exp(loss.array)})``, recorded as ops), is a graph output
+        reported again after every replay, as what it was (Variable or array)."""
+        if isinstance(value, Variable):
+            v, as_array = self.value_of(value, f'reported value {key}'), False
+        elif isinstance(value, TracedArray) and value._live() and value._recorder is self:
+            v, as_array = value._val(f'reported value {key}'), True
+        else:
+            raise GraphBreak(f'report({key!r}) of a {type(value).__name__} while tracing: '
+                             'its value would be the one of the traced call; report a '
+                             'Variable or an array computed from traced values')
         name = key if observer is None else f'{type(observer).__name__}/{key}'
-        self.reports.append((observer, key, v))
+        self.reports.append((observer, key, v, as_array))
         self.graph.add_output(v, 'report', name)
 
     def check_output(self, y, name):

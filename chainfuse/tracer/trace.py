@@ -179,8 +179,11 @@ class Trace:
                 backend.get_array_module(target).copyto(target, a)
         if self.reports:
             from chainfuse import reporter
-            for (observer, key, _), a in zip(self.reports, reports):
-                reporter.report({key: Variable(a, requires_grad=False)}, observer)
+            for (observer, key, _, as_array), a in zip(self.reports, reports):
+                # an array is reported as numpy's ufuncs give it (0-d: a numpy scalar)
+                value = (a[()] if a.ndim == 0 else a) if as_array else \
+                    Variable(a, requires_grad=False)
+                reporter.report({key: value}, observer)
 
     def finish_call(self, results):
         """Assigns the Link attributes the call sets (`effects`) from the result Variables

@@ -99,11 +99,7 @@ FALLS_BACK = {
 }
 
 # what a compiled run needs beyond the eager one
-COMPILED_NEEDS = {
-    'seq2seq': ["the tracer to record chainer.report() of a numpy value computed from a "
-                "traced loss (seq2seq.py:72 reports xp.exp(loss.array * batch / n_words)); "
-                "today that step falls back to eager"],
-}
+COMPILED_NEEDS = {}
 
 
 def _needs(name, mode):

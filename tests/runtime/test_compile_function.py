@@ -267,3 +267,38 @@ def test_a_call_returning_an_array_beside_its_variables_runs_eagerly_and_says_wh
     numpy.testing.assert_array_equal(idx2, idx)
     with pytest.raises(TraceError, match='returned an ndarray'):
         cf.compile(Pool(), fallback='raise')(x)
+
+
+class _ReportsPerplexity(cf.Chain):
+    """Chainer's seq2seq idiom: report a numpy value computed from the traced loss."""
+
+    def __init__(self):
+        super().__init__()
+        with self.init_scope():
+            self.l = cf.links.Linear(3, 2)
+
+    def forward(self, x):
+        loss = cf.functions.sum(self.l(x) ** 2)
+        perp = numpy.exp(loss.array * 4 / 10)
+        cf.report({'loss': loss, 'perp': perp}, self)
+        return loss
+
+
+def test_a_reported_array_computed_from_a_traced_loss_is_reported_every_call():
+    eager, compiled = _ReportsPerplexity(), _ReportsPerplexity()
+    compiled.copyparams(eager)
+    cf.compile(compiled, fallback='raise')
+    rng = numpy.random.RandomState(0)
+    for _ in range(3):
+        x = rng.rand(5, 3).astype('float32')
+        seen = []
+        for model in (eager, compiled):
+            reporter, obs = cf.Reporter(), {}
+            reporter.add_observer('m', model)
+            with reporter.scope(obs):
+                model(x)
+            seen.append(obs)
+        want, got = seen
+        assert type(got['m/perp']) is type(want['m/perp'])        # a numpy scalar, as eager
+        numpy.testing.assert_allclose(got['m/perp'], want['m/perp'], rtol=1e-6)
+        numpy.testing.assert_allclose(got['m/loss'].array, want['m/loss'].array, rtol=1e-6)

@@ -181,7 +181,7 @@ def traced_report(tr, reporter, name):
     """The IR value a trace reported under the observation key `name`, or None."""
     outputs = {out_name: v for v, kind, out_name in tr.graph.outputs if kind == 'report'}
     observer_names = reporter._observer_names
-    for observer, key, _ in tr.reports:
+    for observer, key, _, _ in tr.reports:
         in_graph = key if observer is None else f'{type(observer).__name__}/{key}'
         observed = key if observer is None else f'{observer_names.get(id(observer))}/{key}'
         if observed == name and in_graph in outputs:
