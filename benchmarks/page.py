@@ -7,7 +7,7 @@ The tables themselves are in `benchmarks.report`.
 """
 
 from benchmarks import specs
-from benchmarks.report import headline_table, model_section
+from benchmarks.report import bound_table, headline_table, model_section
 from benchmarks.summary import LOSS_RTOL, TIE
 from chainfuse.utils import atomic_write
 
@@ -21,7 +21,12 @@ def results_page(results):
              '## Headline', '', 'Iterations per second of a full training step (forward, '
              'loss, backward, optimizer update); in parentheses the ratio to cf-eager '
              f'measured within the same rounds (higher is faster; within {TIE - 1:.0%} '
-             'is a tie).', '', headline_table(results), '']
+             'is a tie).', '', headline_table(results), '',
+             '## Time over the bound', '',
+             'Step time over the time of the same step\'s GEMMs alone (`bound`: numpy\'s '
+             'BLAS, preallocated, measured in the same rounds; '
+             '`benchmarks/adapters/bound.py`): 1.25x is 25% longer than the GEMMs.', '',
+             bound_table(results), '']
     lines += machine_lines(meta) + method_lines(meta)
     lines += ['## Models', '']
     lines += [model_section(n, m) for n, m in results['models'].items()]
@@ -74,7 +79,7 @@ def method_lines(meta):
             '- launches / step: chainfuse compiled modes count plan steps (one per fused '
             'kernel or op) plus eager ops outside plans (the update of cf-compiled); '
             'cf-eager counts op applications (forward, backward, and the update\'s '
-            'registry ops). Peers: -.',
+            'registry ops). Peers: -. bound: its GEMMs and their MFLOP.',
             f'- losses: the first {s["check_steps"]} losses of each framework from the same '
             f'weights must agree within rtol {LOSS_RTOL:g}.', '']
 

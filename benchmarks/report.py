@@ -4,6 +4,7 @@ Every function here reads the results dict `benchmarks.run` builds (and writes a
 JSON), so a saved JSON file can be rendered again: ``headline_table(json.load(f))``.
 The results page is `benchmarks.page`.
 """
+from benchmarks.adapters import BOUND
 from benchmarks.summary import LOSS_RTOL, is_tie
 
 # Loss mismatches investigated by hand: shown next to the flag when it appears.
@@ -20,7 +21,7 @@ KNOWN_MISMATCHES = {
         'this model.'),
 }
 ORDER = ('cf-eager', 'cf-compiled', 'cf-step', 'numpy', 'chainer', 'torch', 'torch-compile',
-         'jax')
+         'jax', 'bound')
 
 
 def _frameworks(results):
@@ -43,6 +44,8 @@ def _num(x, fmt='{:.2f}'):
 def _kernels_text(k):
     if not k:
         return '-'
+    if 'gemms' in k:
+        return f"{k['gemms']} GEMMs ({k['gflop'] * 1e3:.3g} MFLOP)"
     if k.get('plan_runs'):
         return f"{k['launches']} ({k['fused_kernels']} fused)"
     return f"{k['launches']} ops"
@@ -73,25 +76,37 @@ def _rate(x):
 
 def model_table(name, model):
     """One model's table: a row per framework."""
-    head = ('| framework | it/s | step ms | x cf-eager | spread rounds / repeats '
-            '| RSS setup / peak MB | compile cold / warm s | startup s | launches / step '
-            '| loss, step 4 | flags |')
-    lines = [head, '|' + '---|' * 11]
+    head = ('| framework | it/s | step ms | x cf-eager | time / bound '
+            '| spread rounds / repeats | RSS setup / peak MB | compile cold / warm s '
+            '| startup s | launches / step | loss, step 4 | flags |')
+    lines = [head, '|' + '---|' * 12]
     for fw in ORDER:
         s = model['summary'].get(fw)
         if s is None:
             continue
         if s['status'] != 'ok':
-            lines.append(f"| {fw} | {s['status']}: {_short(s['reason'])} |" + ' |' * 9)
+            lines.append(f"| {fw} | {s['status']}: {_short(s['reason'])} |" + ' |' * 10)
             continue
         lines.append(' | '.join([
             f'| {fw}', _rate(s['it_per_s']), f"{s['step_s'] * 1e3:.3f}",
             '1 (base)' if fw == 'cf-eager' else _ratio_text(s['ratio_vs_eager']),
+            _bound_text(fw, s),
             f"{s['rounds_spread']:.2f} / {s['repeats_spread']:.2f}",
             f"{_num(s['rss_setup_mb'], '{:.0f}')} / {_num(s['rss_peak_mb'], '{:.0f}')}",
             _compile_text(s), _startup_text(s), _kernels_text(s['kernels']),
-            f"{s['losses'][-1]:.6f}", _flag_count(s) + ' |']))
+            _loss_text(s['losses']), _flag_count(s) + ' |']))
     return '\n'.join(lines)
+
+
+def _bound_text(fw, s):
+    if fw == BOUND:
+        return '1 (bound)'
+    x = s.get('over_bound')
+    return '-' if x is None else f'{x:.2f}x'
+
+
+def _loss_text(losses):
+    return '-' if not losses or losses[-1] is None else f'{losses[-1]:.6f}'
 
 
 def _flag_count(s):
@@ -108,7 +123,7 @@ def headline_table(results):
     """The compact table for the README: it/s per model and framework, and in
     parentheses the same-round ratio to cf-eager; a dagger marks a framework whose
     first losses disagree with the reference (see the model's section)."""
-    fws = _frameworks(results)
+    fws = [fw for fw in _frameworks(results) if fw != BOUND]    # see bound_table
     lines = ['| model | ' + ' | '.join(fws) + ' |', '|---|' + '---|' * len(fws)]
     marked = False
     for name, model in results['models'].items():
@@ -122,6 +137,23 @@ def headline_table(results):
     if marked:
         lines += ['', '\u2020 its first losses disagree with the reference framework\'s '
                       f'(beyond rtol {LOSS_RTOL:g}): see the model\'s section.']
+    return '\n'.join(lines)
+
+
+def bound_table(results):
+    """Per model and framework, the step time over the bound's (the step's GEMMs alone,
+    measured in the same rounds): 1.25x means 25% longer than the GEMMs alone."""
+    fws = [fw for fw in _frameworks(results) if fw != BOUND]
+    lines = ['| model | bound it/s | ' + ' | '.join(fws) + ' |',
+             '|---|---|' + '---|' * len(fws)]
+    for name, model in results['models'].items():
+        summ = model['summary']
+        bound = summ.get(BOUND, {'status': '-'})
+        cells = [_rate(bound['it_per_s']) if bound['status'] == 'ok' else bound['status']]
+        for fw in fws:
+            s = summ.get(fw, {'status': '-'})
+            cells.append(_bound_text(fw, s) if s['status'] == 'ok' else s['status'])
+        lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
 
@@ -195,4 +227,5 @@ def model_section(name, model, level='###'):
 def console(results):
     """What the command prints: every model's section, then the headline."""
     parts = [model_section(n, m) for n, m in results['models'].items()]
-    return '\n'.join(parts + ['## Headline', '', headline_table(results), ''])
+    return '\n'.join(parts + ['## Headline', '', headline_table(results), '',
+                               '## Time over the bound', '', bound_table(results), ''])

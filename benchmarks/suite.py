@@ -119,8 +119,8 @@ class ModelRun:
     def record(self, fw, worker, setup, check, t0):
         self.workers[fw] = worker
         self.results[fw].update(status='ok', setup=setup, check=check, rounds=[])
-        self.log(f'  {fw}: ready in {time.perf_counter() - t0:.1f} s, losses '
-                 + ' '.join(f'{x:.6f}' for x in check['losses']))
+        losses = ' '.join('-' if x is None else f'{x:.6f}' for x in check['losses'])
+        self.log(f'  {fw}: ready in {time.perf_counter() - t0:.1f} s, losses {losses}')
 
     # ---- the phases ----
     def set_up(self):

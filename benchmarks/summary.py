@@ -3,15 +3,21 @@
 - step time: the best round's median (of its repeats); it/s = 1 / step time;
 - ratio to cf-eager: eager's median / this framework's median in the *same round*,
   then the median over rounds (so a slow burst hits both sides of a ratio);
+- ratio to the bound (the step's GEMMs alone, `benchmarks.adapters.bound`): this
+  framework's median / the bound's, per round, median over rounds (1.25x: a step
+  takes 25% longer than its GEMMs alone);
 - spread: within a round, slowest / fastest repeat (flagged above 1.5x); across
   rounds, slowest / fastest round median;
 - probes: a reading more than 1.5x the run's best reading of that probe flags the
   measurement next to it (python: the machine is slow; blas: BLAS is contended);
   the flags of a framework are counted per kind over its rounds;
 - startup: wall time of the first steps minus as many steady steps (compilation);
-- losses: every framework's first-step losses against a reference framework.
+- losses: every framework's first-step losses against a reference framework (the
+  bound computes no loss and is left out).
 """
 import statistics
+
+from benchmarks.adapters import BOUND
 
 REFERENCE_ORDER = ('cf-eager', 'numpy', 'chainer', 'torch', 'jax', 'cf-step', 'cf-compiled',
                    'torch-compile')
@@ -77,7 +83,8 @@ def startup(check, step_s):
 
 def loss_check(model_results):
     """{'reference': fw, 'max_rel': {fw: x}, 'mismatch': [fw...]} over the check losses."""
-    ok = {fw: res for fw, res in model_results.items() if res.get('status') == 'ok'}
+    ok = {fw: res for fw, res in model_results.items()
+          if res.get('status') == 'ok' and fw != BOUND}
     ref = next((fw for fw in REFERENCE_ORDER if fw in ok), None)
     if ref is None:
         return {'reference': None, 'max_rel': {}, 'mismatch': []}
@@ -110,7 +117,9 @@ def summarize_model(model_results):
     """{framework: summary dict} for one model (see the module doc)."""
     floor = probe_floor(model_results)
     eager = model_results.get('cf-eager')
-    eager = eager if eager and eager.get('status') == 'ok' and eager['rounds'] else None
+    bound = model_results.get(BOUND)
+    eager, bound = (r if r and r.get('status') == 'ok' and r['rounds'] else None
+                    for r in (eager, bound))
     out = {}
     for fw, res in model_results.items():
         if res.get('status') != 'ok' or not res.get('rounds'):
@@ -118,6 +127,7 @@ def summarize_model(model_results):
                        'reason': res.get('reason', 'no measurement')}
             continue
         out[fw] = _summarize(fw, res, eager, floor)
+        out[fw]['over_bound'] = ratio(bound, res) if bound else None
     return out
 
 
@@ -171,7 +181,7 @@ def comparisons(model_results, model_summary):
     best = max(cf, key=lambda fw: model_summary[fw]['it_per_s'])
     out = []
     for fw, summ in model_summary.items():
-        if fw == best or summ.get('status') != 'ok':
+        if fw in (best, BOUND) or summ.get('status') != 'ok':
             continue
         x = ratio(model_results[best], model_results[fw])
         out.append({'cf': best, 'peer': fw, 'speedup': x, 'tie': is_tie(x)})

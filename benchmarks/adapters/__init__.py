@@ -16,9 +16,11 @@ FRAMEWORKS = {
     'torch': ('benchmarks.adapters.torch_peer', 'Torch', 'torch'),
     'torch-compile': ('benchmarks.adapters.torch_peer', 'TorchCompile', 'torch'),
     'jax': ('benchmarks.adapters.jax_peer', 'Jax', 'jax'),
+    'bound': ('benchmarks.adapters.bound', 'Bound', 'numpy'),
 }
 CHAINFUSE = ('cf-eager', 'cf-compiled', 'cf-step')
 COMPILED = ('cf-compiled', 'cf-step')
+BOUND = 'bound'    # the step's GEMMs alone: no loss, the floor the others are held to
 
 
 class Unavailable(Exception):

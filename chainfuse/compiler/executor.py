@@ -39,7 +39,10 @@ def _build_kernels(plan):
 def generate(plan):
     """The executor's source: ``def run(<runtime inputs>): ... return [<outputs>]``."""
     names = plan.slot_names
-    known_c = set()             # slots known to hold C-contiguous arrays
+    # slots known to hold C-contiguous arrays: what kernels wrote, and the 0-d arrays the
+    # runtime makes of hyperparameters (`Trace.gather_inputs`)
+    known_c = {plan.slot_of[v.id] for v in plan.graph.inputs
+               if v.kind == 'hyper' and v.aval.ndim == 0}
     lines = ['def run(' + ', '.join(names[s] for s in plan.input_slots) + '):']
     for k, step in enumerate(plan.steps):
         lines.append(f'    # {step.node.format()}')

@@ -2,7 +2,7 @@
 
 ``print(chainfuse.compiler.pipeline.PASSES)`` prints it::
 
-    compiler pipeline: 16 passes (inference skips the passes marked training)
+    compiler pipeline: 17 passes (inference skips the passes marked training)
        #  pass            runs on     modes      requires -> ensures
        1  canonicalize    each part   all        traced -> canonical
        2  dce             each part   all        traced -> dead-code-free
@@ -14,10 +14,11 @@
       ...
       11  dce             each part   training   joint -> dead-code-free, cleaned
       12  partition       the unit    training   joint, cleaned -> partitioned
-      13  fuse            each part   all        cleaned -> fused
-      14  lower           each part   all        fused -> lowered
-      15  plan_memory     each part   all        lowered -> memory-planned
-      16  build           each part   all        memory-planned -> built
+      13  strip_stopgrad  each part   all        cleaned -> no-stop-gradient
+      14  fuse            each part   all        cleaned, no-stop-gradient -> fused
+      15  lower           each part   all        fused -> lowered
+      16  plan_memory     each part   all        lowered -> memory-planned
+      17  build           each part   all        memory-planned -> built
 
 A compilation is a `Unit`: the parts being compiled, by name -- ``forward`` as traced;
 ``joint`` after autodiff; ``forward`` and ``backward`` after partition -- each a Graph
@@ -47,6 +48,7 @@ from chainfuse.compiler.memory import plan_memory
 from chainfuse.compiler.passes import autodiff, canonicalize, constant_fold, cse, dce
 from chainfuse.compiler.passes.fuse import FusionReport, fuse
 from chainfuse.compiler.passes.partition import partition
+from chainfuse.compiler.passes.strip_stop_gradient import strip_stop_gradient
 from chainfuse.compiler.plan import Plan
 from chainfuse.tracer.dot import graph_to_dot
 from chainfuse.utils import atomic_write
@@ -282,7 +284,10 @@ PASSES = PassList([
     Pass('partition', _partition, on='unit', modes=('training',),
          requires=('joint', 'cleaned'), ensures=('partitioned',),
          doc='split joint into forward (+ saved values) and backward'),
-    Pass('fuse', _fuse, requires=('cleaned',), ensures=('fused',),
+    Pass('strip_stopgrad', _each_graph(strip_stop_gradient), requires=('cleaned',),
+         ensures=('no-stop-gradient',),
+         doc='stop_gradient is the identity once autodiff has run (or will not)'),
+    Pass('fuse', _fuse, requires=('cleaned', 'no-stop-gradient'), ensures=('fused',),
          doc='maximal elementwise groups become one FusedOp node each'),
     Pass('lower', _lower, requires=('fused',), ensures=('lowered',),
          doc="Graph -> Plan: a slot per value, a step per node, on the unit's backend"),

@@ -32,8 +32,16 @@ def _t(xp, x, trans):
 
 
 def _matmul_impl(xp, a, b, transa=False, transb=False, out=None):
-    """``out``: an array of the result's shape and dtype to write into (plans pass one)."""
-    return xp.matmul(_t(xp, a, transa), _t(xp, b, transb), out=out)
+    """``out``: an array of the result's shape and dtype to write into (plans pass one).
+
+    A product of matrices over an inner dimension of 1 (the weight gradient of a batch
+    of one, ``gy^T x``) is an outer product: numpy's matmul hands it to BLAS's gemm with
+    k = 1, which is several times slower than the rank-1 update ``dot`` makes of it
+    (every element is one product either way, so the results are identical)."""
+    a, b = _t(xp, a, transa), _t(xp, b, transb)
+    if a.ndim == 2 and b.ndim == 2 and a.shape[1] == 1:
+        return xp.dot(a, b, out=out)
+    return xp.matmul(a, b, out=out)
 
 
 def _matmul_vjp(ctx, gy):

@@ -81,10 +81,9 @@ class LinkCall:
     runs the backward plan); Link attributes, reported values and state outputs are
     written back after every run."""
 
-    def __init__(self, fn, link=None, dynamic_batch=False):
+    def __init__(self, fn, link=None):
         self.fn = fn
         self.link = link
-        self.dynamic_batch = dynamic_batch
         self._structure = link_module.structure_version()
         self._stale = None
 
@@ -123,8 +122,8 @@ class LinkCall:
         return frozenset(id(p) for p in self.link.params())
 
     def trace(self, args, kwargs, allow_side_effects):
-        return trace(self.fn, *args, link=self.link, dynamic_batch=self.dynamic_batch,
-                     name=self.name(), allow_side_effects=allow_side_effects, **kwargs)
+        return trace(self.fn, *args, link=self.link, name=self.name(),
+                     allow_side_effects=allow_side_effects, **kwargs)
 
     def compile(self, tr, backend, recompute):
         g = tr.graph
@@ -225,11 +224,11 @@ class CompiledCallable(Frontend):
     """The compiler state of one compiled function or Link method: the `Frontend` with
     a `LinkCall` strategy."""
 
-    def __init__(self, fn, link=None, fallback='eager', dynamic_batch=False, recompute='auto',
+    def __init__(self, fn, link=None, fallback='eager', dynamic_batch=True, recompute='auto',
                  verify=0, backend='auto', max_retraces=8, allow_side_effects=False):
-        super().__init__(LinkCall(fn, link, dynamic_batch), fallback=fallback,
-                         verify=verify, backend=backend, recompute=recompute,
-                         max_retraces=max_retraces, allow_side_effects=allow_side_effects)
+        super().__init__(LinkCall(fn, link), fallback=fallback, verify=verify,
+                         backend=backend, recompute=recompute, max_retraces=max_retraces,
+                         allow_side_effects=allow_side_effects, dynamic_batch=dynamic_batch)
         functools.update_wrapper(self, fn, updated=())
 
     @property
@@ -241,7 +240,7 @@ class CompiledCallable(Frontend):
         return self.strategy.link
 
 
-def compile(target, *, fallback='eager', dynamic_batch=False, recompute='auto', verify=0,
+def compile(target, *, fallback='eager', dynamic_batch=True, recompute='auto', verify=0,
             backend='auto', max_retraces=8, allow_side_effects=False):
     """Compiles a Link (in place: the same object is returned, so its parameters, paths
     and serialization are unchanged) or a function (a wrapper is returned).
@@ -251,11 +250,16 @@ def compile(target, *, fallback='eager', dynamic_batch=False, recompute='auto', 
     Variables it assigns to Link attributes are assigned after every replay, and other
     side effects (``self.n += 1``, ``print``, numpy's or Python's random generators)
     are graph breaks.  ``allow_side_effects=True`` accepts such effects happening only
-    while the call is traced."""
-    if dynamic_batch:
-        raise NotImplementedError(
-            'compile(dynamic_batch=True) is not implemented yet: every batch size gets its '
-            'own trace (the last partial batch of an epoch retraces once)')
+    while the call is traced.
+
+    ``dynamic_batch=True`` (the default): calls whose array arguments differ only in
+    their leading (batch) dimension -- same rank, same other dimensions -- are one
+    family.  A new batch size of a known family (an epoch's last, partial batch) is
+    traced for that size, so Python code reading the batch size is followed exactly,
+    and compiled from the kernels the family has already (they take their sizes at run
+    time); it is not counted as a retrace (up to `guards.MAX_BATCH_SIZES` sizes per
+    family) and ``explain`` names it ``batch size 100 -> 37``.  ``False``: every new
+    shape is a retrace."""
     options = dict(fallback=fallback, dynamic_batch=dynamic_batch, recompute=recompute,
                    verify=verify, backend=backend, max_retraces=max_retraces,
                    allow_side_effects=allow_side_effects)

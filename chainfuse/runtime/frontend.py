@@ -44,7 +44,7 @@ from chainfuse.config import config
 from chainfuse.core import tracing
 from chainfuse.core.arguments import check_call_arguments
 from chainfuse.tracer.errors import GraphBreak, TraceError
-from chainfuse.tracer.guards import Eager, TraceCache, signature
+from chainfuse.tracer.guards import Eager, TraceCache, batch_family, signature
 
 
 class Divergence(Exception):
@@ -86,7 +86,8 @@ class Frontend:
     """The compiler state of one compiled callable (see the module docstring)."""
 
     def __init__(self, strategy, *, fallback='eager', verify=0, backend='auto',
-                 recompute='auto', max_retraces=8, allow_side_effects=False):
+                 recompute='auto', max_retraces=8, allow_side_effects=False,
+                 dynamic_batch=False):
         if fallback not in ('eager', 'raise'):
             raise ValueError(f"fallback must be 'eager' or 'raise', got {fallback!r}")
         self.strategy = strategy
@@ -95,6 +96,7 @@ class Frontend:
         self.backend = backend
         self.recompute = recompute
         self.allow_side_effects = allow_side_effects
+        self.dynamic_batch = dynamic_batch
         self.cache = TraceCache(max_retraces)
         self.breaks = []          # (reason, location)
         self.stats = {'calls': 0, 'compiled_calls': 0, 'eager_calls': 0, 'fallbacks': 0,
@@ -122,12 +124,11 @@ class Frontend:
             self._fall_back(None, why, None)
             return self._eager(args, kwargs)
         strategy.before_lookup(self.cache)
-        sig = signature(args, kwargs)
-        if key is not None:
-            sig = (sig, key)
+        call_sig = signature(args, kwargs)
+        sig = call_sig if key is None else (call_sig, key)
         entry, why = self.cache.lookup(sig)
         if entry is None:
-            entry = self._compile(sig, args, kwargs, why)
+            entry = self._compile(sig, args, kwargs, why, call_sig, key)
         else:
             self.cache.note_hit(sig)
         self.report_stats()
@@ -141,9 +142,14 @@ class Frontend:
         self.stats['eager_calls'] += 1
         return self.strategy.eager(args, kwargs)
 
-    def _compile(self, sig, args, kwargs, why=None):
-        reason = why or self.strategy.miss_reason(self.cache, sig)
-        if not self.cache.can_trace():
+    def _compile(self, sig, args, kwargs, why=None, call_sig=None, key=None):
+        family = None
+        if self.dynamic_batch and call_sig is not None:
+            blanked, batch = batch_family(call_sig)
+            family = (None if blanked is None else (blanked, key), batch)
+        new_batch = None if why or family is None else self.cache.new_batch_size(*family)
+        reason = why or new_batch or self.strategy.miss_reason(self.cache, sig)
+        if new_batch is None and not self.cache.can_trace():
             return self._fall_back(sig, f'more than {self.cache.max_retraces} retraces '
                                    f'({reason})', None)
         t0 = time.perf_counter()
@@ -164,7 +170,7 @@ class Frontend:
         entry.compile_seconds = seconds = time.perf_counter() - t0
         self.stats['compile_time'] += seconds
         self.stats['kernels'] += entry.kernels
-        self.cache.add(sig, entry, reason)
+        self.cache.add(sig, entry, reason, family, batch_trace=new_batch is not None)
         return entry
 
     def _fall_back(self, sig, reason, location, guards=None, replacing=None):

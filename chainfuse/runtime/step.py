@@ -222,14 +222,15 @@ class CompiledStep(Frontend):
     loss.  The `Frontend` with a `TrainingStep` strategy."""
 
     def __init__(self, optimizer, lossfun=None, *, fallback='eager', backend='auto',
-                 max_retraces=8, allow_side_effects=False, verify=0):
+                 max_retraces=8, allow_side_effects=False, verify=0, dynamic_batch=True):
         strategy = TrainingStep(optimizer, lossfun)
         if verify and not _rebindable(strategy.lossfun, optimizer.target):
             raise ValueError('compile_step(verify=N) runs the step again on a copy of the '
                              'model, so lossfun must be the optimizer\'s target (the '
                              'default) or one of its methods')
         super().__init__(strategy, fallback=fallback, verify=verify, backend=backend,
-                         max_retraces=max_retraces, allow_side_effects=allow_side_effects)
+                         max_retraces=max_retraces, allow_side_effects=allow_side_effects,
+                         dynamic_batch=dynamic_batch)
 
     @property
     def optimizer(self):

@@ -110,6 +110,22 @@ def signature(args, kwargs):
             ('enable_backprop', bool(config.enable_backprop)))
 
 
+def batch_family(sig):
+    """``(family, batch)`` of a `signature`: the signature with the leading dimension of
+    every array argument that shares the first one's left out (rank, the other
+    dimensions, dtypes and the rest stay), and that batch size; ``(None, None)`` when
+    no array argument has a dimension.  Calls of one family differ only in their batch
+    size (`TraceCache` keeps the batch sizes it has seen per family)."""
+    leaves = sig[0]
+    batch = next((leaf[1][0] for _, leaf in leaves if leaf[1]), None)
+    if batch is None:
+        return None, None
+    blanked = tuple((path, (leaf[0], (None,) + leaf[1][1:]) + leaf[2:])
+                    if leaf[1] and leaf[1][0] == batch else (path, leaf)
+                    for path, leaf in leaves)
+    return (blanked,) + sig[1:], batch
+
+
 def leaf_at(args, kwargs, path):
     """The leaf of ``(args, kwargs)`` at a `flatten` path."""
     obj = (args, kwargs)
@@ -162,6 +178,10 @@ def describe_change(old, new, names=None):
     return '; '.join(reasons) or 'signature changed'
 
 
+# batch sizes one family traces before a new one counts as a retrace (each keeps a plan)
+MAX_BATCH_SIZES = 16
+
+
 class TraceCache:
     """Traces of one function keyed by signature, with a retrace budget.
 
@@ -176,6 +196,10 @@ class TraceCache:
         self.misses = []       # (reason) per trace made
         self.given_up = False
         self._last_sig = None
+        # dynamic batch: family (`batch_family`) -> batch sizes traced; a trace for a
+        # new batch size of a known family is not a retrace, up to MAX_BATCH_SIZES
+        self.families = {}
+        self.batch_traces = 0
 
     def lookup(self, sig):
         """(entry, None) for the first entry of `sig` whose guards hold, else (None,
@@ -195,14 +219,35 @@ class TraceCache:
         closest = self._last_sig
         return describe_change(closest, sig, names)
 
-    def can_trace(self):
-        return not self.given_up and len(self.misses) <= self.max_retraces
+    def new_batch_size(self, family, batch):
+        """With dynamic batch: the reason for a trace of `family` (`batch_family`) at
+        `batch` when the family is known with other batch sizes (a batch-size trace,
+        not a retrace); else None."""
+        seen = self.families.get(family) if family is not None else None
+        if not seen or batch in seen or len(seen) >= MAX_BATCH_SIZES:
+            return None
+        return (f'batch size {seen[-1]} -> {batch} (dynamic batch: traced for the new size, '
+                'the same rank and other dimensions)')
 
-    def add(self, sig, entry, reason):
+    def _counted(self):
+        return len(self.misses) - self.batch_traces
+
+    def can_trace(self):
+        return not self.given_up and self._counted() <= self.max_retraces
+
+    def add(self, sig, entry, reason, family=None, batch_trace=False):
+        """Adds `entry` for `sig`.  `family`: ``(family, batch)`` of the call with dynamic
+        batch (`batch_family`); ``batch_trace``: a new batch size of a known family
+        (`new_batch_size`), which does not count against ``max_retraces``."""
         self.misses.append(reason)
+        self.batch_traces += bool(batch_trace)
         self.buckets.setdefault(sig, []).append(entry)
         self._last_sig = sig
-        if len(self.misses) > self.max_retraces:
+        if family is not None and family[0] is not None:
+            sizes = self.families.setdefault(family[0], [])
+            if family[1] not in sizes:
+                sizes.append(family[1])
+        if self._counted() > self.max_retraces:
             self.given_up = True
 
     def replace(self, old, new):
@@ -229,7 +274,8 @@ class TraceCache:
 
     @property
     def retraces(self):
-        return max(0, len(self.misses) - 1)
+        """Traces after the first, batch-size traces of a dynamic batch left out."""
+        return max(0, self._counted() - 1)
 
 
 class Eager:

@@ -44,6 +44,7 @@ import io
 import random as pyrandom
 import sys
 import threading
+from operator import is_
 
 import numpy
 
@@ -142,8 +143,42 @@ def _lookup(link, name):
     return getattr(type(link), name, MISSING)
 
 
+def _members(value, key):
+    """The items of a list or dict guarded by `key`, when each is immutable (its key is
+    not volatile): while the container is the same object and holds these very items,
+    its key is unchanged, which an identity test per item shows without computing a
+    key.  None for anything else (the key is then recomputed)."""
+    t = type(value)
+    if t is list:
+        items = tuple(value)
+        flat = items
+    elif t is dict:
+        items = (tuple(value), tuple(value.values()))
+        flat = items[0] + items[1]
+    else:
+        return None
+    if any(guard_key(v)[1] for v in flat) or guard_key(value)[0] != key:
+        return None
+    return items
+
+
+def _holds(now, value, items):
+    """Whether `now` is the guarded container `value` holding the `_members` `items`."""
+    if now is not value or items is None:
+        return False
+    if type(now) is dict:
+        keys, values = items
+        return len(now) == len(keys) and all(map(is_, now, keys)) and \
+            all(map(is_, now.values(), values))
+    return len(now) == len(items) and all(map(is_, now, items))
+
+
 class Guards:
-    """The Python-side conditions of one trace (see the module docstring)."""
+    """The Python-side conditions of one trace (see the module docstring).
+
+    A volatile guard (a list or dict the call read, which can change without an
+    attribute write) is checked at every call; while it is the same container holding
+    the same immutable items (`_members`) that check is an identity test per item."""
 
     def __init__(self, attrs=(), globals_=(), cells=(), configs=()):
         self.attrs = list(attrs)        # (link, name, key, value, where)
@@ -153,10 +188,19 @@ class Guards:
         self.volatile = False
         self.validated_at = None
         self.watched = set()            # (id(link), name) of every guarded attribute
+        # per guard: the container's immutable items (`_members`), set by finalize
+        self.attr_items = [None] * len(self.attrs)
+        self.global_items = [None] * len(self.globals)
+        self.cell_items = [None] * len(self.cells)
 
     def finalize(self, volatile):
         self.volatile = volatile
         self.watched = {(id(link), name) for link, name, _, _, _ in self.attrs}
+        self.attr_items = [_members(value, key) for _, _, key, value, _ in self.attrs]
+        self.global_items = [_members(value, key) if volatile else None
+                             for _, _, key, value, _, volatile in self.globals]
+        self.cell_items = [_members(value, key) if volatile else None
+                           for _, key, value, _, volatile in self.cells]
         return self
 
     def __len__(self):
@@ -170,18 +214,21 @@ class Guards:
                 return f'config.{name} changed {describe(value)} -> {describe(now)}'
         writes = link_module.attr_writes()
         if self.volatile or self.validated_at != writes:
-            for link, name, key, value, where in self.attrs:
+            for (link, name, key, value, where), items in zip(self.attrs, self.attr_items):
                 now = _lookup(link, name)
-                if guard_key(now)[0] != key:
+                if not _holds(now, value, items) and guard_key(now)[0] != key:
                     return f'attribute {where} changed {describe(value)} -> {describe(now)}'
             self.validated_at = writes
-        for d, name, key, value, where, volatile in self.globals:
+        for (d, name, key, value, where, volatile), items in zip(self.globals,
+                                                                 self.global_items):
             now = d.get(name, MISSING)
-            if (volatile or now is not value) and guard_key(now)[0] != key:
+            if (volatile or now is not value) and not _holds(now, value, items) and \
+                    guard_key(now)[0] != key:
                 return f'global {where} changed {describe(value)} -> {describe(now)}'
-        for cell, key, value, where, volatile in self.cells:
+        for (cell, key, value, where, volatile), items in zip(self.cells, self.cell_items):
             now = cell.cell_contents
-            if (volatile or now is not value) and guard_key(now)[0] != key:
+            if (volatile or now is not value) and not _holds(now, value, items) and \
+                    guard_key(now)[0] != key:
                 return f'closure variable {where} changed {describe(value)} -> ' \
                        f'{describe(now)}'
         return None

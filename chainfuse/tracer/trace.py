@@ -131,6 +131,7 @@ class Trace:
         random keys are drawn fresh unless `keys` gives them."""
         arrays = []
         keys = iter(keys) if keys else None
+        hypers = {}         # id(rule) -> its step_hyperparams() of this call
         for src in self.sources:
             kind = src[0]
             if kind == 'arg':
@@ -153,8 +154,10 @@ class Trace:
             elif kind == 'optstate':
                 arrays.append(src[1].state[src[2]])
             elif kind == 'hyper':
-                arrays.append(numpy.asarray(src[1].step_hyperparams()[src[2]],
-                                            dtype=self._hyper_dtypes[len(arrays)]))
+                hp = hypers.get(id(src[1]))
+                if hp is None:
+                    hp = hypers[id(src[1])] = src[1].step_hyperparams()
+                arrays.append(numpy.asarray(hp[src[2]], dtype=self._hyper_dtypes[len(arrays)]))
             else:
                 raise TraceError(f'unknown input source {kind!r}')
         return arrays

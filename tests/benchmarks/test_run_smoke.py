@@ -1,4 +1,4 @@
-"""Smoke test of the benchmark suite: one small model, three frameworks, --quick.
+"""Smoke test of the benchmark suite: one small model, three frameworks and the bound, --quick.
 
 No timing is asserted: only that the command runs, writes the fields the tables
 and the README read, and that the frameworks computed the same model.
@@ -21,7 +21,7 @@ def run_quick(tmp_path):
     out = tmp_path / 'results.json'
     # chainer without --peer-python must be reported as skipped, not failed
     cmd = [sys.executable, '-m', 'benchmarks.run', '--quick', '--models', 'mlp100_sgd_b8',
-           '--frameworks', ','.join(FRAMEWORKS + ('chainer',)), '--json', str(out),
+           '--frameworks', ','.join(FRAMEWORKS + ('chainer', 'bound')), '--json', str(out),
            '--results', str(tmp_path / 'RESULTS.md')]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
@@ -37,6 +37,12 @@ def test_quick_run_writes_results_and_frameworks_agree(tmp_path):
         assert all(k in s for k in FIELDS), sorted(s)
         assert len(s['losses']) == data['meta']['settings']['check_steps']
     assert model['summary']['chainer']['status'] == 'skipped'
+    # the bound (the step's GEMMs alone) is measured beside them, has no loss, and every
+    # framework's time is given over it
+    assert model['summary']['bound']['status'] == 'ok'
+    assert 'bound' not in model['loss_check']['max_rel']
+    assert all(model['summary'][fw]['over_bound'] > 0 for fw in FRAMEWORKS)
+    assert '## Time over the bound' in page and '| mlp100_sgd_b8 |' in report.bound_table(data)
     assert model['loss_check']['reference'] == 'cf-eager'
     assert model['loss_check']['mismatch'] == []
     assert model['loss_check']['checksum_mismatch'] == []

@@ -15,7 +15,7 @@ from chainfuse.tracer.ir import IRError
 
 ORDER = ['canonicalize', 'dce', 'cse', 'constant_fold', 'dce', 'autodiff',
          'canonicalize', 'dce', 'cse', 'constant_fold', 'dce', 'partition',
-         'fuse', 'lower', 'plan_memory', 'build']
+         'strip_stopgrad', 'fuse', 'lower', 'plan_memory', 'build']
 
 
 def _graph():
@@ -38,7 +38,7 @@ def test_the_whole_pipeline_is_one_printed_list():
                           check=True).stdout
     rows = [line.split()[1] for line in text.splitlines()[2:]]
     assert rows == ORDER
-    assert '16 passes' in text.splitlines()[0]
+    assert '17 passes' in text.splitlines()[0]
 
 
 def test_requirements_are_checked_in_order():

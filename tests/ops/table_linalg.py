@@ -32,6 +32,11 @@ CASES = [
          name='matmul_bcast_batch'),
     Case('matmul', [uniform(1, 3, 2), uniform(2, 2, 3)], attrs=dict(transa=True, transb=True),
          ref=_matmul, name='matmul_bcast_batch_trans'),
+    # an inner dimension of 1 is an outer product (the weight gradient of a batch of one),
+    # which the impl computes with dot: same values, in eager, traced and compiled runs
+    Case('matmul', [uniform(1, 5), uniform(1, 3)], attrs=dict(transa=True), ref=_matmul,
+         name='matmul_outer_transa'),
+    Case('matmul', [uniform(4, 1), uniform(1, 6)], ref=_matmul, name='matmul_outer'),
     Case(lambda a: L.inv(a + EYE3.astype(a.dtype)), [uniform(3, 3)],
          ref=lambda a: numpy.linalg.inv(a + EYE3),
          name='inv', covers='inv'),

@@ -145,7 +145,36 @@ def _offset(m, x):
     return m.l(x) + m.offset
 
 
+def _listed(m, x):
+    h = m.l(x)
+    for s in getattr(m, 'scales', [1.0]):
+        h = h * s
+    return h
+
+
+def _dicted(m, x):
+    return m.l(x) * getattr(m, 'factors', {'a': 1.0})['a']
+
+
+# lists and dicts are checked at every call (they change without an attribute write):
+# the same list holding the same items is known unchanged at once, anything else has
+# its key compared (an equal new list reuses the trace, a changed one retraces)
+LIST_STATES = [[2.0], [2.0, 3.0], [2.0, 3.0], [4.0, 3.0]]
+
+
+def _list_in_place(m, i):
+    if i == 0:
+        m.scales = [2.0]
+    else:
+        m.scales[:] = LIST_STATES[i]
+
+
 CHANGES = {
+    'list changed in place': (_listed, _list_in_place),
+    'list rebound to equal and unequal lists': (
+        _listed, lambda m, i: setattr(m, 'scales', list([[1.0], [1.0], [1.5], [1.0]][i]))),
+    'dict changed in place': (_dicted, lambda m, i: (
+        setattr(m, 'factors', {'a': 1.0}) if i == 0 else m.factors.update(a=1.0 + i % 2))),
     'scale': (_scaled, lambda m, i: setattr(m, 'scale', 2.0 + i)),
     'scale -0.0': (_scaled, lambda m, i: setattr(m, 'scale', [0.0, -0.0, 0.0, 1][i])),
     'flag': (_flagged, lambda m, i: setattr(m, 'flag', i % 2 == 0)),

@@ -5,23 +5,31 @@ source reads::
 
     @numba.njit(cache=True, nogil=True, error_model='numpy')
     def fused_add_maximum_1a2b3c4d(in0, in1, in2, out0):
+        s0, s1, = out0.shape
+        n0 = s0
+        n1 = s1
         x0 = in0
-        x1 = _view(in1, (1, 512))
+        x1 = _view(in1, (1, n1))
         x2 = _view(in2, (1, 1))
-        for i0 in range(64):
-            for i1 in range(512):
+        y0 = out0
+        a2 = x2[0, 0]
+        for i0 in range(n0):
+            for i1 in range(n1):
                 a0 = x0[i0, i1]
                 a1 = x1[0, i1]
-                a2 = x2[0, 0]
                 t0 = numpy.float32((a0 + a1))
                 t1 = numpy.float32(_maximum(t0, a2))
-                out0[i0, i1] = t1
+                y0[i0, i1] = t1
 
 Arguments keep their own shapes (they must be C-contiguous); the kernel views each at
-the group's rank (`_view`: a reshape whose strides LLVM sees as constants, see the
-prelude), and a broadcast dimension is indexed with 0.  Adjacent dimensions
-that every input treats alike are collapsed first, so an all-dense group is a single
-flat loop.  Loop bounds are constants: a kernel is compiled for one shape.  Each
+the group's rank (`_view`: a reshape whose strides are computed in the kernel, where
+LLVM sees them, see the prelude; it checks the sizes agree), and a broadcast dimension
+is indexed with 0.  Adjacent dimensions that every input treats alike are collapsed
+first, so an all-dense group is a single flat loop.  The sizes come from the output's
+shape at run time: the source (and its name, a hash of it) depends only on the rank,
+on which dimensions broadcast, on the dtypes and the ops, so one compiled kernel
+serves every shape of that kind -- every batch size of a model, every parameter of an
+update rule that collapses to the same loop.  Each
 temporary is cast to its dtype, so float32 stays float32.  Every input element is
 loaded before any output element is stored, so an output may be the same array as a
 dense input (the memory plan uses that to update in place).  ``parallel=True`` puts
@@ -49,6 +57,7 @@ from chainfuse.compiler.codegen.expr import NumbaPrinter, print_expr
 PARALLEL_MIN_SIZE = 1 << 16
 MAX_STORES = 8          # per loop (see CpuKernel._loops)
 MAX_ARRAYS = 16
+_NAME = '_KERNEL_'      # the function's name until the source is complete (_generate)
 
 _PRELUDE = '''import math
 import numpy
@@ -89,7 +98,8 @@ except ImportError:     # Numba's internals moved: reshape (Numba's stride helpe
 def _view(arr, shape):
     """`arr` at `shape` (same size).  Numba's reshape computes the strides in a C
     helper, opaque to LLVM, which then cannot vectorize a loop that also reads a table
-    (the float32 tanh): this view's strides are constants."""
+    (the float32 tanh): this view's strides are products of the sizes, computed in the
+    kernel's own code (the innermost one is the item size, a constant)."""
     size = 1
     for n in shape:
         size *= n
@@ -161,20 +171,22 @@ def _start_numba():
 def _collapse(shape, patterns):
     """Merges adjacent dims that every input indexes alike ('i' or '0').
 
-    Returns (new_shape, new_patterns).
+    Returns (new_shape, new_patterns, groups): ``groups[d]`` lists the dims of `shape`
+    that collapsed dim d stands for (none for the single dim of a 0-d shape).
     """
     if not shape:
-        return (1,), [('0',) for _ in patterns]
-    dims = [[shape[0], [p[0] for p in patterns]]]
+        return (1,), [('0',) for _ in patterns], [()]
+    dims = [[shape[0], [p[0] for p in patterns], [0]]]
     for d in range(1, len(shape)):
         cur = [p[d] for p in patterns]
         if cur == dims[-1][1]:
             dims[-1][0] *= shape[d]
+            dims[-1][2].append(d)
         else:
-            dims.append([shape[d], cur])
-    new_shape = tuple(s for s, _ in dims)
+            dims.append([shape[d], cur, [d]])
+    new_shape = tuple(s for s, _, _ in dims)
     new_patterns = [tuple(dims[k][1][i] for k in range(len(dims))) for i in range(len(patterns))]
-    return new_shape, new_patterns
+    return new_shape, new_patterns, [tuple(g) for _, _, g in dims]
 
 
 def _pattern(aval, shape):
@@ -199,21 +211,24 @@ class CpuKernel:
         self.inplace = dict(inplace or {})
         shape = op.shape
         patterns = [_pattern(a, shape) for a in op.in_avals]
-        self.loop_shape, self.in_patterns = _collapse(shape, patterns)
+        self.loop_shape, self.in_patterns, self.groups = _collapse(shape, patterns)
         size = 1
         for s in shape:
             size *= s
         self.parallel = size >= PARALLEL_MIN_SIZE if parallel is None else parallel
-        self.in_shapes = [self._collapsed_shape(p) for p in self.in_patterns]
-        self.source = self._generate()
+        self.source, self.fn_name = self._generate()
         self.key = hashlib.sha256(self.source.encode()).hexdigest()[:16]
         self.fn = None
         self.fallback_reason = None
 
-    def _collapsed_shape(self, pattern):
-        return tuple(n if p == 'i' else 1 for n, p in zip(self.loop_shape, pattern))
+    def _dims(self, pattern):
+        """The names of a collapsed view's dims: ``n<d>`` where `pattern` iterates, else 1."""
+        return tuple(f'n{d}' if p == 'i' else '1' for d, p in enumerate(pattern))
 
     def _generate(self):
+        """(source, function name).  Neither depends on the sizes of the index space, only
+        on its rank, on which dims broadcast and on the dtypes: one compiled kernel serves
+        every shape of that kind (every batch size; every parameter of an update rule)."""
         op = self.op
         nd = len(self.loop_shape)
         ins = [f'in{i}' for i in range(len(op.in_avals))]
@@ -222,23 +237,48 @@ class CpuKernel:
         # (Python's ZeroDivisionError check also keeps LLVM from vectorizing the loop)
         lines = [f'@numba.njit(cache=True, nogil=True, error_model=\'numpy\''
                  f'{", parallel=True" if self.parallel else ""})',
-                 f'def {op.name}({", ".join(ins + outs)}):']
+                 f'def {_NAME}({", ".join(ins + outs)}):']
+        lines += self._sizes()
         used = sorted({i for _, refs, _, _ in op.body for k, i in refs if k == 'in'} |
                       set(self.inplace.values()))
         scalar = {i for i in used if 'i' not in self.in_patterns[i]}
         for i in used:
-            view = _view_source(f'in{i}', op.in_avals[i].shape, self.in_shapes[i])
-            lines.append(f'    x{i} = {view}')
+            lines.append(f'    x{i} = {self._view(f"in{i}", op.in_avals[i].ndim, i)}')
         for k in range(op.n_outputs):
             target = f'x{self.inplace[k]}' if k in self.inplace else \
-                _view_source(f'out{k}', op.shape, self.loop_shape)
+                self._view(f'out{k}', len(op.shape))
             lines.append(f'    y{k} = {target}')
         for i in sorted(scalar):            # loop invariants: loaded once
             lines.append(f'    a{i} = x{i}[{", ".join("0" * nd)}]')
         for group in self._loops(scalar):
             lines += self._loop(group, scalar)
         body = '\n'.join(lines) + '\n'
-        return _PRELUDE + cpu_math.helpers(body) + '\n\n' + body
+        prefix = op.name.rsplit('_', 1)[0]
+        name = f'{prefix}_{hashlib.sha1(body.encode()).hexdigest()[:8]}'
+        return _PRELUDE + cpu_math.helpers(body) + '\n\n' + body.replace(_NAME, name), name
+
+    def _sizes(self):
+        """``s0, s1, ... = <an array of the full index space>.shape`` and the collapsed
+        loop sizes ``n<d>`` as products of them."""
+        op = self.op
+        ref = f'in{self.inplace[0]}' if 0 in self.inplace else 'out0'
+        lines = []
+        if op.shape:
+            names = ', '.join(f's{d}' for d in range(len(op.shape)))
+            lines.append(f'    {names}, = {ref}.shape')
+        for d, group in enumerate(self.groups):
+            lines.append(f'    n{d} = {" * ".join(f"s{j}" for j in group) or "1"}')
+        return lines
+
+    def _view(self, name, ndim, i=None):
+        """Source viewing array `name` (input `i`, or an output) at the collapsed rank: as
+        it is when its dims are the loop's already, else through `_view`."""
+        pattern = self.in_patterns[i] if i is not None else ('i',) * len(self.loop_shape)
+        if ndim == len(self.loop_shape) and 'i' * ndim == ''.join(pattern) and \
+                all(len(g) == 1 for g in self.groups):
+            return name
+        dims = self._dims(pattern)
+        return f'_view({name}, ({", ".join(dims)}{"," if len(dims) == 1 else ""}))'
 
     def _needs(self):
         """Per body temporary: the temporaries and inputs it is computed from."""
@@ -281,7 +321,7 @@ class CpuKernel:
         lines, ind = [], '    '
         for d in range(nd):
             rng = 'numba.prange' if d == 0 and self.parallel else 'range'
-            lines.append(f'{ind}for i{d} in {rng}({self.loop_shape[d]}):')
+            lines.append(f'{ind}for i{d} in {rng}(n{d}):')
             ind += '    '
         for i in sorted(i for kind, i in want if kind == 'in' and i not in scalar):
             idx = ', '.join(f'i{d}' if p == 'i' else '0'
@@ -311,8 +351,8 @@ class CpuKernel:
         try:
             _start_numba()
             # compiled now, not at the first call
-            self.fn = kernel_cache.load_kernel(f'chainfuse_kernel_{self.op.name}_{self.key}',
-                                               self.source, self.op.name,
+            self.fn = kernel_cache.load_kernel(f'chainfuse_kernel_{self.fn_name}_{self.key}',
+                                               self.source, self.fn_name,
                                                self._numba_signature())
         except Exception as e:  # a kernel that fails to build falls back to numpy
             self.fallback_reason = f'{type(e).__name__}: {e}'
@@ -342,9 +382,3 @@ class CpuKernel:
         return out
 
 
-def _view_source(name, shape, collapsed):
-    """Source viewing array `name` of `shape` at the kernel's collapsed rank."""
-    if tuple(shape) == tuple(collapsed):
-        return name
-    dims = ', '.join(str(n) for n in collapsed)
-    return f'_view({name}, ({dims}{"," if len(collapsed) == 1 else ""}))'

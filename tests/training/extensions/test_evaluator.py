@@ -75,5 +75,7 @@ def test_compiled_target_reports_its_compile_totals_under_its_name():
     state = model._chainfuse_compiled
     assert not any(k.startswith('compile/') for k in result)  # the training step's keys
     assert result['validation/compile/kernels'] == state.stats['kernels'] > 0
-    assert result['validation/compile/retraces'] == state.cache.retraces == 1  # 4, 4 then 2
+    # batches of 4, 4 then 2: the last is a new batch size (dynamic batch), no retrace
+    assert result['validation/compile/retraces'] == state.cache.retraces == 0
+    assert state.cache.batch_traces == 1 and len(state.entries) == 2
     assert 'validation/main/loss' in result  # the means are still there
