@@ -24,6 +24,18 @@ from chainfuse.tracer.recorder import Recorder, numpy_conversions
 _is_array = backend.is_array
 
 
+def _call_labels(node_calls):
+    """IR node id -> its F call as ``(label, (), {})``, one tuple per call: the label and
+    the grouping a function-level graph dump needs.  The recorded calls carry their
+    arguments, the traced Variables, whose graph reaches the Recorder and every array
+    the trace computed: a Trace holding them kept all of it alive as long as the
+    compiled call (2.1 GB for a ResNet50 training step at batch 2, ten times the
+    model)."""
+    labels = {}
+    return {nid: labels.setdefault(id(call), (call[0], (), {}))
+            for nid, call in node_calls.items()}
+
+
 def _callable_and_link(fn):
     if hasattr(fn, 'namedparams') and callable(fn):
         return fn, fn
@@ -114,7 +126,7 @@ class Trace:
         # exactly as in eager mode
         self._trace_keys = list(recorder.keys) or None
         self.rng_before_keys = recorder.first_key_state
-        self.node_calls = recorder.node_calls    # for function-level graph dumps
+        self.node_calls = _call_labels(recorder.node_calls)  # function-level graph dumps
         self._hyper_dtypes = {i: v.dtype for i, v in enumerate(graph.runtime_inputs)
                               if v.kind == 'hyper'}
 

@@ -1,10 +1,13 @@
 """compile_step: forward + backward + hooks + update as one plan, equal to eager steps."""
+import gc
 import warnings
+import weakref
 
 import numpy
 import pytest
 
 import chainfuse as cf
+import chainfuse.links as L
 from chainfuse import Parameter, optimizers
 from chainfuse import optimizer_hooks as hooks
 from chainfuse.links.link import Chain
@@ -12,6 +15,7 @@ from chainfuse.ops import elementwise as E
 from chainfuse.ops import linalg
 from chainfuse.ops import reduction as R
 from chainfuse.serializers import load_npz, save_npz
+from chainfuse.tracer.recorder import Recorder
 
 
 class Dense(Chain):
@@ -214,3 +218,30 @@ def test_first_step_runs_a_compiled_model_eagerly():
     assert model._chainfuse_compiled.entries == []
     step(x, t)
     assert step.stats['compiled_calls'] == 1 and model._chainfuse_compiled.entries == []
+
+
+def test_a_compiled_step_keeps_nothing_its_trace_computed(monkeypatch):
+    # The Recorder holds every array the traced step computed.  The compiled step must
+    # let it go: it kept it through the F calls (with their Variable arguments) that a
+    # function-level graph dump labels the traced nodes with, ten times the model's
+    # size for a ResNet50 step.
+    recorders = []
+    init = Recorder.__init__
+
+    def recording(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        recorders.append(weakref.ref(self))
+    monkeypatch.setattr(Recorder, '__init__', recording)
+    model = L.Classifier(L.Linear(4, 3))
+    opt = optimizers.SGD()
+    opt.setup(model)
+    step = cf.compile_step(opt)
+    x, t = numpy.ones((2, 4), 'float32'), numpy.array([0, 2], 'int32')
+    for _ in range(3):
+        step(x, t)
+    assert step.stats['compiled_calls'] == 2 and len(recorders) == 1
+    calls = step.entries[0].trace.node_calls
+    assert {c[0] for c in calls.values()} == {'LinearFunction', 'SoftmaxCrossEntropy',
+                                              'Accuracy'}
+    gc.collect()
+    assert recorders[0]() is None
