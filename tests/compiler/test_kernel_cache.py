@@ -128,6 +128,34 @@ def test_a_second_run_loads_every_kernel_from_the_cache(cache, populated):
     _same_result(again, first)
 
 
+def _two_ranks():
+    """A run that compiles one kernel module for a bias of shape (6,) and then (1, 6)
+    (the kernel's source is the same for both: one entry, two overloads): the
+    chainfuse warnings, the kernel count of the plan, and its kernel's cache hits and
+    misses (one per overload loaded or compiled)."""
+    kernel_cache.forget_loaded()
+    f = cf.compile(lambda x, b: F.sum(x * F.broadcast_to(b, x.shape)), backend='numba')
+    b = numpy.arange(6, dtype='float32')
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        for bias in (b, b[None]):
+            got = f(X, bias)
+            assert got.array == pytest.approx(float(numpy.sum(X * bias)), rel=1e-5)
+    kernels = [k for k in latest_entry(f).plans[0].kernels if k.fn]
+    return ([str(w.message) for w in caught if 'chainfuse' in str(w.message)], len(kernels),
+            sum(sum(k.fn.stats.cache_hits.values()) for k in kernels),
+            sum(sum(k.fn.stats.cache_misses.values()) for k in kernels))
+
+
+def test_a_second_signature_of_a_loaded_kernel_keeps_the_entry_sound(cache):
+    """A new overload rewrites Numba's index of an entry this process already loaded;
+    its checksums are recorded again, so the next run loads both overloads without
+    calling the entry corrupt."""
+    assert _two_ranks() == ([], 1, 0, 2)
+    assert len(list(cache.glob('__pycache__/*.2.nbc'))) == 1     # one entry, two overloads
+    assert _two_ranks() == ([], 1, 2, 0)      # both overloads loaded, nothing compiled
+
+
 @pytest.mark.parametrize('how', ['truncated', 'empty', 'garbage', 'flipped bit'])
 @pytest.mark.parametrize('kind', ['source', 'index', 'data'])
 def test_a_corrupt_entry_is_rebuilt_once_with_one_warning(cache, populated, kind, how):

@@ -74,9 +74,9 @@ def forget_loaded():
 def load_kernel(mod_name, source, fn_name, signature):
     """The Numba dispatcher `fn_name` of kernel module `mod_name` (text `source`),
     compiled for `signature`: from the cache when its entry is sound (module doc)."""
-    module = _modules.get(mod_name)
-    if module is None:
-        directory = cache_dir()
+    loaded = _modules.get(mod_name)
+    if loaded is None:
+        directory, module = cache_dir(), None
         if _unwritable(directory) is None:
             try:
                 module = _load_cached(directory, mod_name, source, fn_name, signature)
@@ -84,11 +84,40 @@ def load_kernel(mod_name, source, fn_name, signature):
                 warnings.warn(f'chainfuse: could not cache kernel {mod_name} in {directory} '
                               f'({type(e).__name__}: {e}); compiling it in memory')
         if module is None:
-            module = _load_in_memory(mod_name, source)
-        _modules[mod_name] = module
+            module, directory = _load_in_memory(mod_name, source), None
+        _modules[mod_name] = loaded = (module, directory)
+    module, directory = loaded
     fn = getattr(module, fn_name)
-    fn.compile(signature)           # a no-op once compiled in this process
+    if directory is None:
+        fn.compile(signature)       # in memory: a no-op once compiled in this process
+    else:
+        _compile_another(fn, directory, mod_name, signature)
     return fn
+
+
+def _compile_another(fn, directory, mod_name, signature):
+    """Compiles an entry already loaded in this process for `signature` (a no-op when
+    it is compiled already).  A new signature is a new overload, which Numba loads from
+    or adds to the entry's files (rewriting its index), so this happens under the
+    entry's lock and the checksums are recorded again after a compile; otherwise the
+    next process would find files that do not match their record, call the entry
+    corrupt and compile every overload again."""
+    if _compiled_for(fn, signature):
+        return
+    with _locked(os.path.join(directory, mod_name + '.lock')):
+        misses = sum(fn.stats.cache_misses.values())
+        fn.compile(signature)
+        if sum(fn.stats.cache_misses.values()) != misses:
+            _record_sums(fn, mod_name, os.path.join(directory, mod_name + '.sums'))
+
+
+def _compiled_for(fn, signature):
+    import numba.core.sigutils      # numba is loaded already: fn is its dispatcher
+    try:
+        args, _ = numba.core.sigutils.normalize_signature(signature)
+    except Exception:           # not a form normalize_signature reads: compile decides
+        return False
+    return tuple(args) in fn.overloads
 
 
 def _unwritable(directory):
