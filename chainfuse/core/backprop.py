@@ -58,6 +58,20 @@ class _Grads:
         return None if entry is None else entry[1]
 
 
+def _warn_partial(node):
+    from chainfuse.tracer.errors import user_location
+    filename, _, line = user_location(3).rpartition(':')
+    message = (f'backward(retain_grad=True) through {node.label}: the gradients kept '
+               f'on its results {", ".join(node.partial_output_grads())} lack what '
+               'flows into them inside the compiled call (its backward computes only '
+               'the inputs\' gradients); run the model eagerly (chainfuse.eager() or '
+               'without chainfuse.compile) to inspect intermediate gradients')
+    if filename and line.isdigit():
+        warnings.warn_explicit(message, RuntimeWarning, filename, int(line))
+    else:
+        warnings.warn(message, RuntimeWarning, stacklevel=4)
+
+
 def _run(outputs, grad_outputs, retain_grad, double, want=None, loss_scale=None):
     """Walks the graph back from `outputs`.  Leaf grads accumulate into `.grad` unless
     `want` (a list of Variables) is given, in which case their grads are returned.
@@ -105,6 +119,8 @@ def _run(outputs, grad_outputs, retain_grad, double, want=None, loss_scale=None)
                     elif retain_grad:
                         y.grad_var = g
                 gys.append(g)
+            if retain_grad and node.partial_output_grads():
+                _warn_partial(node)
             if all(g is None for g in gys):
                 continue
             targets = tuple(i for i, x in enumerate(node.inputs) if x.requires_grad)

@@ -188,6 +188,12 @@ class FunctionNode:
     def backward(self, target_input_indexes, grad_outputs):
         raise NotImplementedError(f'{self.label} does not implement backward')
 
+    def partial_output_grads(self):
+        """Names of outputs whose gradient, as ``backward(retain_grad=True)`` keeps it,
+        would miss a part the node computes internally (a compiled call's results that
+        its own graph also uses); () for an ordinary function."""
+        return ()
+
     def backward_accumulate(self, target_input_indexes, grad_outputs, grad_inputs):
         """Computes input grads and adds them to `grad_inputs` (Variables or None)."""
         gxs = self.backward(target_input_indexes, grad_outputs)

@@ -39,6 +39,9 @@ class CompiledFunction(FunctionNode):
     def label(self):
         return f'CompiledFunction({self.entry.trace.graph.name})'
 
+    def partial_output_grads(self):
+        return self.entry.partial_results
+
     def forward(self, inputs):
         entry = self.entry
         outs = entry.compiled.forward_plan(*inputs)
@@ -149,6 +152,12 @@ class LinkCall:
             results = [name for _, k, name in g.outputs if k == 'result']
             entry.grad_seed_results = [results.index(v.name[len('grad:'):])
                                        for v in bwd.inputs if v.kind == 'grad']
+            used = {v.id for n in g.nodes for v in n.inputs}
+            entry.partial_results = tuple(
+                f'attribute {name[5:]}' if name.startswith('attr:') else
+                f'returned value {name}'
+                for v, k, name in g.outputs if k == 'result' and v.id in used and
+                v.aval.dtype.kind == 'f')
         if self.link is not None:
             entry.param_ids = self._param_ids()
         return entry

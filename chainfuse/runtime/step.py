@@ -27,7 +27,7 @@ from chainfuse.config import using_config
 from chainfuse.core.variable import Variable
 from chainfuse.links import link as link_module
 from chainfuse.runtime.frontend import Divergence, Entry, Frontend
-from chainfuse.tracer.guards import describe_change
+from chainfuse.tracer.guards import describe_change, flatten, leaf_at
 from chainfuse.tracer.trace import trace
 
 TRACEABLE_HOOKS = ('WeightDecay', 'Lasso', 'GradientClipping', 'GradientHardClipping',
@@ -133,6 +133,13 @@ class TrainingStep:
         params = list(link.namedparams())
         saved = _snapshot(opt)
         param_of = {}
+        # a Variable argument that requires grad gets its gradient as eager gives it: a
+        # plan output (`_grad_outputs`), added to what it holds by `run`; traced from
+        # no gradient, so the output is this step's alone
+        arg_vars = _grad_args(args, kwargs)
+        arg_grads = [(x, x._grad_var) for _, x in arg_vars]
+        for x, _ in arg_grads:
+            x._grad_var = None
 
         def register(rec):
             for path, p in params:
@@ -148,20 +155,28 @@ class TrainingStep:
                                        lambda rule=rule, key=key: rule.state[key])
         try:
             tr = trace(self._body, *args, link=link, name=f'{type(link).__name__}_step',
-                       on_start=register, outputs_after=self._grad_outputs(params),
+                       on_start=register,
+                       outputs_after=self._grad_outputs(params, arg_vars),
                        allow_side_effects=allow_side_effects, **kwargs)
         finally:
             _restore(saved)
+            for x, grad in arg_grads:
+                x._grad_var = grad
         tr.param_of = param_of
+        tr.grad_arg_paths = {_path_name(path): path for path, _ in arg_vars}
         return tr
 
     @staticmethod
-    def _grad_outputs(params):
+    def _grad_outputs(params, arg_vars):
         def add(rec):
             for path, p in params:
                 if p._grad_var is not None:
                     rec.graph.add_output(rec.value_of(p._grad_var, f'grad of {path}'),
                                          'grad', path)
+            for path, x in arg_vars:
+                if x._grad_var is not None:
+                    rec.graph.add_output(rec.value_of(x._grad_var, 'grad of argument'),
+                                         'grad', _path_name(path))
         return add
 
     def compile(self, tr, backend, recompute):
@@ -170,9 +185,13 @@ class TrainingStep:
         entry.plan = compiled.plan
         g = compiled.plan.graph
         entry.index = {kind: [i for i, (_, k, _) in enumerate(g.outputs) if k == kind]
-                       for kind in ('result', 'report', 'state', 'grad')}
-        entry.grad_params = [tr.param_of[name] for _, kind, name in g.outputs
-                             if kind == 'grad']
+                       for kind in ('result', 'report', 'state')}
+        # 'grad' outputs: a parameter's (named by its path) or an argument's (`_path_name`)
+        grads = [(name, i) for i, (_, kind, name) in enumerate(g.outputs) if kind == 'grad']
+        entry.grad_params = [(tr.param_of[name], i) for name, i in grads
+                             if name in tr.param_of]
+        entry.grad_args = [(tr.grad_arg_paths[name], i) for name, i in grads
+                           if name not in tr.param_of]
         return entry
 
     def run(self, entry, args, kwargs):
@@ -187,8 +206,12 @@ class TrainingStep:
         outs = entry.plan(*tr.gather_inputs(args, kwargs, keys))
         index = entry.index
         tr.write_back([outs[i] for i in index['report']], [outs[i] for i in index['state']])
-        for p, i in zip(entry.grad_params, index['grad']):
+        for p, i in entry.grad_params:
             p._grad_var = Variable(outs[i], requires_grad=False)
+        for path, i in entry.grad_args:
+            x = leaf_at(args, kwargs, path)         # accumulated, as eager's backward does
+            gx = Variable(outs[i], requires_grad=False)
+            x._grad_var = gx if x._grad_var is None else x._grad_var + gx
         return tr.finish_call([Variable(outs[i], requires_grad=False)
                                for i in index['result']])
 
@@ -239,6 +262,18 @@ class CompiledStep(Frontend):
     @property
     def lossfun(self):
         return self.strategy.lossfun
+
+
+def _grad_args(args, kwargs):
+    """[(flatten path, Variable)] of the call's Variable arguments that require grad."""
+    return [(path, x) for path, x in flatten((args, kwargs))[0]
+            if isinstance(x, Variable) and x.requires_grad]
+
+
+def _path_name(path):
+    """A flatten path as a name: ``args[0]``, ``kwargs['x'][1]``."""
+    head = ('args', 'kwargs')[path[0]]
+    return head + ''.join(f'[{k!r}]' for k in path[1:])
 
 
 def _eager_step(opt, lossfun, args, kwargs):
