@@ -368,8 +368,12 @@ def _lift_scalars(op, args):
             lifted += (len(out),)
             out.append(xp.asarray(a, dtype=dtype))
             continue
-        raise TypeError(f'{op.name}: argument {len(out)} must be a Variable, an array or a '
-                        f'Python scalar, got {type(a).__name__}')
+        call = _calls.call
+        where = f'{call[0]}: an input' if call is not None else f'{op.name}: argument {len(out)}'
+        inner = f' (the primitive op {op.name} got it as its argument {len(out)})' \
+            if call is not None else ''
+        raise TypeError(f'{where} is a {type(a).__name__}, not a Variable, an array or a '
+                        f'Python scalar; convert it with numpy.asarray first{inner}')
     return out, lifted
 
 

@@ -53,3 +53,13 @@ def test_lists_of_arrays_and_tuples_still_pass():
     xs = [numpy.ones((2, 3), numpy.float32), numpy.ones((1, 3), numpy.float32)]
     numpy.testing.assert_array_equal(f(xs, (0, 1)).array, numpy.float32(9))
     numpy.testing.assert_array_equal(total(xs, (0, 1)).array, numpy.float32(9))
+
+
+def test_a_list_reaching_an_op_is_named_by_the_function_the_user_called():
+    with pytest.raises(TypeError, match=r'^ReLU: an input is a list, not a Variable, an array '
+                                        r'or a Python scalar; convert it with numpy.asarray '
+                                        r'first \(the primitive op maximum got it'):
+        F.relu([1.0, 2.0])
+    x = chainfuse.Variable(numpy.ones(2, numpy.float32))
+    with pytest.raises(TypeError, match=r'^add: argument 1 is a list, not a Variable'):
+        x + [1.0, 2.0]          # an operator: no function call to name, the op is named
