@@ -42,17 +42,13 @@ node (``trace.node_calls``), so ``cg.dot`` shows the model under
 """
 import heapq
 import itertools
-import os
 import re
-import shutil
-import subprocess
-import warnings
 
 from chainfuse.backend import is_array
 from chainfuse.core import calls
 from chainfuse.core.function_node import FunctionNode
 from chainfuse.core.variable import Variable
-from chainfuse.utils import atomic_path
+from chainfuse.tracer import dot
 
 _var_style = {'shape': 'octagon', 'fillcolor': '#E0E0E0', 'style': 'filled'}
 _func_style = {'shape': 'record', 'fillcolor': '#6495ED', 'style': 'filled'}
@@ -481,27 +477,8 @@ def dot_node_count(text):
 
 _NODE_STATEMENT = re.compile(r'^\s*("[^"]*"|\w+)\s*\[')
 
-_warned_no_dot = False
-
 
 def render(dot_path, format='png'):
-    """Renders a dot file with the `dot` binary into an image beside it (cg.dot -> cg.png).
-
-    Returns the image's path, or None where `dot` is not installed (a warning
-    says so, once per process; the .dot file stays usable).
-    """
-    global _warned_no_dot
-    exe = shutil.which('dot')
-    if exe is None:
-        if not _warned_no_dot:
-            _warned_no_dot = True
-            warnings.warn(f'the graphviz "dot" binary is not installed, so {dot_path} was not '
-                          f'rendered to {format.upper()}; install graphviz (apt-get install '
-                          f'graphviz) or render it elsewhere with: dot -T{format} {dot_path}',
-                          stacklevel=2)
-        return None
-    out_path = f'{os.path.splitext(dot_path)[0]}.{format}'
-    with atomic_path(out_path) as tmp:  # a reader never sees half an image
-        subprocess.run([exe, f'-T{format}', dot_path, '-o', tmp], check=True,
-                       capture_output=True)
-    return out_path
+    """Renders a dot file into an image beside it (cg.dot -> cg.png); None where the
+    `dot` binary is not installed (see `chainfuse.tracer.dot.render`)."""
+    return dot.render(dot_path, format)

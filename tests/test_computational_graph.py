@@ -150,7 +150,7 @@ def test_record_labels_are_escaped():
 
 def test_render_without_dot_warns_once(tmp_path, monkeypatch):
     monkeypatch.setenv('PATH', str(tmp_path))
-    monkeypatch.setattr(c, '_warned_no_dot', False)
+    monkeypatch.setattr(c.dot, '_warned_no_dot', False)
     path = tmp_path / 'cg.dot'
     path.write_text(c.build_computational_graph(mlp_loss()[0]).dump())
     with pytest.warns(UserWarning, match='dot'):

@@ -7,6 +7,7 @@ id>`` and ``out<k>``: the same model on the same inputs gives a byte-identical f
 """
 import os
 import shutil
+import subprocess
 import warnings
 
 from chainfuse.tracer.ir import _fmt_attr
@@ -97,23 +98,27 @@ def dot_available():
 
 
 def render(dot_path, fmt='png'):
-    """Renders a .dot file to `fmt` beside it when the Graphviz `dot` binary exists.
+    """Renders a .dot file with the Graphviz `dot` binary into an image beside it
+    (cg.dot -> cg.png); the one renderer of every graph chainfuse dumps.
 
-    Returns the image path, or None (with one warning per process) when `dot` is absent.
+    Returns the image's path, or None where `dot` is not installed (a warning says so,
+    once per process; the .dot file stays usable).  The image is written through a
+    temporary file, so a reader never sees half of one.
     """
     global _warned_no_dot
-    if not dot_available():
+    exe = shutil.which('dot')
+    if exe is None:
         if not _warned_no_dot:
-            warnings.warn('the Graphviz "dot" program is not installed: kept the .dot file '
-                          f'({dot_path}) without rendering an image; install graphviz '
-                          '(e.g. apt-get install graphviz) to get PNG/SVG files')
             _warned_no_dot = True
+            warnings.warn(f'the graphviz "dot" binary is not installed, so {dot_path} was not '
+                          f'rendered to {fmt.upper()}; install graphviz (apt-get install '
+                          f'graphviz) or render it elsewhere with: dot -T{fmt} {dot_path}',
+                          stacklevel=2)
         return None
-    import graphviz
-    base, _ = os.path.splitext(dot_path)
-    out_path = f'{base}.{fmt}'
-    with atomic_path(out_path, suffix=f'.{fmt}') as tmp:  # never half an image
-        graphviz.render('dot', fmt, dot_path, outfile=tmp)
+    out_path = f'{os.path.splitext(dot_path)[0]}.{fmt}'
+    with atomic_path(out_path) as tmp:
+        subprocess.run([exe, f'-T{fmt}', dot_path, '-o', tmp], check=True,
+                       capture_output=True)
     return out_path
 
 

@@ -39,7 +39,7 @@ def read_dot(path):
 @pytest.fixture
 def no_dot(monkeypatch, tmp_path):
     monkeypatch.setenv('PATH', str(tmp_path / 'empty'))
-    monkeypatch.setattr(computational_graph, '_warned_no_dot', False)
+    monkeypatch.setattr(computational_graph.dot, '_warned_no_dot', False)
 
 
 def test_dot_file_of_the_loss(tmp_path, no_dot):
