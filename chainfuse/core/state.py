@@ -5,6 +5,8 @@ computes the new value with ops and hands it to `update_state`, which copies it 
 the array.  While a tracer records, the same call becomes a *state output* of the
 graph, written back after every replay.
 """
+import numpy
+
 from chainfuse import backend
 from chainfuse.core.tracing import local as _tracing
 from chainfuse.core.variable import Variable
@@ -17,4 +19,12 @@ def update_state(target, new_value):
         tracer.on_state(target, new_value)
     data = new_value._data if isinstance(new_value, Variable) else new_value
     xp = backend.get_array_module(target)
-    xp.copyto(target, data.astype(target.dtype, copy=False))
+    frozen = tracer is not None and isinstance(target, numpy.ndarray) and \
+        not target.flags.writeable      # marked read-only by the trace, for user writes
+    if frozen:
+        target.flags.writeable = True
+    try:
+        xp.copyto(target, data.astype(target.dtype, copy=False))
+    finally:
+        if frozen:
+            target.flags.writeable = False
