@@ -351,6 +351,7 @@ class Watcher:
         self.generators = {}       # id(generator) -> (generator, state, where)
         self.expected = {}         # id(generator) -> its state after chainfuse's own draws
         self.cells = self._cells(fn)
+        self.frozen = []           # numpy arrays marked read-only for the trace (`freeze`)
         self._saved = None
 
     # ---- install / uninstall ----
@@ -373,8 +374,32 @@ class Watcher:
                 w.on_config(name, value)
             return value
         LocalConfig.__getattr__ = watched_config
+        for _, _, value, _, _ in self.cells:
+            self.freeze(value)
         sys.setprofile(self._profile)
         return self
+
+    # ---- arrays the call reads from Python state are read-only while it is traced ----
+    def freeze(self, value):
+        """Marks `value` read-only until `restore`, when it is a numpy array, or the
+        numpy arrays a list, tuple or dict holds directly.  The call reads such an array
+        as a graph input (parameters, persistents, globals, closure variables) or as a
+        constant (an array in a container): a write into it would happen when the call
+        is traced and never when it is replayed, so numpy refuses it where it is made
+        and `chainfuse.tracer.trace` makes the refusal a GraphBreak at that line.  The
+        writes the tracer records (`update_state`) lift the mark for their copy.  The
+        mark is process-wide: another thread writing into such an array while a call
+        is traced gets numpy's ValueError."""
+        if isinstance(value, (list, tuple)):
+            items = value
+        elif isinstance(value, dict):
+            items = list(value.values())
+        else:
+            items = (value,)
+        for a in items:
+            if type(a) is numpy.ndarray and a.flags.writeable:
+                a.flags.writeable = False
+                self.frozen.append(a)
 
     def __exit__(self, *exc):
         global _active
@@ -424,6 +449,7 @@ class Watcher:
             self.generators.setdefault(id(value), (value, _rng_state(value), where))
         elif volatile and id(value) not in self.snapshots:
             self.snapshots[id(value)] = (value, _shallow_copy(value))
+            self.freeze(value)          # the arrays a container holds
 
     def on_write(self, link, name, value):
         if self.thread != threading.get_ident() or name in _INTERNAL:
@@ -504,6 +530,7 @@ class Watcher:
                 if _is_array(value):    # read at every call, like an attribute array
                     self.rec.register_input(value, f'global:{module}.{name}',
                                             ('global', d, name))
+                    self.freeze(value)
         for name in stores:
             self.stores.setdefault((id(d), name), (d, name, d.get(name, MISSING),
                                                    f'{module}.{name}',
@@ -608,7 +635,11 @@ class Watcher:
 
     def restore(self):
         """Undoes the attribute writes the traced call made (the compiled run redoes
-        them; an eager fallback starts from the state the caller left)."""
+        them; an eager fallback starts from the state the caller left), and lifts the
+        read-only marks of `freeze`."""
+        for a in self.frozen:
+            a.flags.writeable = True
+        self.frozen = []
         for w in reversed(list(self.writes.values())):
             if self.allow and not isinstance(w.value, Variable) and not _is_array(w.value):
                 continue        # accepted as a trace-time-only effect

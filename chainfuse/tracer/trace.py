@@ -78,40 +78,28 @@ def _snapshot_persistents(link):
     return saved
 
 
-def _freeze_state(link, lazy):
-    """Marks the link's parameter and persistent numpy arrays read-only while a call is
-    traced; returns them.  A trace reads them as graph inputs, so a write into one
-    (``self.W.array[...] *= 2``, ``self.count += 1`` on an array) would happen at trace
-    time only and never in a replay: numpy now refuses it where it happens, and `trace`
-    turns the refusal into a GraphBreak naming that line.  Writes the tracer records
-    (`chainfuse.core.state.update_state`: BatchNormalization's statistics, an update
-    rule's step) lift the mark for their copy.
-
-    Not marked: CuPy arrays (they have no such flag), and every array of a call that
-    initializes lazy parameters (`lazy`): initialization writes into parameters that
-    exist already (an LSTM fills its lateral weights gate by gate when its input size
-    becomes known), once, as eager does, so such writes are not refused there."""
-    frozen = []
+def _state_arrays(link, lazy):
+    """The link's parameter and persistent arrays, which a traced call reads as graph
+    inputs and which are read-only while it is traced (`Watcher.freeze`; the tracer's
+    own writes, `update_state`: BatchNormalization's statistics, an update rule's step,
+    lift the mark).  None of a call that initializes lazy parameters (`lazy`):
+    initialization writes into parameters that exist already (an LSTM fills its lateral
+    weights gate by gate once its input size is known), once, as eager does.  CuPy
+    arrays have no read-only mark: a write into one is not caught."""
     if link is None or not hasattr(link, 'namedlinks') or lazy:
-        return frozen
+        return []
+    arrays = []
     for _, sub in link.namedlinks():
-        arrays = [p._data for p in sub.params(include_uninit=False)] + \
-            [getattr(sub, attr, None) for attr in sorted(getattr(sub, '_persistent', ()))]
-        for a in arrays:
-            if isinstance(a, numpy.ndarray) and a.flags.writeable:
-                a.flags.writeable = False
-                frozen.append(a)
-    return frozen
+        arrays += [p._data for p in sub.params(include_uninit=False)]
+        arrays += [getattr(sub, attr, None)
+                   for attr in sorted(getattr(sub, '_persistent', ()))]
+    return arrays
 
 
-def _thaw(frozen):
-    for a in frozen:
-        a.flags.writeable = True
-
-
-def _write_into_state(error, frozen):
-    """A GraphBreak for numpy's refusal to write into a frozen array (`_freeze_state`),
-    located at the user's line in the error's traceback; None for any other error."""
+def _write_into_input(error, frozen):
+    """A GraphBreak for numpy's refusal to write into an array marked read-only while
+    the call is traced (`Watcher.freeze`), at the user's line in the error's
+    traceback; None for any other error."""
     if not frozen or not isinstance(error, ValueError) or 'read-only' not in str(error):
         return None
     location, tb = None, error.__traceback__
@@ -120,10 +108,12 @@ def _write_into_state(error, frozen):
         if is_user_file(filename):
             location = f'{filename}:{tb.tb_lineno}'
         tb = tb.tb_next
-    return GraphBreak('an in-place write into a parameter or persistent array of the link '
-                      '(its .array/.data) would happen only when the call is traced, never '
-                      'when it is replayed; compute the new value with chainfuse functions, '
-                      'or change the array outside the compiled call', location)
+    return GraphBreak('an in-place write into an array the call reads as an input (a '
+                      'parameter or persistent of the link, a global, a closure variable, '
+                      'an array held in a list or dict) would happen only when the call is '
+                      'traced, never when it is replayed; compute the new value with '
+                      'chainfuse functions, or change the array outside the compiled call',
+                      location)
 
 
 def _restore_persistents(saved):
@@ -300,22 +290,20 @@ def trace(fn, *args, name=None, dynamic_batch=False, link=None, on_start=None,
     saved = _snapshot_persistents(link)
     lazy = _uninitialized_params(link)
     names = _arg_names(call, len(args))
-    frozen = []
     try:
         with rec, numpy_conversions(), watcher:
             if on_start is not None:
                 on_start(rec)
             args, kwargs = _bind_arguments(rec, args, kwargs, names)
-            frozen = _freeze_state(link, lazy)
+            for a in _state_arrays(link, lazy):
+                watcher.freeze(a)
             try:
                 out = call(*args, **kwargs)
             except ValueError as e:
-                brk = _write_into_state(e, frozen)
+                brk = _write_into_input(e, watcher.frozen)
                 if brk is None:
                     raise
                 raise brk from e
-            finally:
-                _thaw(frozen)
             leaves, out_tree = flatten(out)
             if not leaves:
                 raise TraceError(f'{name} returned {type(out).__name__}: a traced function '

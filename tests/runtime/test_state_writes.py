@@ -1,4 +1,6 @@
-"""A traced call that writes into a parameter's or a persistent's array in place.
+"""A traced call that writes in place into an array it reads from Python state: a
+parameter's or a persistent's array, a global, a closure variable, an array held in a
+list attribute.
 
 Such a write would happen when the call is traced and never when it is replayed, so
 compiled results would drift from eager ones with no sign.  The arrays are read-only
@@ -40,6 +42,36 @@ class Counts(chainfuse.Chain):
         return F.sum(self.l(x)) * self.calls
 
 
+COUNTER = numpy.zeros(3, 'f')
+
+
+class WritesGlobal(Counts):
+    def forward(self, x):
+        COUNTER[0] += 1                     # WRITE_GLOBAL
+        return F.sum(self.l(x)) * COUNTER[0]
+
+
+class WritesListItem(Counts):
+    def __init__(self):
+        super().__init__()
+        self.buffers = [numpy.zeros(3, 'f')]
+
+    def forward(self, x):
+        b = self.buffers[0]
+        b[1] += 1                           # WRITE_ITEM
+        return F.sum(self.l(x)) * b[1]
+
+
+def _closure_model():
+    total = numpy.zeros((), 'f')
+
+    class WritesCell(Counts):
+        def forward(self, x):
+            total[...] += 1                 # WRITE_CELL
+            return F.sum(self.l(x)) * total
+    return WritesCell
+
+
 def _line(marker):
     lines = open(__file__).read().splitlines()
     return next(i + 1 for i, text in enumerate(lines) if text.rstrip().endswith(marker))
@@ -54,21 +86,28 @@ def _state(model):
         [numpy.array(getattr(model, 'calls', 0))]
 
 
-@pytest.mark.parametrize('cls, marker', [(ScalesW, '# WRITE_W'), (Counts, '# WRITE_COUNT')])
-def test_a_write_into_link_state_runs_eagerly_and_matches_eager(cls, marker):
-    eager, compiled = cls(), chainfuse.compile(cls())
+@pytest.mark.parametrize('make, marker', [
+    (lambda: ScalesW, '# WRITE_W'), (lambda: Counts, '# WRITE_COUNT'),
+    (lambda: WritesGlobal, '# WRITE_GLOBAL'), (lambda: WritesListItem, '# WRITE_ITEM'),
+    (_closure_model, '# WRITE_CELL')], ids=['param', 'persistent', 'global', 'list', 'cell'])
+def test_a_write_into_state_the_call_reads_runs_eagerly_and_matches_eager(make, marker):
+    COUNTER[...] = 0
+    eager = make()()
+    eager_results = [eager(_x(i)).array for i in range(4)]
+    COUNTER[...] = 0
+    cls = make()
+    compiled = chainfuse.compile(cls())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
-        for i in range(4):
-            want, got = eager(_x(i)), compiled(_x(i))
-            numpy.testing.assert_allclose(got.array, want.array, rtol=1e-6)
-            for a, b in zip(_state(compiled), _state(eager)):
-                numpy.testing.assert_allclose(a, b, rtol=1e-6)
-    ours = [w for w in caught if 'in-place write into a parameter' in str(w.message)]
+        for i, want in enumerate(eager_results):
+            numpy.testing.assert_allclose(compiled(_x(i)).array, want, rtol=1e-6)
+    for a, b in zip(_state(compiled), _state(eager)):
+        numpy.testing.assert_allclose(a, b, rtol=1e-6)
+    ours = [w for w in caught if 'in-place write into an array' in str(w.message)]
     assert len(ours) == 1
     assert (ours[0].filename, ours[0].lineno) == (__file__, _line(marker))
     assert all(p.array.flags.writeable for _, p in compiled.namedparams())
-    assert compiled.l.W.array.flags.writeable
+    assert COUNTER.flags.writeable and getattr(compiled, 'calls', COUNTER).flags.writeable
 
 
 def test_with_fallback_raise_the_break_names_the_line_and_nothing_was_written():
