@@ -44,6 +44,7 @@ import io
 import random as pyrandom
 import sys
 import threading
+import types
 from operator import is_
 
 import numpy
@@ -271,17 +272,24 @@ _CODE_NAMES = {}
 
 
 def _global_names(code):
-    """(names loaded, names stored) as globals by `code` and the code nested in it."""
+    """(names loaded, names stored, (name, attribute) pairs read) as globals by `code`:
+    the pairs are ``module.NAME`` reads, a global followed by an attribute load."""
     names = _CODE_NAMES.get(code)
     if names is None:
         import dis
-        loads, stores = set(), set()
+        loads, stores, attrs = set(), set(), set()
+        previous = None
         for ins in dis.get_instructions(code):
             if ins.opname == 'LOAD_GLOBAL':
                 loads.add(ins.argval)
             elif ins.opname in ('STORE_GLOBAL', 'DELETE_GLOBAL'):
                 stores.add(ins.argval)
-        names = _CODE_NAMES[code] = (frozenset(loads), frozenset(stores))
+            elif ins.opname == 'LOAD_ATTR' and previous is not None and \
+                    previous.opname == 'LOAD_GLOBAL':
+                attrs.add((previous.argval, ins.argval))
+            if ins.opname not in ('CACHE', 'EXTENDED_ARG'):
+                previous = ins
+        names = _CODE_NAMES[code] = (frozenset(loads), frozenset(stores), frozenset(attrs))
     return names
 
 
@@ -357,6 +365,8 @@ class Watcher:
     # ---- install / uninstall ----
     def __enter__(self):
         global _active
+        for _, _, value, name, _ in self.cells:     # before any hook is installed
+            self._refuse_iterator(value, f'closure variable {name}')
         for gen, where in ((pyrandom._inst, "Python's random module"),
                            (numpy.random.mtrand._rand, "numpy's global random generator")):
             self.generators[id(gen)] = (gen, _rng_state(gen), where)
@@ -378,6 +388,17 @@ class Watcher:
             self.freeze(value)
         sys.setprofile(self._profile)
         return self
+
+    def _refuse_iterator(self, value, where):
+        """An iterator held in Python state (``itertools.count()``, a generator, a file)
+        changes when the call advances it, which a replay would not do, and its state
+        cannot be read to guard or undo it: reading one is a graph break, before the
+        call can advance it."""
+        if not self.allow and hasattr(type(value), '__next__') and \
+                not isinstance(value, (Variable, numpy.ndarray)):
+            self._raise(f'the call reads the iterator {where} ({type(value).__name__}): '
+                        'advancing it is a side effect a replay would not repeat; pass the '
+                        'values it gives as arguments instead', user_location())
 
     # ---- arrays the call reads from Python state are read-only while it is traced ----
     def freeze(self, value):
@@ -444,7 +465,8 @@ class Watcher:
 
     def _remember(self, value, where, volatile):
         """Keeps what is needed to undo an in-place change of `value` (a container, a
-        plain object, a random generator) if the trace breaks."""
+        plain object, a random generator) if the trace breaks; refuses an iterator."""
+        self._refuse_iterator(value, where)
         if isinstance(value, _RANDOM_TYPES):
             self.generators.setdefault(id(value), (value, _rng_state(value), where))
         elif volatile and id(value) not in self.snapshots:
@@ -518,23 +540,36 @@ class Watcher:
 
     def _watch_globals(self, frame, code):
         d = frame.f_globals
-        loads, stores = _global_names(code)
+        loads, stores, attrs = _global_names(code)
         module = d.get('__name__', '?')
         for name in loads:
-            k = (id(d), name)
-            if k not in self.globals:
-                value = d.get(name, MISSING)
-                key, volatile = guard_key(value)
-                self.globals[k] = (d, name, key, value, f'{module}.{name}', volatile)
-                self._remember(value, f'{module}.{name}', volatile)
-                if _is_array(value):    # read at every call, like an attribute array
-                    self.rec.register_input(value, f'global:{module}.{name}',
-                                            ('global', d, name))
-                    self.freeze(value)
+            self._watch_global(d, name, f'{module}.{name}')
+        for name, attr in attrs:
+            # ``settings.SCALE`` of a module of the user's: its attribute is guarded as a
+            # global of that module (library modules' attributes are code and constants)
+            value = d.get(name)
+            file = getattr(value, '__file__', None)
+            if isinstance(value, types.ModuleType) and isinstance(file, str) and \
+                    is_user_file(file):
+                self._watch_global(value.__dict__, attr, f'{value.__name__}.{attr}')
         for name in stores:
             self.stores.setdefault((id(d), name), (d, name, d.get(name, MISSING),
                                                    f'{module}.{name}',
                                                    _frame_loc(frame)))
+
+    def _watch_global(self, d, name, where):
+        """Guards the global `name` of namespace `d` (a module's dict) as the call read
+        it; an array there is a graph input, read at every call."""
+        k = (id(d), name)
+        if k in self.globals:
+            return
+        value = d.get(name, MISSING)
+        key, volatile = guard_key(value)
+        self.globals[k] = (d, name, key, value, where, volatile)
+        self._remember(value, where, volatile)
+        if _is_array(value):    # read at every call, like an attribute array
+            self.rec.register_input(value, f'global:{where}', ('global', d, name))
+            self.freeze(value)
 
     def _cells(self, fn):
         """The closure cells of the traced function (a partial's or method's function)."""

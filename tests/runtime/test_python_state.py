@@ -216,6 +216,59 @@ def test_a_module_global_is_guarded():
     assert 'global ' in _state(compiled).cache.misses[-1]
 
 
+USER_SETTINGS = None      # a module of the user's (test below)
+
+
+def test_an_attribute_of_a_users_module_is_guarded(tmp_path):
+    """``settings.SCALE`` with ``settings`` a module of the user's (not a library's) is
+    guarded like a global of that module."""
+    import importlib.util
+    global USER_SETTINGS
+    (tmp_path / 'user_settings.py').write_text('SCALE = 2.0\n')
+    spec = importlib.util.spec_from_file_location('user_settings', tmp_path / 'user_settings.py')
+    USER_SETTINGS = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(USER_SETTINGS)
+
+    def body(m, x):
+        return m.l(x) * USER_SETTINGS.SCALE
+    eager, compiled = _pair(body, fallback='raise')
+    try:
+        for i, x in enumerate(XS):
+            USER_SETTINGS.SCALE = 2.0 + i
+            _same(eager(x), compiled(x))
+    finally:
+        USER_SETTINGS = None
+    assert 'user_settings.SCALE' in _state(compiled).cache.misses[-1]
+
+
+ITERATOR = None
+
+
+def test_an_iterator_read_from_python_state_is_a_graph_break():
+    """next() on an iterator held in a global advances it: a replay would not."""
+    import itertools
+    global ITERATOR
+
+    def body(m, x):
+        return m.l(x) * next(ITERATOR)
+    try:
+        ITERATOR = itertools.count()
+        with pytest.raises(GraphBreak, match='reads the iterator .*ITERATOR'):
+            _pair(body, fallback='raise')[1](XS[0])
+        assert next(ITERATOR) == 0          # the break came before the call advanced it
+        ITERATOR = itertools.count()
+        eager, compiled = _pair(body)
+        want = [eager(x).array for x in XS]
+        ITERATOR = itertools.count()
+        with pytest.warns(RuntimeWarning, match='iterator'):
+            got = [compiled(x).array for x in XS]
+        for a, b in zip(got, want):
+            numpy.testing.assert_allclose(a, b, rtol=1e-6)
+        assert next(ITERATOR) == len(XS)
+    finally:
+        ITERATOR = None
+
+
 def test_link_hyperparameters_are_guarded():
     class Model(cf.Chain):
         def __init__(self):
