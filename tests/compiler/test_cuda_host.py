@@ -410,3 +410,28 @@ def test_a_kernel_is_refused_arrays_it_was_not_made_for():
         HostKernel(op, [good[0], good[1].astype(numpy.float64)], [numpy.empty((3, 4))])
     with pytest.raises(ValueError, match=r'output 0 has shape \(4,\)'):
         HostKernel(op, good, [numpy.empty(4, numpy.float32)])
+
+
+def test_the_library_cache_is_the_users_and_a_corrupt_library_is_built_again(
+        tmp_path, monkeypatch):
+    """Libraries are loaded into the process, so they live under the user's cache
+    directory (not a shared /tmp) and are loaded only when their checksum matches."""
+    from chainfuse.compiler.codegen import cuda_host
+    monkeypatch.setenv('CHAINFUSE_CACHE_DIR', str(tmp_path))
+    monkeypatch.setattr(cuda_host, '_libraries', {})
+    x = numpy.linspace(-1, 1, 7, dtype=numpy.float32)
+    out = numpy.empty_like(x)
+    kernel = HostKernel(_float32_source('const float t0 = exp(in0);\nout0 = t0;', x),
+                        [x], [out])
+    build_library([kernel])
+    [path] = (tmp_path / 'cuda-host').glob('*.so')
+    good = path.read_bytes()
+    assert (tmp_path / 'cuda-host' / (path.name + '.sha256')).exists()
+    corrupt = good[:len(good) // 2] + b'\0' * (len(good) - len(good) // 2)
+    (tmp_path / 'corrupt.so').write_bytes(corrupt)       # a new file: the loaded one is
+    (tmp_path / 'corrupt.so').replace(path)              # mapped, and must stay intact
+    assert not cuda_host._sound(str(path))
+    monkeypatch.setattr(cuda_host, '_libraries', {})     # as a new process
+    kernel.run(build_library([kernel]))                  # rebuilt: loading it would crash
+    assert path.read_bytes() != corrupt and cuda_host._sound(str(path))
+    assert_same([out], [numpy.exp(x)], 'exp after a rebuild')

@@ -55,8 +55,12 @@ build turns ``-Wdouble-promotion`` and ``-Wfloat-conversion`` into errors, so fl
 arithmetic that is silently done in double (an untyped ``0.5``, a double-only math
 call) fails the build rather than passing a tolerance.
 
-Libraries are cached by the hash of their source and compiler command under
-``$TMPDIR/chainfuse-cuda-host``.
+Libraries are cached by the hash of their source and compiler command under the
+user's cache directory (``CHAINFUSE_CACHE_DIR`` or ``~/.cache/chainfuse``, then
+``cuda-host``), not a shared temporary directory: a library found there is loaded into
+the process, so another user must not be able to place one.  Each library has a
+``.sha256`` record written after it; one that does not match (or has no record) is
+built again rather than loaded.
 """
 import ctypes
 import hashlib
@@ -71,7 +75,8 @@ import numpy
 from chainfuse.compiler.codegen.cuda import CudaCompileError, CudaKernelSource
 from chainfuse.compiler.codegen.expr import CUDA_TYPES
 from chainfuse.ops.elementwise import CALLS
-from chainfuse.utils import atomic_path
+from chainfuse.compiler.codegen import kernel_cache
+from chainfuse.utils import atomic_path, atomic_write
 
 HEADER = r'''// chainfuse: the parts of CuPy's kernel headers an ElementwiseKernel uses, written as
 // __host__ __device__ code so one body compiles for the device and for the host.
@@ -464,7 +469,18 @@ def compile_command(kind, path, source, output):
 
 
 def cache_dir():
-    return os.path.join(tempfile.gettempdir(), 'chainfuse-cuda-host')
+    return os.path.join(os.path.dirname(kernel_cache.cache_dir()), 'cuda-host')
+
+
+def _sound(path):
+    """Whether the library at `path` matches the checksum recorded when it was built."""
+    try:
+        with open(path + '.sha256', encoding='ascii') as f:
+            recorded = f.read().strip()
+        with open(path, 'rb') as f:
+            return hashlib.sha256(f.read()).hexdigest() == recorded
+    except OSError:
+        return False
 
 
 _libraries = {}
@@ -487,7 +503,7 @@ def build_library(kernels, compiler=None):
     path = os.path.join(cache_dir(), f'kernels-{compiler[0]}-{key}.so')
     if path in _libraries:
         return _libraries[path]
-    if not os.path.exists(path):
+    if not _sound(path):
         _compile(compiler, text, path)
     library = ctypes.CDLL(path)
     _libraries[path] = library
@@ -506,3 +522,6 @@ def _compile(compiler, text, path):
             raise CudaCompileError(f'{compiler[0]} failed on the host build of the CUDA '
                                    f'kernels:\n{proc.stderr}\n--- source ---\n{text}')
         shutil.copyfile(output, tmp)
+        with open(output, 'rb') as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+    atomic_write(path + '.sha256', digest + '\n')
