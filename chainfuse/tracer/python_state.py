@@ -271,6 +271,13 @@ class _Write:
 _CODE_NAMES = {}
 
 
+def _generated(frame):
+    """Whether `frame` runs code a library generated from a string (a namedtuple's
+    ``__new__``, file ``<string>``): its globals are the library's, not the user's."""
+    return frame.f_code.co_filename == '<string>' and \
+        frame.f_globals.get('__name__', '').startswith('namedtuple_')
+
+
 def _global_names(code):
     """(names loaded, names stored, (name, attribute) pairs read) as globals by `code`:
     the pairs are ``module.NAME`` reads, a global followed by an attribute load."""
@@ -524,7 +531,7 @@ class Watcher:
             code = frame.f_code
             if code not in self.codes:
                 self.codes.add(code)
-                if is_user_file(code.co_filename):
+                if is_user_file(code.co_filename) and not _generated(frame):
                     self._watch_globals(frame, code)
             what = _EFFECT_FILES.get(code.co_filename)
             if what is not None and not self.allow and frame.f_back is not None and \

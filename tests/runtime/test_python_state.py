@@ -674,3 +674,17 @@ def test_numpy_arrays_in_globals_and_closures_are_read_at_every_call():
     finally:
         TABLE = numpy.ones(5, 'float32')
     assert len(compiled.cache.misses) == 1
+
+
+def test_code_a_library_generated_is_not_guarded_as_the_users():
+    """A namedtuple made in the forward runs its generated ``__new__`` (file
+    ``<string>``): its globals are the collections module's, not guarded state."""
+    import collections
+    Pair = collections.namedtuple('Pair', 'h scale')
+
+    def body(m, x):
+        p = Pair(m.l(x), 2.0)
+        return p.h * p.scale
+    _, compiled = _run_both(body, fallback='raise')
+    text = str(cf.explain(compiled))
+    assert 'namedtuple_' not in text and 'guarded Python state' in text
