@@ -81,7 +81,8 @@ def _mixed_graphs(draw):
     transpose and row sums, each op reading one or two earlier values."""
     n_inputs, steps = draw(st.integers(1, 3)), []
     for k in range(n_inputs, n_inputs + draw(st.integers(2, 14))):
-        kind = draw(st.sampled_from(['exp', 'neg', 'add', 'mul', 'transpose', 'rowsum']))
+        # sin, not exp: chains of exp overflow (the values, not the fusion, would differ)
+        kind = draw(st.sampled_from(['sin', 'neg', 'add', 'mul', 'transpose', 'rowsum']))
         steps.append((kind, draw(st.integers(0, k - 1)), draw(st.integers(0, k - 1))))
     return n_inputs, steps
 
@@ -94,7 +95,7 @@ def test_fusing_graphs_with_outside_nodes_between_groups_never_makes_a_cycle(pro
     vals = [b.op('tanh', b.input((3, 3))) for _ in range(n_inputs)]
     for kind, i, j in steps:
         a, c = vals[i], vals[j]
-        if kind in ('exp', 'neg'):
+        if kind in ('sin', 'neg'):
             vals.append(b.op(kind, a))
         elif kind in ('add', 'mul'):
             vals.append(b.op(kind, a, c))
