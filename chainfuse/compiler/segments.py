@@ -1,0 +1,426 @@
+"""Native segments: runs of plan steps compiled into one Numba function each.
+
+The generated executor (`chainfuse.compiler.executor`) makes one Python-level call per
+step; on a small model that dispatch, not the arithmetic, is most of a step's time.
+`find_segments(plan)` (run by ``build`` after the kernels are built) groups each
+maximal run of consecutive steps that can run in nopython code into one *segment*: a
+Numba-compiled function that takes the slots the run reads (C-contiguous), the plan
+buffers it writes and an int64 array of the sizes it allocates, runs the steps, and
+returns the slots later steps (or the plan's results) read.  The executor then calls
+it once in place of the run::
+
+    # native segment g0: steps 4-12 (9 steps)
+    v7, v72, v13 = g0(v3, v4, asarray(v6, order='C'), v8, v10, b3, b4, b5, d0)
+
+Steps a segment runs, each computed as the Python executor computes it:
+
+- a fused kernel: its compiled dispatcher, called from the segment;
+- ``matmul`` of 2-D operands (sizes > 1, float32/float64): BLAS ``gemm`` (or ``syrk``)
+  of numpy's own library, with the arguments numpy's matmul passes
+  (`chainfuse.compiler.codegen.native_blas`);
+- a lone elementwise op of `NATIVE_ELEMENTWISE`: a one-op kernel (`FusedOp.of_node`);
+- ``sum`` / ``sum_to`` (float) and ``max`` over leading or trailing axes (after
+  dropping length-1 axes and merging neighbours): loops in numpy's order -- a trailing
+  sum is numpy's pairwise sum per output element, a leading one adds row after row,
+  both starting from 0 as numpy's reduction does;
+- ``reshape``.
+
+Everything else (take, check_index, ops with Python-level errors, a matmul numpy would
+send to gemv/dot) stays a Python call between segments.  A run of one step gains
+nothing and stays as it was.  The segment's source depends on the steps, dtypes, ranks
+and kernels, not on the sizes (they come in ``d``), so a retrace for a new batch size
+reuses the compiled segment; sources are cached on disk like kernels
+(`chainfuse.compiler.codegen.kernel_cache`).  A segment that fails to compile warns and
+its steps run as Python calls.  ``CHAINFUSE_NATIVE_SEGMENTS=0`` turns segments off (the
+straight-line Python executor, the reference, runs every step).
+
+One difference from the Python executor: a segment's operands are made C-contiguous
+before the call.  An elementwise kernel does that too, but numpy's matmul given a
+non-contiguous view (a transposed weight from a Python step, a sliced input) would pass
+BLAS other transpose flags, which may round differently in the last bit.
+"""
+import hashlib
+import os
+import warnings
+
+from chainfuse.compiler.codegen import kernel_cache, native_blas
+from chainfuse.compiler.kernel import FusedOp
+from chainfuse.ops.registry import ELEMENTWISE
+
+# lone elementwise ops run natively as one-op kernels: those whose kernel equals the (tests/compiler/test_segments.py checks each)
+# numpy impl bit for bit (tests/compiler/test_segments.py checks each).  Not exp, log,
+# pow and the other transcendental functions: numpy computes them with its own SIMD
+# code, which differs from libm's in the last bit; tanh and sigmoid only in float32,
+# where kernels compute numpy's algorithm (`chainfuse.compiler.codegen.cpu_math`)
+NATIVE_ELEMENTWISE = frozenset({
+    'add', 'sub', 'mul', 'div', 'neg', 'maximum', 'minimum', 'where', 'abs', 'sqrt',
+    'rsqrt', 'equal', 'not_equal', 'greater', 'greater_equal', 'less', 'less_equal',
+    'tanh', 'sigmoid', 'floor', 'ceil', 'sign', 'logical_not',
+})
+FLOATS = ('float32', 'float64')
+TANH = ('tanh', 'sigmoid')      # numpy's float32 tanh, which kernels reproduce
+
+
+def _tanh_exact(aval):
+    from chainfuse.compiler.codegen import cpu_math
+    return aval.dtype.name == 'float32' and not cpu_math.fast_math() and \
+        cpu_math.numpy_uses_table_tanh()
+
+
+def enabled():
+    """Whether plans get native segments (``CHAINFUSE_NATIVE_SEGMENTS``, default on)."""
+    return os.environ.get('CHAINFUSE_NATIVE_SEGMENTS', '1') not in ('0', '', 'false', 'no')
+
+
+class Segment:
+    """Steps ``start..stop-1`` of a plan as one compiled function (module doc)."""
+
+    def __init__(self, start, stop):
+        self.start, self.stop = start, stop
+        self.ins = []           # slots passed in, in order
+        self.buffers = []       # plan buffers passed in
+        self.outs = []          # slots returned
+        self.dims = []          # the sizes passed in ``d``
+        self.kernels = {}       # step index -> one-op kernel of a lone elementwise step
+        self.source = self.fn_name = self.key = None
+        self.fn = None
+        self.fallback_reason = None
+
+    def __len__(self):
+        return self.stop - self.start
+
+    def describe(self, plan):
+        labels = [plan.steps[k].label for k in range(self.start, self.stop)]
+        shown = ', '.join(labels[:4]) + (', ...' if len(labels) > 4 else '')
+        return (f'native segment steps {self.start}-{self.stop - 1} ({len(self)} steps: '
+                f'{shown}) in {len(self.ins)} slot(s) + {len(self.buffers)} buffer(s), '
+                f'out {len(self.outs)}')
+
+
+# ---- which steps run natively ----
+
+def native_kind(plan, step):
+    """How `step` runs in a segment ('kernel', 'gemm', 'lone', 'sum', 'max', 'reshape'),
+    or None when it stays a Python call."""
+    op, node = step.op, step.node
+    if step.mode == 'kernel':
+        return 'kernel' if getattr(step.fn, 'fn', None) is not None else None
+    avals = plan.slot_avals
+    if step.mode == 'out':
+        return 'gemm' if op.name == 'matmul' and _gemm_ok(plan, step) else None
+    if getattr(op, 'is_fused', False):
+        return None
+    if op.kind == ELEMENTWISE and op.name in NATIVE_ELEMENTWISE and len(step.outs) == 1:
+        return 'lone' if op.name not in TANH or _tanh_exact(avals[step.ins[0]]) else None
+    if op.name == 'reshape':
+        return 'reshape'
+    if op.name in ('sum', 'sum_to', 'max') and avals[step.ins[0]].dtype.name in FLOATS \
+            and reduce_form(plan, step) is not None:
+        return 'max' if op.name == 'max' else 'sum'
+    return None
+
+
+def _gemm_ok(plan, step):
+    if native_blas.find() is None:
+        return False
+    a, b = (plan.slot_avals[s] for s in step.ins)
+    out = plan.slot_avals[step.outs[0]]
+    if a.ndim != 2 or b.ndim != 2 or a.dtype.name not in FLOATS:
+        return False
+    k = a.shape[0] if step.node.attrs.get('transa') else a.shape[1]
+    # numpy sends m, n or k of 1 to dot/gemv (and the impl sends k == 1 to dot)
+    return min(out.shape + (k,)) > 1
+
+
+def reduce_form(plan, step):
+    """('trail', n) when the step reduces the trailing elements of its (C-contiguous)
+    input in blocks of n, ('lead', None) when it reduces leading rows, else None."""
+    from chainfuse.ops.array import sum_to_axes
+    from chainfuse.ops.registry import normalize_axis
+    shape = plan.slot_avals[step.ins[0]].shape
+    attrs = step.node.attrs
+    if step.op.name == 'sum_to':
+        lead, axes = sum_to_axes(shape, tuple(attrs['shape']))
+        axes = set(lead + axes)
+    else:
+        axes = set(normalize_axis(step.op.name, attrs.get('axis'), len(shape)))
+    if step.op.name == 'max' and any(shape[a] == 0 for a in axes):
+        return None
+    flags = []          # reduce flag per merged run of axes of length > 1
+    sizes = []
+    for d, n in enumerate(shape):
+        if n == 1:
+            continue
+        f = d in axes
+        if flags and flags[-1] == f:
+            sizes[-1] *= n
+        else:
+            flags.append(f)
+            sizes.append(n)
+    if flags == [False, True] or flags == [True]:
+        return ('trail', sizes[-1])
+    if not flags or flags == [False]:
+        return ('trail', 1)
+    if flags == [True, False]:
+        return ('lead', None)
+    return None
+
+
+# ---- partition ----
+
+def find_segments(plan, on=None):
+    """Groups the plan's natively runnable steps into `Segment`s and compiles them
+    (module doc); returns the list (also set as ``plan.segments``).  `on`: True/False,
+    or None for ``CHAINFUSE_NATIVE_SEGMENTS``."""
+    plan.segments = []
+    if not ((enabled() if on is None else on) and plan.target.compiles_kernels):
+        return plan.segments
+    kinds = [native_kind(plan, step) for step in plan.steps]
+    runs, start = [], None
+    for k, kind in enumerate(kinds + [None]):
+        if kind is not None and start is None:
+            start = k
+        elif kind is None and start is not None:
+            if k - start >= 2:
+                runs.append((start, k))
+            start = None
+    for start, stop in runs:
+        seg = Segment(start, stop)
+        try:
+            _generate(plan, seg, kinds)
+        except _NotNative:
+            continue
+        _compile(plan, seg)
+        if seg.fn is not None:
+            plan.segments.append(seg)
+    return plan.segments
+
+
+class _NotNative(Exception):
+    """A step of the run turned out not to compile (a lone op's kernel did not build)."""
+
+
+def _live_after(plan, stop):
+    later = set(plan.output_slots)
+    for step in plan.steps[stop:]:
+        later.update(step.ins)
+    return later
+
+
+def _generate(plan, seg, kinds):
+    names = plan.slot_names
+    avals = plan.slot_avals
+    defined, ins, bufs, lines, imports = set(), [], [], [], {}
+
+    def read(slot):
+        if slot not in defined:
+            defined.add(slot)
+            ins.append(slot)
+        return names[slot]
+
+    def dim(n):
+        seg.dims.append(n)
+        return f'd[{len(seg.dims) - 1}]'
+
+    def size_src(shape):
+        return '(' + ''.join(f'{dim(n)}, ' for n in shape).rstrip(' ') + ')'
+
+    def fresh(slot):
+        a = avals[slot]
+        return f'numpy.empty({size_src(a.shape)}, numpy.{a.dtype.name})'
+
+    def target(step, j):
+        where = step.buffers[j] if step.buffers is not None else None
+        if where is None:
+            return fresh(step.outs[j])
+        if where[0] == 'buf':
+            if where[1] not in bufs:
+                bufs.append(where[1])
+            return f'b{where[1]}'
+        return read(where[1])
+
+    def kernel_name(k, kernel):
+        mod = f'chainfuse_kernel_{kernel.fn_name}_{kernel.key}'
+        imports[f'k{k}'] = (mod, kernel.fn_name)
+        return f'k{k}'
+
+    for k in range(seg.start, seg.stop):
+        step, kind = plan.steps[k], kinds[k]
+        lines.append(f'    # {step.node.format()}')
+        outs = [names[s] for s in step.outs]
+        if kind == 'kernel':
+            kernel = step.fn
+            args = [read(s) for s in step.ins]
+            passed, results = [], []
+            for j in range(len(step.outs)):
+                if j in step.inplace:
+                    results.append(args[step.inplace[j]])
+                    continue
+                t = target(step, j)
+                if t.startswith('numpy.empty'):
+                    lines.append(f'    {outs[j]} = {t}')
+                    t = outs[j]
+                passed.append(t)
+                results.append(t)
+            lines.append(f'    {kernel_name(k, kernel)}({", ".join(args + passed)})')
+            lines += [f'    {o} = {r}' for o, r in zip(outs, results) if o != r]
+        elif kind == 'lone':
+            kernel = _lone_kernel(plan, seg, k, step)
+            args = [read(s) for s in dict.fromkeys(step.ins)]
+            lines.append(f'    {outs[0]} = {fresh(step.outs[0])}')
+            lines.append(f'    {kernel_name(k, kernel)}({", ".join(args + outs)})')
+        elif kind == 'gemm':
+            a, b = (read(s) for s in step.ins)
+            t = target(step, 0)
+            dt = avals[step.outs[0]].dtype.name
+            ta, tb = (bool(step.node.attrs.get(x)) for x in ('transa', 'transb'))
+            lines.append(f'    {outs[0]} = {t}')
+            lines.append(f'    _gemm({a}, {b}, {outs[0]}, {ta}, {tb}, numpy.{dt}(1), '
+                         f'numpy.{dt}(0))')
+        elif kind == 'reshape':
+            x = read(step.ins[0])
+            lines.append(f'    {outs[0]} = {x}.reshape({size_src(avals[step.outs[0]].shape)})')
+        else:       # 'sum' / 'max'
+            x = read(step.ins[0])
+            form, n = reduce_form(plan, step)
+            dt = avals[step.outs[0]].dtype.name
+            lines.append(f'    {outs[0]} = {fresh(step.outs[0])}')
+            flat = f'{x}.reshape({x}.size), {outs[0]}.reshape({outs[0]}.size)'
+            extra = f', {dim(n)}' if form == 'trail' else ''
+            zero = f', numpy.{dt}(0)' if kind == 'sum' else ''
+            lines.append(f'    _{kind}_{form}({flat}{extra}{zero})')
+        defined.update(step.outs)
+    live = _live_after(plan, seg.stop)
+    produced = [s for k in range(seg.start, seg.stop) for s in plan.steps[k].outs]
+    seg.outs = [s for s in produced if s in live]
+    seg.ins, seg.buffers = ins, bufs
+    rets = ''.join(f'{names[s]}, ' for s in seg.outs)
+    lines.append(f'    return ({rets.rstrip(" ")})')
+    args = [names[s] for s in ins] + [f'b{b}' for b in bufs] + ['d']
+    head = ['@numba.njit(cache=True, nogil=True, error_model=\'numpy\')',
+            f'def _SEGMENT_({", ".join(args)}):']
+    body = '\n'.join(head + lines) + '\n'
+    digest = hashlib.sha1(body.encode()).hexdigest()[:16]
+    seg.fn_name = f'segment_{digest}'
+    imports_src = ''.join(f'from {mod} import {fn} as {alias}\n'
+                          for alias, (mod, fn) in sorted(imports.items()))
+    prelude = _PRELUDE + (native_blas.PRELUDE if '_gemm(' in body else '')
+    seg.source = prelude + '\n' + imports_src + '\n\n' + body.replace('_SEGMENT_', seg.fn_name)
+    seg.key = hashlib.sha256(seg.source.encode()).hexdigest()[:16]
+
+
+def _lone_kernel(plan, seg, k, step):
+    kernel = seg.kernels.get(k)
+    if kernel is None:
+        op = FusedOp.of_node(step.node)
+        kernel = plan.target.build_kernel(op, {}, plan.beside_blas)
+        if kernel.fn is None:
+            raise _NotNative(kernel.fallback_reason)
+        seg.kernels[k] = kernel
+    return kernel
+
+
+def _compile(plan, seg):
+    import numba
+    import numpy
+    avals = plan.slot_avals
+
+    def array(a):
+        return numba.types.Array(numba.from_dtype(a.dtype), a.ndim, 'C')
+    sig = tuple(array(avals[s]) for s in seg.ins) + \
+        tuple(array(plan.buffer_avals[b]) for b in seg.buffers) + \
+        (numba.types.Array(numba.int64, 1, 'C'),)
+    try:
+        seg.fn = kernel_cache.load_kernel(f'chainfuse_segment_{seg.key}', seg.source,
+                                          seg.fn_name, sig)
+    except Exception as e:
+        seg.fallback_reason = f'{type(e).__name__}: {e}'
+        warnings.warn(f'chainfuse: native segment of plan {plan.graph.name} (steps '
+                      f'{seg.start}-{seg.stop - 1}) failed to compile; its steps run as '
+                      f'Python calls ({seg.fallback_reason})')
+        return
+    seg.dims = numpy.asarray(seg.dims, dtype=numpy.int64)
+
+
+_PRELUDE = '''import numpy
+import numba
+
+
+@numba.njit
+def _pairwise(x, lo, n, zero):
+    """numpy's pairwise sum of x[lo:lo + n] (umath loops: blocks of 8 partial sums up
+    to 128 elements, halves at a multiple of 8 above)."""
+    if n < 8:
+        res = zero
+        for i in range(n):
+            res += x[lo + i]
+        return res
+    if n <= 128:
+        r0, r1, r2, r3 = x[lo], x[lo + 1], x[lo + 2], x[lo + 3]
+        r4, r5, r6, r7 = x[lo + 4], x[lo + 5], x[lo + 6], x[lo + 7]
+        i = 8
+        while i < n - n % 8:
+            r0 += x[lo + i]
+            r1 += x[lo + i + 1]
+            r2 += x[lo + i + 2]
+            r3 += x[lo + i + 3]
+            r4 += x[lo + i + 4]
+            r5 += x[lo + i + 5]
+            r6 += x[lo + i + 6]
+            r7 += x[lo + i + 7]
+            i += 8
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n:
+            res += x[lo + i]
+            i += 1
+        return res
+    n2 = n // 2
+    n2 -= n2 % 8
+    return _pairwise(x, lo, n2, zero) + _pairwise(x, lo + n2, n - n2, zero)
+
+
+@numba.njit
+def _sum_trail(x, out, n, zero):
+    """out[r] = 0 + the pairwise sum of x's r-th block of n elements."""
+    for r in range(out.size):
+        out[r] = zero + _pairwise(x, r * n, n, zero)
+
+
+@numba.njit
+def _sum_lead(x, out, zero):
+    """out = 0 + x's rows (of out.size elements) added one after the other."""
+    n = out.size
+    for j in range(n):
+        out[j] = zero
+    for i in range(x.size // n if n else 0):
+        base = i * n
+        for j in range(n):
+            out[j] += x[base + j]
+
+
+@numba.njit(inline='always')
+def _max2(a, b):
+    if a != a or a >= b:
+        return a
+    return b
+
+
+@numba.njit
+def _max_trail(x, out, n):
+    for r in range(out.size):
+        m = x[r * n]
+        for i in range(1, n):
+            m = _max2(m, x[r * n + i])
+        out[r] = m
+
+
+@numba.njit
+def _max_lead(x, out):
+    n = out.size
+    for j in range(n):
+        out[j] = x[j]
+    for i in range(1, x.size // n if n else 0):
+        base = i * n
+        for j in range(n):
+            out[j] = _max2(out[j], x[base + j])
+'''

@@ -1,0 +1,218 @@
+"""Native segments: runs of plan steps as one Numba function, equal to the Python
+executor bit for bit (each native op against its numpy impl; whole training steps
+with segments on and off)."""
+import numpy
+import pytest
+
+import chainfuse
+from chainfuse.compiler import segments as S
+from chainfuse.compiler.codegen import native_blas
+from chainfuse.compiler.plan import Plan
+from chainfuse.ops import array as A
+from chainfuse.ops import elementwise as E
+from chainfuse.ops import linalg
+from chainfuse.ops import reduction as R
+from chainfuse.ops.registry import Aval
+from chainfuse.tracer.ir import Graph, IRError
+
+F32, F64 = numpy.float32, numpy.float64
+
+
+def _graph(op, in_avals, attrs, then_reshape=True):
+    """A graph of `op` on fresh inputs, its result flattened by a reshape (so the two
+    steps make a run a segment can take)."""
+    g = Graph(f'seg_{op.name}')
+    ins = [g.add_input(a, 'data', f'x{i}') for i, a in enumerate(in_avals)]
+    out_aval = op.infer(*in_avals, **attrs)
+    y = g.add_node(op, ins, attrs, [out_aval]).outputs[0]
+    if then_reshape:
+        y = g.add_node(A.reshape, [y], dict(shape=(out_aval.size,)),
+                       [Aval((out_aval.size,), out_aval.dtype)]).outputs[0]
+    g.add_output(y, 'result', 'y')
+    return g
+
+
+def _data(aval, rng, special=True):
+    if aval.dtype == numpy.bool_:
+        return rng.random(aval.shape) < 0.5
+    if aval.dtype.kind in 'iu':
+        return rng.integers(0, 10, aval.shape).astype(aval.dtype)
+    x = rng.standard_normal(aval.shape).astype(aval.dtype)
+    if special and x.size >= 4:
+        flat = x.reshape(-1)
+        flat[:4] = [0.0, -0.0, 1.0, -1.0]
+    return x
+
+
+def _run_both(g, arrays):
+    on = Plan(g, backend='numba', segments=True).verify()
+    off = Plan(g, backend='numba', segments=False).verify()
+    assert not off.segments
+    got = on(*[a.copy() for a in arrays])
+    want = off(*[a.copy() for a in arrays])
+    return on, got, want
+
+
+def _assert_bitwise(got, want):
+    for a, b in zip(got, want):
+        a, b = numpy.asarray(a), numpy.asarray(b)
+        assert a.dtype == b.dtype and a.shape == b.shape
+        assert a.tobytes() == b.tobytes(), (a, b)
+
+
+V8 = Aval((8, 10), F32)
+COL = Aval((8, 1), F32)
+ROW = Aval((10,), F32)
+
+BOOL = Aval((8, 10), numpy.bool_)
+D8 = Aval((8, 10), F64)
+LONE = [
+    ('add', [V8, ROW]), ('add', [V8, COL]), ('sub', [V8, COL]), ('mul', [V8, V8]),
+    ('div', [V8, V8]), ('neg', [V8]), ('maximum', [V8, V8]), ('minimum', [V8, ROW]),
+    ('abs', [V8]), ('sqrt', [V8]), ('rsqrt', [V8]), ('tanh', [V8]), ('sigmoid', [V8]),
+    ('equal', [V8, COL]), ('not_equal', [V8, V8]), ('greater', [V8, ROW]),
+    ('greater_equal', [V8, V8]), ('less', [V8, V8]), ('less_equal', [V8, COL]),
+    ('where', [BOOL, V8, ROW]), ('floor', [V8]), ('ceil', [V8]), ('sign', [V8]),
+    ('logical_not', [BOOL]), ('add', [D8, D8]), ('div', [D8, D8]), ('sqrt', [D8]),
+]
+
+
+@pytest.mark.parametrize('name,avals', LONE, ids=[f'{n}{i}' for i, (n, _) in enumerate(LONE)])
+def test_lone_elementwise_op_equals_its_numpy_impl(name, avals):
+    from chainfuse.ops.registry import OPS
+    op = OPS[name]
+    rng = numpy.random.default_rng(0)
+    arrays = [_data(a, rng, special=name != 'div') for a in avals]
+    if name in ('floor', 'ceil'):
+        arrays = [a * F32(4) for a in arrays]
+    if name in ('sqrt', 'rsqrt'):
+        arrays = [numpy.abs(a) + 0.1 for a in arrays]
+    plan, got, want = _run_both(_graph(op, avals, {}), arrays)
+    assert len(plan.segments) == 1 and name in S.NATIVE_ELEMENTWISE
+    _assert_bitwise(got, want)
+    expected = numpy.asarray(op.impl(numpy, *arrays)).reshape(-1)
+    _assert_bitwise(got, [expected])
+
+
+REDUCE = [
+    (R.sum, (8, 10), dict(axis=(1,), keepdims=True)),
+    (R.sum, (8, 10), dict(axis=None, keepdims=False)),
+    (R.sum, (8, 300), dict(axis=(1,), keepdims=False)),
+    (R.sum, (3, 100000), dict(axis=None, keepdims=False)),
+    (R.sum, (1000, 3), dict(axis=(0,), keepdims=False)),
+    (R.sum, (4, 1, 6, 5), dict(axis=(2, 3), keepdims=True)),
+    (R.sum, (5, 7, 1), dict(axis=(2,), keepdims=False)),
+    (R.max, (8, 10), dict(axis=(1,), keepdims=True)),
+    (R.max, (64, 129), dict(axis=(0,), keepdims=True)),
+    (R.max, (8, 10), dict(axis=None, keepdims=False)),
+    (A.sum_to, (8, 100), dict(shape=(100,))),
+    (A.sum_to, (8, 10), dict(shape=(8, 1))),
+    (A.sum_to, (2, 8, 100), dict(shape=(1, 100))),
+    (A.sum_to, (16, 3), dict(shape=(3,))),
+]
+
+
+@pytest.mark.parametrize('op,shape,attrs', REDUCE,
+                         ids=[f'{o.name}{i}' for i, (o, _, _) in enumerate(REDUCE)])
+@pytest.mark.parametrize('dtype', [F32, F64])
+def test_reduction_equals_its_numpy_impl(op, shape, attrs, dtype):
+    aval = Aval(shape, dtype)
+    rng = numpy.random.default_rng(1)
+    x = _data(aval, rng)
+    if op is R.max:
+        x.reshape(-1)[5] = numpy.nan
+    plan, got, want = _run_both(_graph(op, [aval], attrs), [x])
+    assert len(plan.segments) == 1
+    _assert_bitwise(got, want)
+    expected = numpy.asarray(op.impl(numpy, x, **attrs)).reshape(-1)
+    _assert_bitwise(got, [expected])
+
+
+def test_float64_tanh_and_transcendental_lone_ops_stay_python_calls():
+    # numpy's own SIMD exp/log/... and float64 tanh differ from libm's in the last bit
+    for name, aval in [('tanh', D8), ('sigmoid', D8), ('exp', V8), ('log', V8)]:
+        from chainfuse.ops.registry import OPS
+        plan = Plan(_graph(OPS[name], [aval], {}), backend='numba', segments=True)
+        assert S.native_kind(plan, plan.steps[0]) is None
+
+
+def test_reduction_over_middle_axes_stays_a_python_call():
+    g = _graph(R.sum, [Aval((4, 5, 6), F32)], dict(axis=(1,), keepdims=False))
+    plan = Plan(g, backend='numba', segments=True)
+    assert not plan.segments
+    assert S.native_kind(plan, plan.steps[0]) is None
+
+
+MATMUL = [((8, 784), (100, 784), False, True), ((8, 100), (100, 10), False, False),
+          ((8, 100), (8, 784), True, False), ((10, 8), (100, 10), True, True),
+          ((64, 512), (512, 512), False, False), ((3, 5), (5, 7), False, False)]
+
+
+@pytest.mark.skipif(native_blas.find() is None, reason=native_blas.reason() or '')
+@pytest.mark.parametrize('sa,sb,ta,tb', MATMUL)
+@pytest.mark.parametrize('dtype', [F32, F64])
+def test_matmul_through_blas_equals_numpys(sa, sb, ta, tb, dtype):
+    avals = [Aval(sa, dtype), Aval(sb, dtype)]
+    attrs = dict(transa=ta, transb=tb)
+    rng = numpy.random.default_rng(2)
+    arrays = [_data(a, rng) for a in avals]
+    plan, got, want = _run_both(_graph(linalg.matmul, avals, attrs), arrays)
+    assert len(plan.segments) == 1
+    _assert_bitwise(got, want)
+    expected = linalg.matmul.impl(numpy, *arrays, **attrs).reshape(-1)
+    _assert_bitwise(got, [expected])
+
+
+@pytest.mark.skipif(native_blas.find() is None, reason=native_blas.reason() or '')
+@pytest.mark.parametrize('ta,tb', [(True, False), (False, True)])
+def test_matmul_of_an_array_with_its_transpose_is_numpys_syrk(ta, tb):
+    # numpy computes x^T x (one array, both operands) with syrk and mirrors the triangle
+    g = Graph('gram')
+    x = g.add_input(Aval((50, 40), F32), 'data', 'x')
+    n = 40 if ta else 50
+    y = g.add_node(linalg.matmul, [x, x], dict(transa=ta, transb=tb),
+                   [Aval((n, n), F32)]).outputs[0]
+    z = g.add_node(A.reshape, [y], dict(shape=(n * n,)), [Aval((n * n,), F32)]).outputs[0]
+    g.add_output(z, 'result', 'y')
+    arr = numpy.random.default_rng(3).standard_normal((50, 40)).astype(F32)
+    plan, got, want = _run_both(g, [arr])
+    assert len(plan.segments) == 1
+    _assert_bitwise(got, want)
+
+
+def test_matmul_special_cases_stay_python_calls():
+    # m, n or k of 1: numpy uses dot/gemv, the impl an outer product
+    for sa, sb in [((1, 5), (5, 7)), ((5, 1), (1, 7)), ((5, 3), (3, 1))]:
+        g = _graph(linalg.matmul, [Aval(sa, F32), Aval(sb, F32)],
+                   dict(transa=False, transb=False))
+        plan = Plan(g, backend='numba', segments=True)
+        assert S.native_kind(plan, plan.steps[0]) is None
+
+
+def test_segments_off_by_env_and_option(monkeypatch):
+    g = _graph(E.add, [V8, ROW], {})
+    monkeypatch.setenv('CHAINFUSE_NATIVE_SEGMENTS', '0')
+    assert not Plan(g, backend='numba').segments
+    assert Plan(g, backend='numba', segments=True).segments
+    monkeypatch.setenv('CHAINFUSE_NATIVE_SEGMENTS', '1')
+    plan = Plan(g, backend='numba')
+    assert len(plan.segments) == 1
+    assert 'g0(' in plan.source and 'native segment steps 0-1' in plan.source
+    assert '1 native segment(s) covering 2 of 2 steps' in str(plan)
+    assert plan.n_calls == 1
+    assert not Plan(g, backend='numpy', segments=True).segments
+
+
+def test_verify_checks_segments():
+    g = _graph(E.add, [V8, ROW], {})
+    plan = Plan(g, backend='numba', segments=True).verify()
+    seg = plan.segments[0]
+    seg.ins = seg.ins[:1]
+    with pytest.raises(IRError, match='takes slots'):
+        plan.verify()
+    seg.ins, seg.outs = list(plan.input_slots), []
+    with pytest.raises(IRError, match='returns slots'):
+        plan.verify()
+    seg.stop = len(plan.steps) + 1
+    with pytest.raises(IRError, match='runs past the plan'):
+        plan.verify()
