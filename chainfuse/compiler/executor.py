@@ -79,8 +79,15 @@ def _segment_source(plan, g, seg, known_c):
             for s in seg.ins]
     args += [f'b{b}' for b in seg.buffers] + [f'd{g}']
     call = f'g{g}({", ".join(args)})'
-    lines.append(f'{"".join(names[s] + ", " for s in seg.outs)}= {call}' if seg.outs
-                 else call)
+    call = f'{"".join(names[s] + ", " for s in seg.outs)}= {call}' if seg.outs else call
+    if seg.checks:
+        # a bad index: the check's Python impl raises the op's own error
+        lines += ['try:', '    ' + call, 'except IndexCheckFailed as e:']
+        for k, slot in seg.checks:
+            lines += [f'    if e.args[0] == {k}:', f'        s{k}({names[slot]})']
+        lines.append('    raise')
+    else:
+        lines.append(call)
     known_c.update(seg.outs)
     ins = set(seg.ins)
     frees = [s for k in range(seg.start, seg.stop) for s in plan.steps[k].frees if s in ins]

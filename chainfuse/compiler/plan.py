@@ -99,6 +99,9 @@ class Plan:
             ns[f'b{b}'] = backend.empty(a.shape, a.dtype)
         for g, seg in enumerate(self.segments):
             ns[f'g{g}'], ns[f'd{g}'] = seg.fn, seg.dims
+        if self.segments:
+            from chainfuse.compiler.segments import IndexCheckFailed
+            ns['IndexCheckFailed'] = IndexCheckFailed
         return ns
 
     def _build(self):

@@ -82,6 +82,7 @@ class Segment:
         self.outs = []          # slots returned
         self.dims = []          # the sizes passed in ``d``
         self.kernels = {}       # step index -> one-op kernel of a lone elementwise step
+        self.checks = []        # (step index, input slot) of its native check_index steps
         self.source = self.fn_name = self.key = None
         self.fn = None
         self.fallback_reason = None
@@ -114,10 +115,24 @@ def native_kind(plan, step):
         return 'lone' if op.name not in TANH or _tanh_exact(avals[step.ins[0]]) else None
     if op.name == 'reshape':
         return 'reshape'
+    if op.name in ('take', 'take_grad'):
+        return op.name
+    if op.name == 'check_index' and step.ins[0] in _input_slots(plan):
+        return 'check'
     if op.name in ('sum', 'sum_to', 'max') and avals[step.ins[0]].dtype.name in FLOATS \
             and reduce_form(plan, step) is not None:
         return 'max' if op.name == 'max' else 'sum'
     return None
+
+
+def _input_slots(plan):
+    return {plan.slot_of[v.id] for v in plan.graph.inputs}
+
+
+class IndexCheckFailed(Exception):
+    """A segment's ``check_index`` found a bad index.  The executor then runs the step's
+    Python impl on the same input, which raises the op's own error (value, position,
+    valid range): only a plan input is checked natively, so it is still at hand."""
 
 
 def _gemm_ok(plan, step):
@@ -246,7 +261,9 @@ def _generate(plan, seg, kinds):
 
     for k in range(seg.start, seg.stop):
         step, kind = plan.steps[k], kinds[k]
-        lines.append(f'    # {step.node.format()}')
+        # the comment names slots and ops, not sizes: the source serves every batch size
+        lines.append(f'    # {", ".join(names[s] for s in step.outs)} = '
+                     f'{step.label}({", ".join(names[s] for s in step.ins)})')
         outs = [names[s] for s in step.outs]
         if kind == 'kernel':
             kernel = step.fn
@@ -277,6 +294,30 @@ def _generate(plan, seg, kinds):
             lines.append(f'    {outs[0]} = {t}')
             lines.append(f'    _gemm({a}, {b}, {outs[0]}, {ta}, {tb}, numpy.{dt}(1), '
                          f'numpy.{dt}(0))')
+        elif kind == 'check':
+            x = read(step.ins[0])
+            attrs = step.node.attrs
+            ignore = attrs.get('ignore')
+            lines.append(f'    if not _index_ok({x}.reshape({x}.size), {int(attrs["size"])}, '
+                         f'{0 if ignore is None else int(ignore)}, {ignore is not None}):')
+            lines.append(f'        raise IndexCheckFailed({k})')
+            lines.append(f'    {outs[0]} = {x}')
+            seg.checks.append((k, step.ins[0]))
+        elif kind in ('take', 'take_grad'):
+            x, idx = (read(s) for s in step.ins)
+            out_aval = avals[step.outs[0]]
+            full = out_aval.shape if kind == 'take_grad' else avals[step.ins[0]].shape
+            axis = step.node.attrs.get('axis', 0) % len(full)
+            outer, inner = 1, 1
+            for n in full[:axis]:
+                outer *= n
+            for n in full[axis + 1:]:
+                inner *= n
+            sizes = f'{dim(outer)}, {dim(full[axis])}, {dim(inner)}'
+            zero = f', numpy.{out_aval.dtype.name}(0)' if kind == 'take_grad' else ''
+            lines.append(f'    {outs[0]} = {fresh(step.outs[0])}')
+            lines.append(f'    _{kind}({x}.reshape({x}.size), {idx}.reshape({idx}.size), '
+                         f'{outs[0]}.reshape({outs[0]}.size), {sizes}{zero})')
         elif kind == 'reshape':
             x = read(step.ins[0])
             lines.append(f'    {outs[0]} = {x}.reshape({size_src(avals[step.outs[0]].shape)})')
@@ -344,6 +385,57 @@ def _compile(plan, seg):
 
 _PRELUDE = '''import numpy
 import numba
+
+from chainfuse.compiler.segments import IndexCheckFailed
+
+
+@numba.njit
+def _index_ok(x, size, ignore, has_ignore):
+    for i in range(x.size):
+        v = x[i]
+        if (v < 0 or v >= size) and not (has_ignore and v == ignore):
+            return False
+    return True
+
+
+@numba.njit
+def _wrap_index(t, n):
+    if t < 0:
+        t += n
+    if t < 0 or t >= n:
+        raise IndexError('chainfuse: take/take_grad index out of bounds (in a native '
+                         'segment; CHAINFUSE_NATIVE_SEGMENTS=0 gives numpy\\'s message)')
+    return t
+
+
+@numba.njit
+def _take(x, idx, out, outer, n, inner):
+    """numpy.take along an axis: x seen as (outer, n, inner), out as (outer, m, inner)."""
+    m = idx.size
+    for j in range(m):
+        _wrap_index(idx[j], n)
+    for o in range(outer):
+        for j in range(m):
+            src = (o * n + _wrap_index(idx[j], n)) * inner
+            dst = (o * m + j) * inner
+            for i in range(inner):
+                out[dst + i] = x[src + i]
+
+
+@numba.njit
+def _take_grad(gy, idx, out, outer, n, inner, zero):
+    """zeros, then numpy.add.at of gy's slices at idx (repeated indices add in order)."""
+    m = idx.size
+    for j in range(m):
+        _wrap_index(idx[j], n)
+    for i in range(out.size):
+        out[i] = zero
+    for o in range(outer):
+        for j in range(m):
+            dst = (o * n + _wrap_index(idx[j], n)) * inner
+            src = (o * m + j) * inner
+            for i in range(inner):
+                out[dst + i] += gy[src + i]
 
 
 @numba.njit

@@ -216,3 +216,133 @@ def test_verify_checks_segments():
     seg.stop = len(plan.steps) + 1
     with pytest.raises(IRError, match='runs past the plan'):
         plan.verify()
+
+
+# ---- whole training steps, segments on and off ----
+
+def _train(make_model, x, t, opt_kind, segments, monkeypatch, steps=4):
+    import copy  # noqa: F401
+    from chainfuse import optimizers
+    from chainfuse.runtime.explain import latest_entry
+    monkeypatch.setenv('CHAINFUSE_NATIVE_SEGMENTS', '1' if segments else '0')
+    chainfuse.set_random_seed(0)
+    model = make_model()
+    opt = optimizers.Adam() if opt_kind == 'adam' else optimizers.MomentumSGD(lr=0.01)
+    opt.setup(model)
+    step = chainfuse.compile_step(opt)
+    losses = [step(x, t) for _ in range(steps)]
+    plans = latest_entry(step).plans
+    for plan in plans:
+        plan.verify()
+    params = {n: p.array.copy() for n, p in model.namedparams()}
+    return [float(loss.array) for loss in losses], params, plans, step
+
+
+def _zoo_model(name):
+    import chainfuse.links as L
+    from tests.zoo.models import ZOO, inputs_for
+
+    def make():
+        model = L.Classifier(ZOO[name]())
+        with chainfuse.no_backprop_mode():
+            model(*inputs_for(name))      # the lazy parameters
+        return model
+    return make, inputs_for(name)
+
+
+def _bench_model(name):
+    from benchmarks import specs
+    from benchmarks.adapters.chain_models import build
+    spec = specs.MODELS[name]
+    params = specs.init_params(spec)
+    return (lambda: build(chainfuse, spec, params)), specs.make_batch(spec)
+
+
+STEPS = [('zoo', 'MLP', 'adam'), ('zoo', 'SeedCNN', 'sgd'), ('zoo', 'LeNet', 'adam'),
+         ('zoo', 'BNMLP', 'sgd'), ('zoo', 'LSTMCellLoop', 'adam'),
+         ('bench', 'mlp100_sgd_b8', 'sgd'), ('bench', 'mlp100_sgd_b1', 'sgd'),
+         ('bench', 'mlp50_adam', 'adam')]
+
+
+@pytest.mark.parametrize('where,name,opt', STEPS, ids=[n for _, n, _ in STEPS])
+def test_training_step_with_segments_equals_the_python_executor(where, name, opt, monkeypatch):
+    make, (x, t) = (_zoo_model if where == 'zoo' else _bench_model)(name)
+    loss_on, params_on, plans, step = _train(make, x, t, opt, True, monkeypatch)
+    loss_off, params_off, plans_off, _ = _train(make, x, t, opt, False, monkeypatch)
+    assert not any(p.segments for p in plans_off)
+    assert sum(len(p.segments) for p in plans) >= 1
+    assert sum(p.n_calls for p in plans) < sum(p.n_calls for p in plans_off)
+    assert loss_on == loss_off
+    for n in params_off:
+        assert params_on[n].tobytes() == params_off[n].tobytes(), n
+    text = str(chainfuse.explain(step))
+    assert 'native segments: ' in text and '(native segment g0: steps' in text
+
+
+# ---- take, take_grad and check_index ----
+
+TAKE = [((80,), (8,), 0), ((6, 5), (4,), 0), ((6, 5), (3,), 1), ((2, 7, 3), (2, 2), 1)]
+
+
+@pytest.mark.parametrize('xshape,ishape,axis', TAKE)
+def test_take_and_take_grad_equal_their_numpy_impls(xshape, ishape, axis):
+    rng = numpy.random.default_rng(4)
+    n = xshape[axis]
+    idx = rng.integers(-n, n, ishape).astype(numpy.int64)
+    idx.reshape(-1)[:2] = idx.reshape(-1)[0]          # a repeated index accumulates
+    x = _data(Aval(xshape, F32), rng)
+    plan, got, want = _run_both(_graph(A.take, [Aval(xshape, F32), Aval(ishape, numpy.int64)],
+                                       dict(axis=axis)), [x, idx])
+    assert len(plan.segments) == 1
+    _assert_bitwise(got, want)
+    _assert_bitwise(got, [A.take.impl(numpy, x, idx, axis=axis).reshape(-1)])
+    gshape = xshape[:axis] + ishape + xshape[axis + 1:]
+    gy = _data(Aval(gshape, F32), rng)
+    attrs = dict(axis=axis, shape=xshape)
+    plan, got, want = _run_both(
+        _graph(A.take_grad, [Aval(gshape, F32), Aval(ishape, numpy.int64)], attrs), [gy, idx])
+    assert len(plan.segments) == 1
+    _assert_bitwise(got, want)
+    _assert_bitwise(got, [A.take_grad.impl(numpy, gy, idx, **attrs).reshape(-1)])
+
+
+def test_take_out_of_bounds_in_a_segment_raises_index_error():
+    g = _graph(A.take, [Aval((5,), F32), Aval((2,), numpy.int64)], dict(axis=0))
+    plan = Plan(g, backend='numba', segments=True)
+    with pytest.raises(IndexError, match='out of bounds'):
+        plan(numpy.zeros(5, F32), numpy.array([1, 5]))
+
+
+def _checked_graph(ignore):
+    g = Graph('checked')
+    t = g.add_input(Aval((6,), numpy.int32), 'data', 't')
+    x = g.add_input(Aval((6,), F32), 'data', 'x')
+    attrs = dict(size=10, ignore=ignore, fn='softmax_cross_entropy', what='label',
+                 of='classes')
+    c = g.add_node(A.check_index, [t], attrs, [Aval((6,), numpy.int32)]).outputs[0]
+    y = g.add_node(A.take, [x, c], dict(axis=0), [Aval((6,), F32)]).outputs[0]
+    g.add_output(y, 'result', 'y')
+    return g
+
+
+@pytest.mark.parametrize('ignore', [None, -1])
+def test_check_index_in_a_segment_raises_the_ops_own_error(ignore):
+    plan = Plan(_checked_graph(ignore), backend='numba', segments=True)
+    assert len(plan.segments) == 1 and plan.segments[0].checks
+    x = numpy.arange(6, dtype=F32)
+    t = numpy.array([0, 3, 5, 1, 2, 4], numpy.int32)
+    _assert_bitwise(plan(t, x), [x[t]])
+    if ignore is not None:
+        ok = t.copy()
+        ok[2] = -1
+        assert plan(ok, numpy.arange(6, dtype=F32).copy())[0][2] == 5.0   # take wraps -1
+    for bad, pos in [(12, 2), (-3, 4)]:
+        t_bad = t.copy()
+        t_bad[pos] = bad
+        with pytest.raises(ValueError) as native:
+            plan(t_bad, x)
+        with pytest.raises(ValueError) as reference:
+            A.check_index.impl(numpy, t_bad, 10, ignore, 'softmax_cross_entropy', 'label',
+                               'classes')
+        assert str(native.value) == str(reference.value)
+        assert f'label {bad} at position ({pos},)' in str(native.value)
