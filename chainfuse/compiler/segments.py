@@ -345,7 +345,7 @@ def _generate(plan, seg, kinds):
     seg.fn_name = f'segment_{digest}'
     imports_src = ''.join(f'from {mod} import {fn} as {alias}\n'
                           for alias, (mod, fn) in sorted(imports.items()))
-    prelude = _PRELUDE + (native_blas.PRELUDE if '_gemm(' in body else '')
+    prelude = _prelude()
     seg.source = prelude + '\n' + imports_src + '\n\n' + body.replace('_SEGMENT_', seg.fn_name)
     seg.key = hashlib.sha256(seg.source.encode()).hexdigest()[:16]
 
@@ -383,136 +383,17 @@ def _compile(plan, seg):
     seg.dims = numpy.asarray(seg.dims, dtype=numpy.int64)
 
 
-_PRELUDE = '''import numpy
-import numba
-
-from chainfuse.compiler.segments import IndexCheckFailed
+HELPERS = ('_gemm', '_pairwise', '_sum_trail', '_sum_lead', '_max_trail', '_max_lead',
+           '_index_ok', '_take', '_take_grad')
 
 
-@numba.njit
-def _index_ok(x, size, ignore, has_ignore):
-    for i in range(x.size):
-        v = x[i]
-        if (v < 0 or v >= size) and not (has_ignore and v == ignore):
-            return False
-    return True
-
-
-@numba.njit
-def _wrap_index(t, n):
-    if t < 0:
-        t += n
-    if t < 0 or t >= n:
-        raise IndexError('chainfuse: take/take_grad index out of bounds (in a native '
-                         'segment; CHAINFUSE_NATIVE_SEGMENTS=0 gives numpy\\'s message)')
-    return t
-
-
-@numba.njit
-def _take(x, idx, out, outer, n, inner):
-    """numpy.take along an axis: x seen as (outer, n, inner), out as (outer, m, inner)."""
-    m = idx.size
-    for j in range(m):
-        _wrap_index(idx[j], n)
-    for o in range(outer):
-        for j in range(m):
-            src = (o * n + _wrap_index(idx[j], n)) * inner
-            dst = (o * m + j) * inner
-            for i in range(inner):
-                out[dst + i] = x[src + i]
-
-
-@numba.njit
-def _take_grad(gy, idx, out, outer, n, inner, zero):
-    """zeros, then numpy.add.at of gy's slices at idx (repeated indices add in order)."""
-    m = idx.size
-    for j in range(m):
-        _wrap_index(idx[j], n)
-    for i in range(out.size):
-        out[i] = zero
-    for o in range(outer):
-        for j in range(m):
-            dst = (o * n + _wrap_index(idx[j], n)) * inner
-            src = (o * m + j) * inner
-            for i in range(inner):
-                out[dst + i] += gy[src + i]
-
-
-@numba.njit
-def _pairwise(x, lo, n, zero):
-    """numpy's pairwise sum of x[lo:lo + n] (umath loops: blocks of 8 partial sums up
-    to 128 elements, halves at a multiple of 8 above)."""
-    if n < 8:
-        res = zero
-        for i in range(n):
-            res += x[lo + i]
-        return res
-    if n <= 128:
-        r0, r1, r2, r3 = x[lo], x[lo + 1], x[lo + 2], x[lo + 3]
-        r4, r5, r6, r7 = x[lo + 4], x[lo + 5], x[lo + 6], x[lo + 7]
-        i = 8
-        while i < n - n % 8:
-            r0 += x[lo + i]
-            r1 += x[lo + i + 1]
-            r2 += x[lo + i + 2]
-            r3 += x[lo + i + 3]
-            r4 += x[lo + i + 4]
-            r5 += x[lo + i + 5]
-            r6 += x[lo + i + 6]
-            r7 += x[lo + i + 7]
-            i += 8
-        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        while i < n:
-            res += x[lo + i]
-            i += 1
-        return res
-    n2 = n // 2
-    n2 -= n2 % 8
-    return _pairwise(x, lo, n2, zero) + _pairwise(x, lo + n2, n - n2, zero)
-
-
-@numba.njit
-def _sum_trail(x, out, n, zero):
-    """out[r] = 0 + the pairwise sum of x's r-th block of n elements."""
-    for r in range(out.size):
-        out[r] = zero + _pairwise(x, r * n, n, zero)
-
-
-@numba.njit
-def _sum_lead(x, out, zero):
-    """out = 0 + x's rows (of out.size elements) added one after the other."""
-    n = out.size
-    for j in range(n):
-        out[j] = zero
-    for i in range(x.size // n if n else 0):
-        base = i * n
-        for j in range(n):
-            out[j] += x[base + j]
-
-
-@numba.njit(inline='always')
-def _max2(a, b):
-    if a != a or a >= b:
-        return a
-    return b
-
-
-@numba.njit
-def _max_trail(x, out, n):
-    for r in range(out.size):
-        m = x[r * n]
-        for i in range(1, n):
-            m = _max2(m, x[r * n + i])
-        out[r] = m
-
-
-@numba.njit
-def _max_lead(x, out):
-    n = out.size
-    for j in range(n):
-        out[j] = x[j]
-    for i in range(1, x.size // n if n else 0):
-        base = i * n
-        for j in range(n):
-            out[j] = _max2(out[j], x[base + j])
-'''
+def _prelude():
+    """The segment module's imports: numpy, numba, the helpers (`native_ops`), marked with
+    the hash of their source so a changed helper gives a segment a new cache entry."""
+    from chainfuse.compiler.codegen import native_ops
+    with open(native_ops.__file__, 'rb') as f:
+        digest = hashlib.sha256(f.read()).hexdigest()[:16]
+    return ('import numpy\nimport numba\n\n'
+            f'# helpers: chainfuse.compiler.codegen.native_ops {digest}\n'
+            f'from chainfuse.compiler.codegen.native_ops import {", ".join(HELPERS)}\n'
+            'from chainfuse.compiler.segments import IndexCheckFailed\n')
