@@ -43,6 +43,8 @@ import hashlib
 import os
 import warnings
 
+import numpy
+
 from chainfuse.compiler.codegen import kernel_cache, native_blas
 from chainfuse.compiler.kernel import FusedOp
 from chainfuse.ops.registry import ELEMENTWISE
@@ -83,6 +85,7 @@ class Segment:
         self.dims = []          # the sizes passed in ``d``
         self.kernels = {}       # step index -> one-op kernel of a lone elementwise step
         self.checks = []        # (step index, input slot) of its native check_index steps
+        self.helpers = set()    # the native_ops entry points it calls, with signatures
         self.source = self.fn_name = self.key = None
         self.fn = None
         self.fallback_reason = None
@@ -237,6 +240,10 @@ def _generate(plan, seg, kinds):
         seg.dims.append(n)
         return f'd[{len(seg.dims) - 1}]'
 
+    def helper(name, kinds, dtype, xtype=None):
+        # the signature a native_ops entry point is called with (`_helper_signature`)
+        seg.helpers.add((name, kinds, dtype, xtype))
+
     def size_src(shape):
         return '(' + ''.join(f'{dim(n)}, ' for n in shape).rstrip(' ') + ')'
 
@@ -292,14 +299,17 @@ def _generate(plan, seg, kinds):
             dt = avals[step.outs[0]].dtype.name
             ta, tb = (bool(step.node.attrs.get(x)) for x in ('transa', 'transb'))
             lines.append(f'    {outs[0]} = {t}')
-            lines.append(f'    _gemm({a}, {b}, {outs[0]}, {ta}, {tb}, numpy.{dt}(1), '
-                         f'numpy.{dt}(0))')
+            lines.append(f'    _gemm({a}, {b}, {outs[0]}, {dim(int(ta))}, {dim(int(tb))}, '
+                         f'numpy.{dt}(1), numpy.{dt}(0))')
+            helper('_gemm', ('a2', 'a2', 'a2', 'i', 'i', 'f', 'f'), dt)
         elif kind == 'check':
             x = read(step.ins[0])
             attrs = step.node.attrs
             ignore = attrs.get('ignore')
-            lines.append(f'    if not _index_ok({x}.reshape({x}.size), {int(attrs["size"])}, '
-                         f'{0 if ignore is None else int(ignore)}, {ignore is not None}):')
+            lines.append(f'    if not _index_ok({x}.reshape({x}.size), {dim(int(attrs["size"]))}, '
+                         f'{dim(0 if ignore is None else int(ignore))}, '
+                         f'{dim(int(ignore is not None))}):')
+            helper('_index_ok', ('a1', 'i', 'i', 'i'), avals[step.ins[0]].dtype.name)
             lines.append(f'        raise IndexCheckFailed({k})')
             lines.append(f'    {outs[0]} = {x}')
             seg.checks.append((k, step.ins[0]))
@@ -318,6 +328,8 @@ def _generate(plan, seg, kinds):
             lines.append(f'    {outs[0]} = {fresh(step.outs[0])}')
             lines.append(f'    _{kind}({x}.reshape({x}.size), {idx}.reshape({idx}.size), '
                          f'{outs[0]}.reshape({outs[0]}.size), {sizes}{zero})')
+            helper(f'_{kind}', ('a1', 'x1', 'a1', 'i', 'i', 'i') + (('f',) if zero else ()),
+                   out_aval.dtype.name, avals[step.ins[1]].dtype.name)
         elif kind == 'reshape':
             x = read(step.ins[0])
             lines.append(f'    {outs[0]} = {x}.reshape({size_src(avals[step.outs[0]].shape)})')
@@ -330,6 +342,8 @@ def _generate(plan, seg, kinds):
             extra = f', {dim(n)}' if form == 'trail' else ''
             zero = f', numpy.{dt}(0)' if kind == 'sum' else ''
             lines.append(f'    _{kind}_{form}({flat}{extra}{zero})')
+            helper(f'_{kind}_{form}', ('a1', 'a1') + (('i',) if extra else ()) +
+                   (('f',) if zero else ()), dt)
         defined.update(step.outs)
     live = _live_after(plan, seg.stop)
     produced = [s for k in range(seg.start, seg.stop) for s in plan.steps[k].outs]
@@ -345,7 +359,7 @@ def _generate(plan, seg, kinds):
     seg.fn_name = f'segment_{digest}'
     imports_src = ''.join(f'from {mod} import {fn} as {alias}\n'
                           for alias, (mod, fn) in sorted(imports.items()))
-    prelude = _prelude()
+    prelude = _prelude(sorted({name for name, _, _, _ in seg.helpers}))
     seg.source = prelude + '\n' + imports_src + '\n\n' + body.replace('_SEGMENT_', seg.fn_name)
     seg.key = hashlib.sha256(seg.source.encode()).hexdigest()[:16]
 
@@ -363,7 +377,6 @@ def _lone_kernel(plan, seg, k, step):
 
 def _compile(plan, seg):
     import numba
-    import numpy
     avals = plan.slot_avals
 
     def array(a):
@@ -372,6 +385,7 @@ def _compile(plan, seg):
         tuple(array(plan.buffer_avals[b]) for b in seg.buffers) + \
         (numba.types.Array(numba.int64, 1, 'C'),)
     try:
+        _load_helpers(seg)
         seg.fn = kernel_cache.load_kernel(f'chainfuse_segment_{seg.key}', seg.source,
                                           seg.fn_name, sig)
     except Exception as e:
@@ -383,17 +397,36 @@ def _compile(plan, seg):
     seg.dims = numpy.asarray(seg.dims, dtype=numpy.int64)
 
 
-HELPERS = ('_gemm', '_pairwise', '_sum_trail', '_sum_lead', '_max_trail', '_max_lead',
-           '_index_ok', '_take', '_take_grad')
+def _helper_source():
+    """(module name, text) of the native_ops kernel-cache entry (its module doc)."""
+    path = os.path.join(os.path.dirname(native_blas.__file__), 'native_ops.py')
+    with open(path, encoding='utf-8') as f:
+        text = f.read()
+    return f'chainfuse_native_ops_{hashlib.sha256(text.encode()).hexdigest()[:16]}', text
 
 
-def _prelude():
-    """The segment module's imports: numpy, numba, the helpers (`native_ops`), marked with
-    the hash of their source so a changed helper gives a segment a new cache entry."""
-    from chainfuse.compiler.codegen import native_ops
-    with open(native_ops.__file__, 'rb') as f:
-        digest = hashlib.sha256(f.read()).hexdigest()[:16]
-    return ('import numpy\nimport numba\n\n'
-            f'# helpers: chainfuse.compiler.codegen.native_ops {digest}\n'
-            f'from chainfuse.compiler.codegen.native_ops import {", ".join(HELPERS)}\n'
+def _helper_signature(kinds, dtype, xtype):
+    import numba
+    codes = {'a1': numba.types.Array(numba.from_dtype(numpy.dtype(dtype)), 1, 'C'),
+             'a2': numba.types.Array(numba.from_dtype(numpy.dtype(dtype)), 2, 'C'),
+             'x1': xtype and numba.types.Array(numba.from_dtype(numpy.dtype(xtype)), 1, 'C'),
+             'i': numba.int64, 'f': numba.from_dtype(numpy.dtype(dtype))}
+    return tuple(codes[k] for k in kinds)
+
+
+def _load_helpers(seg):
+    """Compiles (or loads from the disk cache) the native_ops entry points `seg` calls,
+    for the signatures it calls them with."""
+    mod_name, text = _helper_source()
+    for name, kinds, dtype, xtype in sorted(seg.helpers, key=str):
+        kernel_cache.load_kernel(mod_name, text, name, _helper_signature(kinds, dtype, xtype))
+
+
+def _prelude(helpers):
+    """The segment module's imports: numpy, numba and the `helpers` it calls, from the
+    native_ops entry (named by the hash of its text, so a changed helper gives the
+    segment a new source and cache entry)."""
+    mod_name, _ = _helper_source()
+    names = f'from {mod_name} import {", ".join(helpers)}\n' if helpers else ''
+    return ('import numpy\nimport numba\n\n' + names +
             'from chainfuse.compiler.segments import IndexCheckFailed\n')

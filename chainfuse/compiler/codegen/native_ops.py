@@ -1,10 +1,15 @@
 """The helpers native segments call: numpy's reductions, take, BLAS matmul, index checks.
 
-A segment module (`chainfuse.compiler.segments`) imports these instead of carrying its
-own copies, so each is compiled once per process (for the types it is called with), not
-once per segment; a segment's compiled code links them in, so a segment loaded from the
-disk cache needs none of them compiled.  The segment's source names the hash of this
-file, so a change here makes new cache entries.
+This file is not imported: its text is a kernel-cache entry (`kernel_cache.load_kernel`,
+module ``chainfuse_native_ops_<hash of this text>``), whose entry points (``cache=True``)
+are compiled for the exact signatures a segment calls them with before the segment is
+compiled (`chainfuse.compiler.segments`), so a segment neither carries nor recompiles its
+own copies, and a new process loads them checked from the disk cache.  Every scalar
+argument is an int64 (read from the segment's size array) or a value of the arrays'
+dtype, so those signatures are what Numba infers at the call.  The inner helpers are
+compiled in memory (no ``cache``), so no overload is saved that the entry's checksums
+do not record.  A segment's compiled code links these in: a segment loaded from the disk
+cache needs none of them compiled.
 
 Each helper computes what the Python executor's numpy call computes, in numpy's order:
 `_pairwise` is numpy's pairwise summation (umath's float add reduction), `_sum_lead` adds
@@ -46,7 +51,7 @@ def _overlaps(x, y):
     return xa < ya + y.size * y.itemsize and ya < xa + x.size * x.itemsize
 
 
-@numba.njit
+@numba.njit(cache=True, nogil=True)
 def _gemm(a, b, out, ta, tb, one, zero):
     if _overlaps(out, a):
         a = a.copy()
@@ -82,7 +87,7 @@ def _gemm(a, b, out, ta, tb, one, zero):
 
 
 
-@numba.njit
+@numba.njit(cache=True, nogil=True)
 def _index_ok(x, size, ignore, has_ignore):
     for i in range(x.size):
         v = x[i]
@@ -101,7 +106,7 @@ def _wrap_index(t, n):
     return t
 
 
-@numba.njit
+@numba.njit(cache=True, nogil=True)
 def _take(x, idx, out, outer, n, inner):
     """numpy.take along an axis: x seen as (outer, n, inner), out as (outer, m, inner)."""
     m = idx.size
@@ -115,7 +120,7 @@ def _take(x, idx, out, outer, n, inner):
                 out[dst + i] = x[src + i]
 
 
-@numba.njit
+@numba.njit(cache=True, nogil=True)
 def _take_grad(gy, idx, out, outer, n, inner, zero):
     """zeros, then numpy.add.at of gy's slices at idx (repeated indices add in order)."""
     m = idx.size
@@ -164,14 +169,14 @@ def _pairwise(x, lo, n, zero):
     return _pairwise(x, lo, n2, zero) + _pairwise(x, lo + n2, n - n2, zero)
 
 
-@numba.njit
+@numba.njit(cache=True, nogil=True)
 def _sum_trail(x, out, n, zero):
     """out[r] = 0 + the pairwise sum of x's r-th block of n elements."""
     for r in range(out.size):
         out[r] = zero + _pairwise(x, r * n, n, zero)
 
 
-@numba.njit
+@numba.njit(cache=True, nogil=True)
 def _sum_lead(x, out, zero):
     """out = 0 + x's rows (of out.size elements) added one after the other."""
     n = out.size
@@ -190,7 +195,7 @@ def _max2(a, b):
     return b
 
 
-@numba.njit
+@numba.njit(cache=True, nogil=True)
 def _max_trail(x, out, n):
     for r in range(out.size):
         m = x[r * n]
@@ -199,7 +204,7 @@ def _max_trail(x, out, n):
         out[r] = m
 
 
-@numba.njit
+@numba.njit(cache=True, nogil=True)
 def _max_lead(x, out):
     n = out.size
     for j in range(n):
