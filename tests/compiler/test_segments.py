@@ -189,8 +189,10 @@ def test_matmul_special_cases_stay_python_calls():
         assert S.native_kind(plan, plan.steps[0]) is None
 
 
-def test_segments_off_by_env_and_option(monkeypatch):
+def test_segments_are_opt_in_by_env_or_option(monkeypatch):
     g = _graph(E.add, [V8, ROW], {})
+    monkeypatch.delenv('CHAINFUSE_NATIVE_SEGMENTS', raising=False)
+    assert not Plan(g, backend='numba').segments      # off by default
     monkeypatch.setenv('CHAINFUSE_NATIVE_SEGMENTS', '0')
     assert not Plan(g, backend='numba').segments
     assert Plan(g, backend='numba', segments=True).segments

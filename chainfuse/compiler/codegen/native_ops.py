@@ -102,7 +102,7 @@ def _wrap_index(t, n):
         t += n
     if t < 0 or t >= n:
         raise IndexError('chainfuse: take/take_grad index out of bounds (in a native '
-                         'segment; CHAINFUSE_NATIVE_SEGMENTS=0 gives numpy\'s message)')
+                         'segment; without CHAINFUSE_NATIVE_SEGMENTS numpy says which)')
     return t
 
 
