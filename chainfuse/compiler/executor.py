@@ -43,10 +43,12 @@ def _build_kernels(plan):
 def generate(plan):
     """The executor's source: ``def run(<runtime inputs>): ... return [<outputs>]``."""
     names = plan.slot_names
-    # slots known to hold C-contiguous arrays: what kernels wrote, and the 0-d arrays the
-    # runtime makes of hyperparameters (`Trace.gather_inputs`)
+    # slots known to hold C-contiguous arrays: what kernels wrote, the 0-d arrays the
+    # runtime makes of hyperparameters (`Trace.gather_inputs`), constants that are
+    # C-contiguous arrays (not numpy scalars: a kernel takes a 0-d array)
     known_c = {plan.slot_of[v.id] for v in plan.graph.inputs
-               if v.kind == 'hyper' and v.aval.ndim == 0}
+               if v.kind == 'hyper' and v.aval.ndim == 0 or
+               v.kind == 'const' and _c_contiguous(v.const)}
     lines = ['def run(' + ', '.join(names[s] for s in plan.input_slots) + '):']
     starts = {seg.start: (g, seg) for g, seg in enumerate(getattr(plan, 'segments', ()))}
     skip_to = 0
@@ -67,6 +69,11 @@ def generate(plan):
         outs.append(f'as_array({names[s]})' if not plan.slot_avals[s].shape else names[s])
     lines.append(f'    return [{", ".join(outs)}]')
     return '\n'.join(lines) + '\n'
+
+
+def _c_contiguous(x):
+    flags = getattr(x, 'flags', None)
+    return bool(getattr(flags, 'c_contiguous', False)) and getattr(x, 'ndim', 0) > 0
 
 
 def _segment_source(plan, g, seg, known_c):

@@ -74,6 +74,7 @@ class Plan:
         self.buffer_bytes = 0
         self.kernels = []
         self.segments = []           # native segments (chainfuse.compiler.segments)
+        self.segment_notes = []      # why steps a segment could take stay Python calls
         self.source = None
         self._run = None
         self.__dict__.pop('slot_avals', None)
@@ -155,6 +156,7 @@ class Plan:
         seg_starts = {seg.start: g for g, seg in enumerate(self.segments)}
         seg_ends = {seg.stop - 1: g for g, seg in enumerate(self.segments)}
         lines.append('  ' + self.describe_calls())
+        lines += [f'  ({note})' for note in self.segment_notes]
         for i, step in enumerate(self.steps):
             n = step.node
             if i in seg_starts:

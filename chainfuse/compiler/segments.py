@@ -200,9 +200,11 @@ def find_segments(plan, on=None):
     """Groups the plan's natively runnable steps into `Segment`s and compiles them
     (module doc); returns the list (also set as ``plan.segments``).  `on`: True/False,
     or None for ``CHAINFUSE_NATIVE_SEGMENTS``."""
-    plan.segments = []
+    plan.segments, plan.segment_notes = [], []
     if not ((enabled() if on is None else on) and plan.target.compiles_kernels):
         return plan.segments
+    if native_blas.find() is None and any(step.mode == 'out' for step in plan.steps):
+        plan.segment_notes.append(f'matmul steps stay Python calls: {native_blas.reason()}')
     kinds = [native_kind(plan, step) for step in plan.steps]
     runs, start = [], None
     for k, kind in enumerate(kinds + [None]):

@@ -189,6 +189,17 @@ def test_matmul_special_cases_stay_python_calls():
         assert S.native_kind(plan, plan.steps[0]) is None
 
 
+def test_without_numpys_blas_matmul_stays_a_python_call_and_explain_says_why(monkeypatch):
+    monkeypatch.setattr(native_blas, '_found', (None, 'no scipy-openblas here'))
+    g = _graph(linalg.matmul, [Aval((4, 5), F32), Aval((5, 6), F32)],
+               dict(transa=False, transb=False))
+    plan = Plan(g, backend='numba', segments=True).verify()
+    assert not plan.segments and S.native_kind(plan, plan.steps[0]) is None
+    assert 'matmul steps stay Python calls: no scipy-openblas here' in str(plan)
+    a, b = numpy.ones((4, 5), F32), numpy.ones((5, 6), F32)
+    _assert_bitwise(plan(a, b), [(a @ b).reshape(-1)])
+
+
 def test_segments_are_opt_in_by_env_or_option(monkeypatch):
     g = _graph(E.add, [V8, ROW], {})
     monkeypatch.delenv('CHAINFUSE_NATIVE_SEGMENTS', raising=False)
