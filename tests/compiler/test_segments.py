@@ -359,3 +359,24 @@ def test_check_index_in_a_segment_raises_the_ops_own_error(ignore):
                                'classes')
         assert str(native.value) == str(reference.value)
         assert f'label {bad} at position ({pos},)' in str(native.value)
+
+
+def test_a_segment_serves_every_batch_size():
+    # the sizes are an argument: another batch size is the same source and compiled code
+    plans = []
+    for batch in (8, 5):
+        g = Graph('mlp_layer')
+        x = g.add_input(Aval((batch, 6), F32), 'data', 'x')
+        w = g.add_input(Aval((4, 6), F32), 'param', 'w')
+        y = g.add_node(linalg.matmul, [x, w], dict(transa=False, transb=True),
+                       [Aval((batch, 4), F32)]).outputs[0]
+        s = g.add_node(R.sum, [y], dict(axis=(1,), keepdims=False),
+                       [Aval((batch,), F32)]).outputs[0]
+        g.add_output(s, 'result', 's')
+        plans.append(Plan(g, backend='numba', segments=True).verify())
+        rng = numpy.random.default_rng(batch)
+        xa, wa = rng.standard_normal((batch, 6)).astype(F32), \
+            rng.standard_normal((4, 6)).astype(F32)
+        _assert_bitwise(plans[-1](xa, wa), [(xa @ wa.T).sum(axis=1)])
+    a, b = (p.segments[0] for p in plans)
+    assert a.source == b.source and a.fn is b.fn and list(a.dims) != list(b.dims)
