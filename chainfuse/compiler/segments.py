@@ -58,7 +58,7 @@ from chainfuse.compiler.codegen import kernel_cache, native_blas
 from chainfuse.compiler.kernel import FusedOp
 from chainfuse.ops.registry import ELEMENTWISE
 
-# lone elementwise ops run natively as one-op kernels: those whose kernel equals the (tests/compiler/test_segments.py checks each)
+# lone elementwise ops run natively as one-op kernels: those whose kernel equals the
 # numpy impl bit for bit (tests/compiler/test_segments.py checks each).  Not exp, log,
 # pow and the other transcendental functions: numpy computes them with its own SIMD
 # code, which differs from libm's in the last bit; tanh and sigmoid only in float32,
