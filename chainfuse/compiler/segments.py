@@ -118,7 +118,8 @@ def native_kind(plan, step):
     or None when it stays a Python call."""
     op, node = step.op, step.node
     if step.mode == 'kernel':
-        return 'kernel' if getattr(step.fn, 'fn', None) is not None else None
+        from chainfuse.compiler.codegen.cpu import CpuKernel
+        return 'kernel' if isinstance(step.fn, CpuKernel) and step.fn.fn is not None else None
     avals = plan.slot_avals
     if step.mode == 'out':
         return 'gemm' if op.name == 'matmul' and _gemm_ok(plan, step) else None
@@ -201,7 +202,7 @@ def find_segments(plan, on=None):
     (module doc); returns the list (also set as ``plan.segments``).  `on`: True/False,
     or None for ``CHAINFUSE_NATIVE_SEGMENTS``."""
     plan.segments, plan.segment_notes = [], []
-    if not ((enabled() if on is None else on) and plan.target.compiles_kernels):
+    if not ((enabled() if on is None else on) and plan.target.native_segments):
         return plan.segments
     if native_blas.find() is None and any(step.mode == 'out' for step in plan.steps):
         plan.segment_notes.append(f'matmul steps stay Python calls: {native_blas.reason()}')

@@ -216,6 +216,17 @@ def test_segments_are_opt_in_by_env_or_option(monkeypatch):
     assert not Plan(g, backend='numpy', segments=True).segments
 
 
+def test_only_backends_that_say_so_get_segments(monkeypatch):
+    # a backend whose kernels are not Numba's (a registered one, tests/compiler/
+    # test_backends.py) runs its plans as Python calls even with segments asked for
+    from chainfuse.compiler.backends import get_backend
+    numba_backend = get_backend('numba')
+    g = _graph(E.add, [V8, ROW], {})
+    assert Plan(g, backend='numba', segments=True).segments
+    monkeypatch.setattr(type(numba_backend), 'native_segments', False)
+    assert not Plan(g, backend='numba', segments=True).segments
+
+
 def test_verify_checks_segments():
     g = _graph(E.add, [V8, ROW], {})
     plan = Plan(g, backend='numba', segments=True).verify()
