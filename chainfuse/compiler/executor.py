@@ -12,9 +12,13 @@ every backend.
 """
 
 
-def build(plan):
-    """Builds `plan`'s kernels and executor source in place (module doc); returns it."""
+def build(plan, segments=None):
+    """Builds `plan`'s kernels, its native segments (`chainfuse.compiler.segments`;
+    `segments`: True/False, None for ``CHAINFUSE_NATIVE_SEGMENTS``) and its executor
+    source in place (module doc); returns it."""
+    from chainfuse.compiler.segments import find_segments
     _build_kernels(plan)
+    find_segments(plan, segments)
     plan.source = generate(plan)
     plan._run = None
     return plan
@@ -39,12 +43,23 @@ def _build_kernels(plan):
 def generate(plan):
     """The executor's source: ``def run(<runtime inputs>): ... return [<outputs>]``."""
     names = plan.slot_names
-    # slots known to hold C-contiguous arrays: what kernels wrote, and the 0-d arrays the
-    # runtime makes of hyperparameters (`Trace.gather_inputs`)
+    # slots known to hold C-contiguous arrays: what kernels wrote, the 0-d arrays the
+    # runtime makes of hyperparameters (`Trace.gather_inputs`), constants that are
+    # C-contiguous arrays (not numpy scalars: a kernel takes a 0-d array)
     known_c = {plan.slot_of[v.id] for v in plan.graph.inputs
-               if v.kind == 'hyper' and v.aval.ndim == 0}
+               if v.kind == 'hyper' and v.aval.ndim == 0 or
+               v.kind == 'const' and _c_contiguous(v.const)}
     lines = ['def run(' + ', '.join(names[s] for s in plan.input_slots) + '):']
+    starts = {seg.start: (g, seg) for g, seg in enumerate(getattr(plan, 'segments', ()))}
+    skip_to = 0
     for k, step in enumerate(plan.steps):
+        if k < skip_to:
+            continue
+        if k in starts:
+            g, seg = starts[k]
+            lines += ['    ' + text for text in _segment_source(plan, g, seg, known_c)]
+            skip_to = seg.stop
+            continue
         lines.append(f'    # {step.node.format()}')
         lines += ['    ' + text for text in _step_source(plan, k, step, known_c)]
         if step.frees:
@@ -54,6 +69,38 @@ def generate(plan):
         outs.append(f'as_array({names[s]})' if not plan.slot_avals[s].shape else names[s])
     lines.append(f'    return [{", ".join(outs)}]')
     return '\n'.join(lines) + '\n'
+
+
+def _c_contiguous(x):
+    flags = getattr(x, 'flags', None)
+    return bool(getattr(flags, 'c_contiguous', False)) and getattr(x, 'ndim', 0) > 0
+
+
+def _segment_source(plan, g, seg, known_c):
+    """One call of native segment `g` in place of its steps, and the dels of the slots
+    it read for the last time."""
+    names = plan.slot_names
+    lines = [f'# {seg.describe(plan)}']
+    lines += [f'#   {k}: {plan.steps[k].node.format()}' for k in range(seg.start, seg.stop)]
+    args = [names[s] if s in known_c else f"asarray({names[s]}, order='C')"
+            for s in seg.ins]
+    args += [f'b{b}' for b in seg.buffers] + [f'd{g}']
+    call = f'g{g}({", ".join(args)})'
+    call = f'{"".join(names[s] + ", " for s in seg.outs)}= {call}' if seg.outs else call
+    if seg.checks:
+        # a bad index: the check's Python impl raises the op's own error
+        lines += ['try:', '    ' + call, 'except IndexCheckFailed as e:']
+        for k, slot in seg.checks:
+            lines += [f'    if e.args[0] == {k}:', f'        s{k}({names[slot]})']
+        lines.append('    raise')
+    else:
+        lines.append(call)
+    known_c.update(seg.outs)
+    ins = set(seg.ins)
+    frees = [s for k in range(seg.start, seg.stop) for s in plan.steps[k].frees if s in ins]
+    if frees:
+        lines.append('del ' + ', '.join(names[s] for s in dict.fromkeys(frees)))
+    return lines
 
 
 def _step_source(plan, k, step, known_c):

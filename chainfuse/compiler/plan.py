@@ -51,12 +51,13 @@ class Step:
 class Plan:
     """A lowered graph (see module doc).  Call it with the graph's runtime inputs."""
 
-    def __init__(self, graph, backend='auto'):
-        # the stages build on this class, so they are imported when a Plan is made
+    def __init__(self, graph, backend='auto', segments=None):
+        # the stages build on this class, so they are imported when a Plan is made;
+        # segments: native segments on/off (None: CHAINFUSE_NATIVE_SEGMENTS)
         from chainfuse.compiler.executor import build
         from chainfuse.compiler.lowering import lower
         from chainfuse.compiler.memory import plan_memory
-        build(plan_memory(lower(graph, backend, plan=self)))
+        build(plan_memory(lower(graph, backend, plan=self)), segments)
 
     def reset(self, graph, backend):
         """Empties the plan for `graph` on `backend` (a Backend); `lower` fills it."""
@@ -72,6 +73,8 @@ class Plan:
         self.peak_bytes = None
         self.buffer_bytes = 0
         self.kernels = []
+        self.segments = []           # native segments (chainfuse.compiler.segments)
+        self.segment_notes = []      # why steps a segment could take stay Python calls
         self.source = None
         self._run = None
         self.__dict__.pop('slot_avals', None)
@@ -95,6 +98,11 @@ class Plan:
                 ns[f'v{v.id}'] = v.const
         for b, a in enumerate(self.buffer_avals):
             ns[f'b{b}'] = backend.empty(a.shape, a.dtype)
+        for g, seg in enumerate(self.segments):
+            ns[f'g{g}'], ns[f'd{g}'] = seg.fn, seg.dims
+        if self.segments:
+            from chainfuse.compiler.segments import IndexCheckFailed
+            ns['IndexCheckFailed'] = IndexCheckFailed
         return ns
 
     def _build(self):
@@ -130,13 +138,31 @@ class Plan:
         """Launches per run: one per step (a fused group counts once)."""
         return len(self.steps)
 
+    @property
+    def n_calls(self):
+        """Python-level calls per run: one per native segment, one per other step."""
+        return len(self.steps) - sum(len(seg) - 1 for seg in self.segments)
+
+    def describe_calls(self):
+        covered = sum(len(seg) for seg in self.segments)
+        return (f'{len(self.segments)} native segment(s) covering {covered} of '
+                f'{len(self.steps)} steps; {self.n_calls} Python-level call(s) per run')
+
     def __str__(self):
         peak = 'memory not planned' if self.peak_bytes is None else \
             f'peak {self.peak_bytes} bytes (plan-owned buffers {self.buffer_bytes} bytes)'
         lines = [f'plan {self.graph.name}: {len(self.steps)} steps, '
                  f'{len(self.kernels)} fused kernel(s), {peak}, backend {self.backend}']
+        seg_starts = {seg.start: g for g, seg in enumerate(self.segments)}
+        seg_ends = {seg.stop - 1: g for g, seg in enumerate(self.segments)}
+        lines.append('  ' + self.describe_calls())
+        lines += [f'  ({note})' for note in self.segment_notes]
         for i, step in enumerate(self.steps):
             n = step.node
+            if i in seg_starts:
+                seg = self.segments[seg_starts[i]]
+                lines.append(f'       (native segment g{seg_starts[i]}: '
+                             f'{seg.describe(self)[len("native segment "):]})')
             outs = ', '.join(f'%{v.id}:{v.aval}' for v in n.outputs)
             ins = ', '.join(f'%{v.id}' for v in n.inputs)
             where = ''
@@ -144,6 +170,8 @@ class Plan:
                 where = '  -> ' + ', '.join(self._describe_target(b) for b in step.buffers)
             frees = f'  free {len(step.frees)}' if step.frees else ''
             lines.append(f'  {i:3d}: {outs} = {step.label}({ins}){where}{frees}')
+            if i in seg_ends:
+                lines.append(f'       (end of native segment g{seg_ends[i]})')
         if self.buffer_avals:
             lines.append('  buffers: ' + ', '.join(f'buf{b}:{a}'
                                                    for b, a in enumerate(self.buffer_avals)))
@@ -178,7 +206,40 @@ class Plan:
             if s not in written:
                 raise IRError(f'plan {self.graph.name}: output {self.slot_names[s]} is '
                               'never written')
+        self._verify_segments()
         return self
+
+    def _verify_segments(self):
+        """Each native segment covers steps of this plan that run natively, apart from the
+        others; takes every slot its steps read from before it (and only those), and
+        returns every slot it writes that a later step or the plan's results read."""
+        from chainfuse.compiler.segments import native_kind
+        from chainfuse.tracer.ir import IRError
+        end = 0
+        for g, seg in enumerate(self.segments):
+            where = f'plan {self.graph.name} native segment g{g} (steps {seg.start}-' \
+                    f'{seg.stop - 1})'
+            if not end <= seg.start < seg.stop <= len(self.steps) or len(seg) < 2:
+                raise IRError(f'{where}: overlaps another segment or runs past the plan '
+                              f'({len(self.steps)} steps)')
+            end = seg.stop
+            steps = self.steps[seg.start:seg.stop]
+            for k, step in enumerate(steps, seg.start):
+                if native_kind(self, step) is None:
+                    raise IRError(f'{where}: step {k} ({step.label}) cannot run natively')
+            made = {s for step in steps for s in step.outs}
+            read = {s for step in steps for s in step.ins} | \
+                {t[1] for step in steps for t in step.buffers or () if t and t[0] == 'input'}
+            if set(seg.ins) != read - made:
+                raise IRError(f'{where}: takes slots {sorted(seg.ins)}, its steps read '
+                              f'{sorted(read - made)} from before it')
+            later = set(self.output_slots).union(
+                *[step.ins for step in self.steps[seg.stop:]])
+            if set(seg.outs) != made & later:
+                raise IRError(f'{where}: returns slots {sorted(seg.outs)}, later steps read '
+                              f'{sorted(made & later)} of what it writes')
+            if seg.fn is None:
+                raise IRError(f'{where}: is not compiled')
 
     def dot_part(self, title):
         """(title, graph, node label, clusters) of this plan for `graphs_to_dot`: each

@@ -276,12 +276,16 @@ def _check_index_infer(x, size, ignore, fn, what, of):
     return x
 
 
+_UNSIGNED = {1: numpy.uint8, 2: numpy.uint16, 4: numpy.uint32, 8: numpy.uint64}
+
+
 def _first_bad(xp, x, size, ignore):
-    if x.dtype.kind == 'u':
-        unsigned = x
-    else:   # a negative entry viewed as unsigned is huge: one comparison checks both ends
-        unsigned = x.view(numpy.dtype(f'u{x.dtype.itemsize}'))
-    if bool((unsigned < size).all()):
+    if x.size == 0:
+        return None
+    # a negative entry viewed as unsigned is huge: one max (a single pass, cheaper than
+    # a comparison array and its all()) checks both ends
+    unsigned = x if x.dtype.kind == 'u' else x.view(_UNSIGNED[x.dtype.itemsize])
+    if int(unsigned.max()) < size:
         return None
     bad = (x < 0) | (x >= size)
     if ignore is not None:

@@ -47,6 +47,13 @@ class Explanation:
                  f'calls: {s.stats["calls"]} ({s.stats["compiled_calls"]} compiled, '
                  f'{s.stats["eager_calls"]} eager); compile time '
                  f'{s.stats["compile_time"]:.3f} s']
+        plans = [p for e in entries for p in e.plans]
+        if plans:
+            segments = sum(len(p.segments) for p in plans)
+            calls = sum(p.n_calls for p in plans)
+            steps = sum(len(p.steps) for p in plans)
+            lines.append(f'native segments: {segments}; Python-level calls per run: {calls} '
+                         f'for {steps} plan steps (all traces)')
         for k, reason in enumerate(s.cache.misses):
             lines.append(f'trace {k}: {reason}')
         for reason, loc in s.breaks:

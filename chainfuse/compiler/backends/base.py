@@ -11,6 +11,8 @@ backend; a backend supplies the pieces that differ:
 - ``xp``: that module; ``is_array``, ``asarray`` (convert) and ``empty`` (allocate);
 - ``compiles_kernels``: whether fused groups become compiled kernels (otherwise each runs
   its ops' numpy ``impl`` one by one, and the memory plan gives it no buffers);
+- ``native_segments``: whether its plans may run stretches of steps as one Numba
+  function (`chainfuse.compiler.segments`; its kernels must be Numba `CpuKernel`s);
 - ``build_kernel(op, inplace, beside_blas)``: a kernel for a `FusedOp`.  It has ``.op``,
   ``.fn`` (``fn(*inputs, *outputs)`` with outputs preallocated and the in-place ones left
   out, or None when the group runs as numpy calls), ``.inplace``, ``.fallback_reason``
@@ -37,6 +39,7 @@ class Backend:
     array_module = 'numpy'
     auto = True
     compiles_kernels = False
+    native_segments = False
 
     def available(self):
         return True

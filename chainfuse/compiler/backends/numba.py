@@ -11,6 +11,7 @@ from chainfuse.compiler.codegen.cpu import CpuKernel, numba_available
 class NumbaBackend(NumpyBackend):
     name = 'numba'
     compiles_kernels = True
+    native_segments = True
 
     def available(self):
         return numba_available()
