@@ -303,3 +303,21 @@ def test_a_read_only_cache_compiles_in_memory_with_one_warning(cache, populated)
     assert got['loss'] == first['loss']
     after = sorted((p.relative_to(cache), p.stat().st_size) for p in cache.rglob('*'))
     assert after == before
+
+
+def test_a_kernel_called_with_other_types_refuses_rather_than_compiling_quietly(cache):
+    """A loaded kernel compiles only through load_kernel (under the entry's lock, with
+    its checksums recorded): a call with unexpected argument types is Numba's TypeError,
+    not a new overload saved behind the record's back."""
+    import glob
+    f = cf.compile(lambda x, b: F.sum(x * F.broadcast_to(b, x.shape)), backend='numba')
+    f(X, numpy.arange(6, dtype='float32'))
+    (kernel,) = [k for k in latest_entry(f).plans[0].kernels if k.fn]
+    files = sorted(glob.glob(str(cache / '__pycache__' / '*')))
+    args = [numpy.ones(a.shape, 'int64') for a in kernel.op.in_avals] + \
+        [numpy.empty(a.shape, 'int64') for a in kernel.op.out_avals]
+    with pytest.raises(TypeError):
+        kernel.fn(*args)
+    assert sorted(glob.glob(str(cache / '__pycache__' / '*'))) == files
+    caught, kernels, hits, misses = _two_ranks()  # load_kernel still compiles what it is
+    assert caught == [] and kernels == 1 and (hits, misses) == (1, 1)    # asked for

@@ -88,10 +88,16 @@ def load_kernel(mod_name, source, fn_name, signature):
         _modules[mod_name] = loaded = (module, directory)
     module, directory = loaded
     fn = getattr(module, fn_name)
-    if directory is None:
-        fn.compile(signature)       # in memory: a no-op once compiled in this process
-    else:
-        _compile_another(fn, directory, mod_name, signature)
+    fn.disable_compile(False)
+    try:
+        if directory is None:
+            fn.compile(signature)   # in memory: a no-op once compiled in this process
+        else:
+            _compile_another(fn, directory, mod_name, signature)
+    finally:
+        # a call with other argument types raises Numba's TypeError rather than compiling
+        # an overload quietly (outside the lock, saved without a checksum record)
+        fn.disable_compile()
     return fn
 
 
