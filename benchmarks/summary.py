@@ -19,8 +19,8 @@ import statistics
 
 from benchmarks.adapters import BOUND
 
-REFERENCE_ORDER = ('cf-eager', 'numpy', 'chainer', 'torch', 'jax', 'cf-step', 'cf-compiled',
-                   'torch-compile')
+REFERENCE_ORDER = ('cf-eager', 'numpy', 'chainer', 'torch', 'jax', 'cf-step', 'cf-step-native',
+                   'cf-compiled', 'torch-compile')
 SPREAD_FLAG = 1.5
 PROBE_FLAG = 1.5
 TIE = 1.15
@@ -174,7 +174,7 @@ def _compile_numbers(res, step_s):
 def comparisons(model_results, model_summary):
     """The fastest chainfuse mode against every other framework: [{cf, peer, speedup,
     tie}], speedup = peer time / chainfuse time, per round, median over rounds."""
-    cf = [fw for fw in ('cf-step', 'cf-compiled', 'cf-eager')
+    cf = [fw for fw in ('cf-step-native', 'cf-step', 'cf-compiled', 'cf-eager')
           if model_summary.get(fw, {}).get('status') == 'ok']
     if not cf:
         return []

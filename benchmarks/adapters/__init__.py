@@ -11,6 +11,7 @@ FRAMEWORKS = {
     'cf-eager': ('benchmarks.adapters.cf', 'Eager', 'chainfuse'),
     'cf-compiled': ('benchmarks.adapters.cf', 'Compiled', 'chainfuse'),
     'cf-step': ('benchmarks.adapters.cf', 'Step', 'chainfuse'),
+    'cf-step-native': ('benchmarks.adapters.cf', 'StepNative', 'chainfuse'),
     'numpy': ('benchmarks.adapters.numpy_loop', 'NumpyLoop', 'numpy'),
     'chainer': ('benchmarks.adapters.chainer_peer', 'Chainer', 'chainer'),
     'torch': ('benchmarks.adapters.torch_peer', 'Torch', 'torch'),
@@ -18,8 +19,8 @@ FRAMEWORKS = {
     'jax': ('benchmarks.adapters.jax_peer', 'Jax', 'jax'),
     'bound': ('benchmarks.adapters.bound', 'Bound', 'numpy'),
 }
-CHAINFUSE = ('cf-eager', 'cf-compiled', 'cf-step')
-COMPILED = ('cf-compiled', 'cf-step')
+CHAINFUSE = ('cf-eager', 'cf-compiled', 'cf-step', 'cf-step-native')
+COMPILED = ('cf-compiled', 'cf-step', 'cf-step-native')
 BOUND = 'bound'    # the step's GEMMs alone: no loss, the floor the others are held to
 
 

@@ -5,7 +5,11 @@
   forward and backward run as compiled plans, the optimizer update eagerly.
 - ``cf-step``: ``step = chainfuse.compile_step(optimizer)``; ``step(x, t)`` runs
   forward, backward and update as one plan.
+- ``cf-step-native``: ``cf-step`` with native segments on (``CHAINFUSE_NATIVE_SEGMENTS=1``,
+  `chainfuse.compiler.segments`): runs of plan steps as one Numba function each.
 """
+import os
+
 from benchmarks.adapters import cf_count
 from benchmarks.adapters.chain_models import ChainAdapter
 
@@ -65,3 +69,11 @@ class Step(Eager):
 
     def compile_stats(self):
         return cf_count.compile_stats(self.fn)
+
+
+class StepNative(Step):
+    framework = 'cf-step-native'
+
+    def setup(self, spec, params, x, t):
+        os.environ['CHAINFUSE_NATIVE_SEGMENTS'] = '1'    # this worker process only
+        super().setup(spec, params, x, t)
