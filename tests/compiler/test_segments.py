@@ -252,7 +252,7 @@ def _train(make_model, x, t, opt_kind, segments, monkeypatch, steps=4):
     model = make_model()
     opt = optimizers.Adam() if opt_kind == 'adam' else optimizers.MomentumSGD(lr=0.01)
     opt.setup(model)
-    step = chainfuse.compile_step(opt)
+    step = chainfuse.compile_step(opt, backend='numba')   # whatever CHAINFUSE_BACKEND says
     losses = [step(x, t) for _ in range(steps)]
     plans = latest_entry(step).plans
     for plan in plans:
