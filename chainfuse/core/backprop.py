@@ -59,17 +59,12 @@ class _Grads:
 
 
 def _warn_partial(node):
-    from chainfuse.tracer.errors import user_location
-    filename, _, line = user_location(3).rpartition(':')
-    message = (f'backward(retain_grad=True) through {node.label}: the gradients kept '
-               f'on its results {", ".join(node.partial_output_grads())} lack what '
-               'flows into them inside the compiled call (its backward computes only '
-               'the inputs\' gradients); run the model eagerly (chainfuse.eager() or '
-               'without chainfuse.compile) to inspect intermediate gradients')
-    if filename and line.isdigit():
-        warnings.warn_explicit(message, RuntimeWarning, filename, int(line))
-    else:
-        warnings.warn(message, RuntimeWarning, stacklevel=4)
+    from chainfuse.tracer.errors import user_location, warn_at
+    warn_at(f'backward(retain_grad=True) through {node.label}: the gradients kept on its '
+            f'results {", ".join(node.partial_output_grads())} lack what flows into them '
+            'inside the compiled call (its backward computes only the inputs\' gradients); '
+            'run the model eagerly (chainfuse.eager() or without chainfuse.compile) to '
+            'inspect intermediate gradients', user_location(3))
 
 
 def _run(outputs, grad_outputs, retain_grad, double, want=None, loss_scale=None):

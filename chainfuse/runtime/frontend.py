@@ -37,28 +37,18 @@ front end's counted run), compares it with eager and raises `Divergence` after u
 the call when they differ.
 """
 import time
-import warnings
 
 from chainfuse import function_hook
 from chainfuse.config import config
 from chainfuse.core import tracing
 from chainfuse.core.arguments import check_call_arguments
-from chainfuse.tracer.errors import GraphBreak, TraceError
+from chainfuse.tracer.errors import GraphBreak, TraceError, warn_at
 from chainfuse.tracer.guards import Eager, TraceCache, batch_family, signature
 
 
 class Divergence(Exception):
     """Raised by ``strategy.run_verified`` when compiled and eager differ; the call's
     effects are undone by then, and the message names what differed."""
-
-
-def warn_at(message, location):
-    """Warns with `location` (``file:line`` of the user's code) as the warning's origin."""
-    filename, _, line = (location or '').rpartition(':')
-    if filename and line.isdigit():
-        warnings.warn_explicit(message, RuntimeWarning, filename, int(line))
-    else:
-        warnings.warn(message, RuntimeWarning, stacklevel=4)
 
 
 class Entry:

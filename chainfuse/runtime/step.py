@@ -225,17 +225,30 @@ class TrainingStep:
             cf_random.get_state()
         snapshot = _snapshot(self.optimizer)
         ref_opt, ref_lossfun = _copy_step(self.optimizer, self.lossfun)
+        arg_vars = _grad_args(args, kwargs)
+        before = [x._grad_var for _, x in arg_vars]
         loss = run(entry, args, kwargs)
         after = cf_random.get_state()
         cf_random.set_state(rng_state)
+        # the reference step accumulates into the same argument Variables: it starts
+        # from their grads before the run, and the run's grads are put back after it
+        kept = [x._grad_var for _, x in arg_vars]
+        for (_, x), grad in zip(arg_vars, before):
+            x._grad_var = grad
         try:
             ref_loss = _eager_step(ref_opt, ref_lossfun, args, kwargs)
         finally:
             cf_random.set_state(after)
+            ref_grads = [x._grad_var for _, x in arg_vars]
+            for (_, x), grad in zip(arg_vars, kept):
+                x._grad_var = grad
         problems = _step_problems(loss, ref_loss, self.optimizer, ref_opt)
+        problems += _arg_grad_problems(arg_vars, kept, ref_grads)
         if not problems:
             return loss
         _restore(snapshot)
+        for (_, x), grad in zip(arg_vars, before):
+            x._grad_var = grad
         cf_random.set_state(rng_state)
         raise Divergence('compiled and eager steps differ: ' + ', '.join(problems))
 
@@ -347,6 +360,16 @@ def _step_problems(loss, ref_loss, optimizer, ref_opt):
         for key, a in ((rule.state or {}).items() if rule is not None else ()):
             if not _close(a, ref_rule.state[key], a.dtype):
                 problems.append(f'optimizer state {path}/{key}')
+    return problems
+
+
+def _arg_grad_problems(arg_vars, grads, ref_grads):
+    from chainfuse.runtime.verify import _close
+    problems = []
+    for (path, _), g, ref in zip(arg_vars, grads, ref_grads):
+        if (g is None) != (ref is None) or g is not None and \
+                not _close(g.array, ref.array, ref.dtype):
+            problems.append(f'gradient of {_path_name(path)}')
     return problems
 
 

@@ -2,6 +2,7 @@
 import os
 import sys
 import sysconfig
+import warnings
 
 import numpy
 
@@ -62,3 +63,14 @@ def user_location(depth=1):
             return f'{filename}:{frame.f_lineno}'
         frame = frame.f_back
     return '<unknown>'
+
+
+def warn_at(message, location, stacklevel=4):
+    """Warns with `location` (``file:line`` of the user's code, as `user_location` gives
+    it) as the warning's origin; where it is unknown, `stacklevel` as for warnings.warn
+    called where this is."""
+    filename, _, line = (location or '').rpartition(':')
+    if filename and line.isdigit():
+        warnings.warn_explicit(message, RuntimeWarning, filename, int(line))
+    else:
+        warnings.warn(message, RuntimeWarning, stacklevel=stacklevel)

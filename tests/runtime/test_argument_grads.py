@@ -34,11 +34,12 @@ def _inputs(n=4):
     return [rs.randn(2, 3).astype('f') for _ in range(n)]
 
 
-def _run_steps(compiled, reuse, keyword=False):
+def _run_steps(compiled, reuse, keyword=False, verify=0):
     model = Net()
     opt = chainfuse.optimizers.MomentumSGD(0.1)
     opt.setup(model)
-    step = chainfuse.compile_step(opt, model, fallback='raise') if compiled else None
+    step = chainfuse.compile_step(opt, model, fallback='raise', verify=verify) \
+        if compiled else None
     grads, reused = [], chainfuse.Variable(_inputs()[0])
     for a in _inputs():
         x = reused if reuse else chainfuse.Variable(a)
@@ -52,10 +53,13 @@ def _run_steps(compiled, reuse, keyword=False):
     return grads, model.l1.W.array.copy()
 
 
+@pytest.mark.parametrize('verify', [0, 3], ids=['plain', 'verified'])
 @pytest.mark.parametrize('reuse', [False, True], ids=['fresh', 'reused'])
 @pytest.mark.parametrize('keyword', [False, True], ids=['positional', 'keyword'])
-def test_a_compiled_step_gives_argument_variables_eagers_gradient(reuse, keyword):
-    compiled, w_compiled = _run_steps(True, reuse, keyword)
+def test_a_compiled_step_gives_argument_variables_eagers_gradient(reuse, keyword, verify):
+    """verify=3 runs an eager reference step on the same argument Variables after the
+    plan: their gradient must still be added once."""
+    compiled, w_compiled = _run_steps(True, reuse, keyword, verify)
     eager, w_eager = _run_steps(False, reuse, keyword)
     for got, want in zip(compiled, eager):
         numpy.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
