@@ -78,22 +78,19 @@ def _snapshot_persistents(link):
     return saved
 
 
-def _state_arrays(link, lazy):
-    """The link's parameter and persistent arrays, which a traced call reads as graph
-    inputs and which are read-only while it is traced (`Watcher.freeze`; the tracer's
-    own writes, `update_state`: BatchNormalization's statistics, an update rule's step,
-    lift the mark).  None of a call that initializes lazy parameters (`lazy`):
-    initialization writes into parameters that exist already (an LSTM fills its lateral
-    weights gate by gate once its input size is known), once, as eager does.  CuPy
-    arrays have no read-only mark: a write into one is not caught."""
-    if link is None or not hasattr(link, 'namedlinks') or lazy:
+def _state_arrays(link, lazy, saved):
+    """The link's parameter and persistent arrays (the persistents as the snapshot
+    `saved` holds them), which a traced call reads as graph inputs and which are
+    read-only while it is traced (`Watcher.freeze`; the tracer's own writes,
+    `update_state`: BatchNormalization's statistics, an update rule's step, lift the
+    mark).  None of a call that initializes lazy parameters (`lazy`): initialization
+    writes into parameters that exist already (an LSTM fills its lateral weights gate by
+    gate once its input size is known), once, as eager does.  CuPy arrays have no
+    read-only mark: a write into one is not caught."""
+    if link is None or not hasattr(link, 'params') or lazy:
         return []
-    arrays = []
-    for _, sub in link.namedlinks():
-        arrays += [p._data for p in sub.params(include_uninit=False)]
-        arrays += [getattr(sub, attr, None)
-                   for attr in sorted(getattr(sub, '_persistent', ()))]
-    return arrays
+    return [p._data for p in link.params(include_uninit=False)] + \
+        [entry[0] for entry in saved if len(entry) == 2]
 
 
 def _write_into_input(error, frozen):
@@ -295,7 +292,7 @@ def trace(fn, *args, name=None, dynamic_batch=False, link=None, on_start=None,
             if on_start is not None:
                 on_start(rec)
             args, kwargs = _bind_arguments(rec, args, kwargs, names)
-            for a in _state_arrays(link, lazy):
+            for a in _state_arrays(link, lazy, saved):
                 watcher.freeze(a)
             try:
                 out = call(*args, **kwargs)
