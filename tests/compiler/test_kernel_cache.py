@@ -195,7 +195,7 @@ def test_files_that_match_their_checksum_but_do_not_load_are_rebuilt(cache, popu
     for sums in cache.glob('*.sums'):
         record = json.loads(sums.read_text())
         for name in record['files']:
-            record['files'][name] = kernel_cache._sha256(cache / '__pycache__' / name)
+            record['files'][name] = kernel_cache.file_sha256(cache / '__pycache__' / name)
         sums.write_text(json.dumps(record))
     healed = run_once()
     assert healed['fallbacks'] == 0

@@ -477,8 +477,7 @@ def _sound(path):
     try:
         with open(path + '.sha256', encoding='ascii') as f:
             recorded = f.read().strip()
-        with open(path, 'rb') as f:
-            return hashlib.sha256(f.read()).hexdigest() == recorded
+        return kernel_cache.file_sha256(path) == recorded
     except OSError:
         return False
 
@@ -522,6 +521,5 @@ def _compile(compiler, text, path):
             raise CudaCompileError(f'{compiler[0]} failed on the host build of the CUDA '
                                    f'kernels:\n{proc.stderr}\n--- source ---\n{text}')
         shutil.copyfile(output, tmp)
-        with open(output, 'rb') as f:
-            digest = hashlib.sha256(f.read()).hexdigest()
+        digest = kernel_cache.file_sha256(output)
     atomic_write(path + '.sha256', digest + '\n')

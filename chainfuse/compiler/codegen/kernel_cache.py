@@ -240,7 +240,8 @@ def _numba_files(fn, mod_name):
             if name.startswith(prefix) and name.endswith(('.nbi', '.nbc'))}
 
 
-def _sha256(path):
+def file_sha256(path):
+    """The sha256 hex digest of the file at `path`."""
     with open(path, 'rb') as f:
         return hashlib.sha256(f.read()).hexdigest()
 
@@ -265,7 +266,7 @@ def _check_numba_files(fn, mod_name, sums_path):
     defects = []
     for name, path in sorted(files.items()):
         try:
-            digest = _sha256(path)
+            digest = file_sha256(path)
         except OSError:
             continue                # removed meanwhile: Numba compiles it again
         if sums.get(name) != digest:
@@ -274,7 +275,7 @@ def _check_numba_files(fn, mod_name, sums_path):
 
 
 def _record_sums(fn, mod_name, sums_path):
-    sums = {name: _sha256(path) for name, path in _numba_files(fn, mod_name).items()}
+    sums = {name: file_sha256(path) for name, path in _numba_files(fn, mod_name).items()}
     atomic_write(sums_path, json.dumps({'files': sums}, indent=1, sort_keys=True))
 
 
