@@ -16,7 +16,8 @@ from chainfuse import backend
 from chainfuse import random as cf_random
 from chainfuse.core.variable import Variable
 from chainfuse.tracer.errors import GraphBreak, TraceError, is_user_file
-from chainfuse.tracer.guards import flatten, leaf_at, signature, unflatten
+from chainfuse.tracer.gather import build_gatherer
+from chainfuse.tracer.guards import flatten, signature, unflatten
 from chainfuse.tracer.python_state import Watcher
 from chainfuse.tracer.recorder import Recorder, numpy_conversions
 
@@ -164,6 +165,8 @@ class Trace:
         self.node_calls = _call_labels(recorder.node_calls)  # function-level graph dumps
         self._hyper_dtypes = {i: v.dtype for i, v in enumerate(graph.runtime_inputs)
                               if v.kind == 'hyper'}
+        self._gather = None
+        self.gather_source = None
 
     def __str__(self):
         return str(self.graph)
@@ -175,39 +178,12 @@ class Trace:
 
     def gather_inputs(self, args, kwargs, keys=None):
         """The arrays to feed `graph.runtime_inputs` for a call with these arguments;
-        random keys are drawn fresh unless `keys` gives them."""
-        arrays = []
-        keys = iter(keys) if keys else None
-        hypers = {}         # id(rule) -> its step_hyperparams() of this call
-        for src in self.sources:
-            kind = src[0]
-            if kind == 'arg':
-                x = leaf_at(args, kwargs, src[1])
-                arrays.append(x._data if isinstance(x, Variable) else x)
-            elif kind == 'param':
-                if src[1]._data is None:
-                    raise TraceError(f'parameter {src[1].name} is uninitialized at replay')
-                arrays.append(src[1]._data)
-            elif kind == 'persistent':
-                arrays.append(getattr(src[1], src[2]))
-            elif kind == 'rng':
-                arrays.append(next(keys) if keys is not None else cf_random.next_key())
-            elif kind == 'attr':
-                arrays.append(_attr(src[1], src[2])._data)
-            elif kind == 'global':
-                arrays.append(src[1][src[2]])
-            elif kind == 'cell':
-                arrays.append(src[1].cell_contents)
-            elif kind == 'optstate':
-                arrays.append(src[1].state[src[2]])
-            elif kind == 'hyper':
-                hp = hypers.get(id(src[1]))
-                if hp is None:
-                    hp = hypers[id(src[1])] = src[1].step_hyperparams()
-                arrays.append(numpy.asarray(hp[src[2]], dtype=self._hyper_dtypes[len(arrays)]))
-            else:
-                raise TraceError(f'unknown input source {kind!r}')
-        return arrays
+        random keys are drawn fresh unless `keys` gives them (`chainfuse.tracer.gather`
+        writes the walk over the sources out as one function, on first use)."""
+        if self._gather is None:
+            self._gather, self.gather_source = build_gatherer(
+                self.sources, self._hyper_dtypes, self.graph.name)
+        return self._gather(args, kwargs, keys)
 
     def split_outputs(self, out_arrays):
         """Splits run results into (results, reports, states) following graph.outputs."""
@@ -256,10 +232,6 @@ class Trace:
         results, reports, states = self.split_outputs(out)
         self.write_back(reports, states)
         return self.finish_call([Variable(a, requires_grad=False) for a in results])
-
-
-def _attr(link, name):
-    return link.__dict__[name]
 
 
 def trace(fn, *args, name=None, dynamic_batch=False, link=None, on_start=None,
