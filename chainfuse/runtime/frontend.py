@@ -21,6 +21,9 @@ A call:
 3. The signature (array shapes/dtypes, static values, ``config.train``...) and the
    entry's guards on Python state select an `Entry` in the `TraceCache`; a miss
    traces (``strategy.trace``) and compiles (``strategy.compile``), and records why.
+   A call like the last one (``f(x, t)`` with arrays of the same shapes and dtypes,
+   the same strategy key, the entry's guards holding, the cache unchanged) skips
+   building the signature and finds the same entry (`Frontend._hot_entry`).
 4. A `GraphBreak` caches an `Eager` marker for that signature and warns once, at the
    user's line (``fallback='raise'`` raises instead).  So does a ``verify`` mismatch.
 5. ``strategy.run`` runs the entry's plans and writes back what the strategy owns.
@@ -43,7 +46,7 @@ from chainfuse.config import config
 from chainfuse.core import tracing
 from chainfuse.core.arguments import check_call_arguments
 from chainfuse.tracer.errors import GraphBreak, TraceError, warn_at
-from chainfuse.tracer.guards import Eager, TraceCache, batch_family, signature
+from chainfuse.tracer.guards import Eager, TraceCache, batch_family, flat_matcher, signature
 
 
 class Divergence(Exception):
@@ -72,6 +75,26 @@ class Entry:
         return sum(len(p.kernels) for p in self.plans)
 
 
+class _Hot:
+    """The last compiled entry a lookup found, with what `Frontend._hot_entry` checks."""
+    __slots__ = ('sig', 'key', 'entry', 'match', 'version')
+
+    @classmethod
+    def of(cls, cache, sig, key, entry):
+        """A `_Hot` for `entry`, or None when a repeat call could find another entry
+        (its signature holds several, which `TraceCache.lookup` tries in order) or its
+        signature is not the flat kind `flat_matcher` checks."""
+        if isinstance(entry, Eager) or cache.buckets.get(sig) != [entry]:
+            return None
+        match = flat_matcher(sig if key is None else sig[0])
+        if match is None:
+            return None
+        hot = cls()
+        hot.sig, hot.key, hot.entry, hot.match, hot.version = \
+            sig, key, entry, match, cache.version
+        return hot
+
+
 class Frontend:
     """The compiler state of one compiled callable (see the module docstring)."""
 
@@ -92,6 +115,7 @@ class Frontend:
         self.stats = {'calls': 0, 'compiled_calls': 0, 'eager_calls': 0, 'fallbacks': 0,
                       'compile_time': 0.0, 'kernels': 0}
         self._warned = set()
+        self._hot = None          # `_Hot`: the entry the last calls ran, for `_hot_entry`
 
     # ---- the call ----
     def __call__(self, *args, **kwargs):
@@ -114,19 +138,37 @@ class Frontend:
             self._fall_back(None, why, None)
             return self._eager(args, kwargs)
         strategy.before_lookup(self.cache)
-        call_sig = signature(args, kwargs)
-        sig = call_sig if key is None else (call_sig, key)
-        entry, why = self.cache.lookup(sig)
+        entry = self._hot_entry(args, kwargs, key)
         if entry is None:
-            entry = self._compile(sig, args, kwargs, why, call_sig, key)
-        else:
-            self.cache.note_hit(sig)
+            call_sig = signature(args, kwargs)
+            sig = call_sig if key is None else (call_sig, key)
+            entry, why = self.cache.lookup(sig)
+            if entry is None:
+                entry = self._compile(sig, args, kwargs, why, call_sig, key)
+            else:
+                self.cache.note_hit(sig)
+                self._hot = _Hot.of(self.cache, sig, key, entry)
         self.report_stats()
         if isinstance(entry, Eager):
             return self._eager(args, kwargs)
         if entry.calls < self.verify:
             return self._run_verified(entry, args, kwargs)
         return self._run(entry, args, kwargs)
+
+    def _hot_entry(self, args, kwargs, key):
+        """The entry of the last looked-up call when this call would find it again:
+        the same signature (`flat_matcher`, without building it), the same strategy key,
+        its guards holding, and the cache unchanged since (so it is still the one entry
+        of its signature).  Else None, and the full lookup runs."""
+        hot = self._hot
+        if hot is None or hot.version != self.cache.version or hot.key != key or \
+                not hot.match(args, kwargs):
+            return None
+        guards = hot.entry.guards
+        if guards is not None and guards.check() is not None:
+            return None
+        self.cache.note_hit(hot.sig)
+        return hot.entry
 
     def _eager(self, args, kwargs):
         self.stats['eager_calls'] += 1

@@ -110,6 +110,43 @@ def signature(args, kwargs):
             ('enable_backprop', bool(config.enable_backprop)))
 
 
+def flat_matcher(sig):
+    """For a `signature` of the common call ``f(x, t)`` (positional leaves, numpy arrays
+    or Variables over them): a function ``match(args, kwargs)`` that says whether a
+    call's signature equals `sig` without building it (the same fields `_leaf_sig`
+    reads, and the same config flags); None for any other signature.  A call it cannot
+    judge cheaply (another leaf type, keywords) does not match, and takes the full
+    lookup."""
+    leaves, tree = sig[0], sig[1]
+    n = len(leaves)
+    if tree != _FLAT_TREES.get(n) or any(path != (0, i) or leaf[3] != 'cpu'
+                                         for i, (path, leaf) in enumerate(leaves)):
+        return None
+    expected = tuple((leaf[1], leaf[2], leaf[4]) for _, leaf in leaves)
+    train, backprop = sig[2], sig[3]
+    ndarray = numpy.ndarray
+
+    def match(args, kwargs):
+        if kwargs or len(args) != n:
+            return False
+        for x, (shape, dtype, requires_grad) in zip(args, expected):
+            if type(x) is ndarray:
+                if requires_grad:
+                    return False
+                data = x
+            elif isinstance(x, Variable):
+                data = x._data
+                if type(data) is not ndarray or x.requires_grad != requires_grad:
+                    return False
+            else:
+                return False
+            if data.shape != shape or data.dtype.str != dtype:
+                return False
+        return ('train', bool(config.train)) == train and \
+            ('enable_backprop', bool(config.enable_backprop)) == backprop
+    return match
+
+
 def batch_family(sig):
     """``(family, batch)`` of a `signature`: the signature with the leading dimension of
     every array argument that shares the first one's left out (rank, the other
@@ -200,6 +237,7 @@ class TraceCache:
         # new batch size of a known family is not a retrace, up to MAX_BATCH_SIZES
         self.families = {}
         self.batch_traces = 0
+        self.version = 0        # bumped whenever an entry is added, replaced or removed
 
     def lookup(self, sig):
         """(entry, None) for the first entry of `sig` whose guards hold, else (None,
@@ -240,6 +278,7 @@ class TraceCache:
         batch (`batch_family`); ``batch_trace``: a new batch size of a known family
         (`new_batch_size`), which does not count against ``max_retraces``."""
         self.misses.append(reason)
+        self.version += 1
         self.batch_traces += bool(batch_trace)
         self.buckets.setdefault(sig, []).append(entry)
         self._last_sig = sig
@@ -252,12 +291,14 @@ class TraceCache:
 
     def replace(self, old, new):
         """Puts `new` where `old` was (a compiled entry that verify found unfaithful)."""
+        self.version += 1
         for bucket in self.buckets.values():
             for i, e in enumerate(bucket):
                 if e is old:
                     bucket[i] = new
 
     def remove_if(self, predicate):
+        self.version += 1
         for sig in list(self.buckets):
             self.buckets[sig] = [e for e in self.buckets[sig] if not predicate(e)]
 

@@ -44,3 +44,53 @@ def test_leaf_at_follows_flatten_paths():
     kwargs = {'y': (numpy.ones(4),)}
     for path, leaf in guards.flatten((args, kwargs))[0]:
         assert guards.leaf_at(args, kwargs, path) is leaf
+
+
+# ---- flat_matcher: a repeat call's signature checked without building it ----
+
+_X = numpy.ones((2, 3), 'float32')
+_T = numpy.zeros(2, 'int32')
+
+
+class _Sub(numpy.ndarray):
+    pass
+
+
+@pytest.mark.parametrize('args, kwargs', [
+    ((_X, _T), {}),                                         # the same call
+    ((_X.copy(), _T.copy()), {}),                           # other arrays, same avals
+    ((_X.astype('float64'), _T), {}),                       # dtype
+    ((numpy.ones((3, 3), 'float32'), _T), {}),              # shape
+    ((_X,), {}),                                            # fewer arguments
+    ((_X, _T, _T), {}),                                     # more
+    ((_X, _T), {'k': 1}),                                   # keywords
+    ((Variable(_X), _T), {}),                               # a Variable that requires grad
+    ((Variable(_X, requires_grad=False), _T), {}),          # one that does not
+    ((_X.view(_Sub), _T), {}),                              # an ndarray subclass
+    ((_X.astype('>f4'), _T), {}),                          # another byte order
+    ((_X, 3), {}),                                          # a static value
+])
+@pytest.mark.parametrize('base', [(_X, _T), (Variable(_X, requires_grad=False), _T),
+                                  (Variable(_X), _T)])
+def test_flat_matcher_agrees_with_signature_equality(args, kwargs, base):
+    sig = guards.signature(base, {})
+    match = guards.flat_matcher(sig)
+    assert match is not None
+    # it may decline a call whose signature is equal (a subclass, a Variable over a
+    # subclass) -- the full lookup then runs -- but never match an unequal one
+    equal = guards.signature(args, kwargs) == sig
+    assert match(args, kwargs) in ((equal,) if type(args[0]) is not _Sub else (False,))
+
+
+@pytest.mark.parametrize('flag', ['train', 'enable_backprop'])
+def test_flat_matcher_checks_the_config_flags(flag):
+    match = guards.flat_matcher(guards.signature((_X, _T), {}))
+    assert match((_X, _T), {})
+    with cf.using_config(flag, False):
+        assert not match((_X, _T), {})
+
+
+def test_flat_matcher_declines_other_signatures():
+    assert guards.flat_matcher(guards.signature(((_X, _T),), {})) is None   # nested
+    assert guards.flat_matcher(guards.signature((_X,), {'t': _T})) is None   # keywords
+    assert guards.flat_matcher(guards.signature((_X, 3), {})) is None        # static
