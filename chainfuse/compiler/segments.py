@@ -15,9 +15,10 @@ it once in place of the run::
 Steps a segment runs, each computed as the Python executor computes it:
 
 - a fused kernel: its compiled dispatcher, called from the segment;
-- ``matmul`` of 2-D operands (sizes > 1, float32/float64): BLAS ``gemm`` (or ``syrk``)
-  of numpy's own library, with the arguments numpy's matmul passes
-  (`chainfuse.compiler.codegen.native_blas`);
+- ``matmul`` of 2-D operands (float32/float64): BLAS ``gemm``, ``syrk`` or ``gemv`` of
+  numpy's own library, with the arguments numpy passes for the impl's call
+  (`chainfuse.compiler.codegen.native_blas`): matmul's gemv when m or n is 1, numpy.dot's
+  gemm for an outer product (k = 1);
 - a lone elementwise op of `NATIVE_ELEMENTWISE`: a one-op kernel (`FusedOp.of_node`);
 - ``sum`` / ``sum_to`` (float) and ``max`` over leading or trailing axes (after
   dropping length-1 axes and merging neighbours): loops in numpy's order -- a trailing
@@ -29,7 +30,7 @@ Steps a segment runs, each computed as the Python executor computes it:
 
 The helpers these call live in `chainfuse.compiler.codegen.native_ops`.  Everything else
 (log/exp and other transcendental ops alone, concat, getitem, a matmul numpy would send
-to gemv/dot) stays a Python call between segments.  A run of one step gains nothing and
+to dot or axpy) stays a Python call between segments.  A run of one step gains nothing and
 stays as it was.  The segment's source depends on the steps, dtypes, ranks and kernels,
 not on the sizes (they come in ``d``), so a retrace for a new batch size reuses the
 compiled segment; sources are cached on disk like kernels
@@ -157,8 +158,15 @@ def _gemm_ok(plan, step):
     if a.ndim != 2 or b.ndim != 2 or a.dtype.name not in FLOATS:
         return False
     k = a.shape[0] if step.node.attrs.get('transa') else a.shape[1]
-    # numpy sends m, n or k of 1 to dot/gemv (and the impl sends k == 1 to dot)
-    return min(out.shape + (k,)) > 1
+    m, n = out.shape
+    # numpy's matmul sends m = 1 or n = 1 to gemv, the impl sends k = 1 to numpy.dot's
+    # gemm (`native_ops._gemm` makes those calls); not an axpy (k = 1 with m or n of 1)
+    # or a dot (m = n = 1); no BLAS call for an empty product
+    if min(m, n, k) < 1:
+        return False
+    if k == 1:
+        return m > 1 and n > 1
+    return m > 1 or n > 1
 
 
 def reduce_form(plan, step):

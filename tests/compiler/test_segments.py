@@ -145,7 +145,16 @@ def test_reduction_over_middle_axes_stays_a_python_call():
 
 MATMUL = [((8, 784), (100, 784), False, True), ((8, 100), (100, 10), False, False),
           ((8, 100), (8, 784), True, False), ((10, 8), (100, 10), True, True),
-          ((64, 512), (512, 512), False, False), ((3, 5), (5, 7), False, False)]
+          ((64, 512), (512, 512), False, False), ((3, 5), (5, 7), False, False),
+          # numpy's gemv routes (m = 1: vector @ matrix, n = 1: matrix @ vector), each
+          # operand plain and transposed
+          ((1, 784), (100, 784), False, True), ((1, 10), (10, 100), False, False),
+          ((100, 1), (100, 10), True, False), ((30, 1), (100, 30), True, True),
+          ((8, 100), (100, 1), False, False), ((100, 8), (1, 100), True, True),
+          ((8, 100), (1, 100), False, True), ((100, 8), (100, 1), True, False),
+          # k = 1: the impl's numpy.dot of an outer product
+          ((1, 100), (1, 784), True, False), ((100, 1), (1, 10), False, False),
+          ((1, 100), (784, 1), True, True), ((100, 1), (784, 1), False, True)]
 
 
 @pytest.mark.skipif(native_blas.find() is None, reason=native_blas.reason() or '')
@@ -181,8 +190,9 @@ def test_matmul_of_an_array_with_its_transpose_is_numpys_syrk(ta, tb):
 
 
 def test_matmul_special_cases_stay_python_calls():
-    # m, n or k of 1: numpy uses dot/gemv, the impl an outer product
-    for sa, sb in [((1, 5), (5, 7)), ((5, 1), (1, 7)), ((5, 3), (3, 1))]:
+    # numpy's dot (m = n = 1), axpy (k = 1 and m or n of 1) and empty products
+    for sa, sb in [((1, 5), (5, 1)), ((1, 1), (1, 7)), ((5, 1), (1, 1)), ((1, 1), (1, 1)),
+                   ((0, 5), (5, 3)), ((4, 0), (0, 3)), ((1, 0), (0, 3))]:
         g = _graph(linalg.matmul, [Aval(sa, F32), Aval(sb, F32)],
                    dict(transa=False, transb=False))
         plan = Plan(g, backend='numba', segments=True)

@@ -19,7 +19,7 @@ import ctypes
 import glob
 import os
 
-ENTRIES = ('gemm', 'syrk')
+ENTRIES = ('gemm', 'syrk', 'gemv')
 _found = None           # None: not looked yet; else (symbols dict or None, reason)
 
 
@@ -60,7 +60,7 @@ def _look_up():
 
 
 def find():
-    """{'sgemm': symbol, 'ssyrk': ..., 'dgemm': ..., 'dsyrk': ...} registered with LLVM,
+    """{'sgemm': symbol, 'ssyrk': ..., 'sgemv': ..., 'dgemm': ...} registered with LLVM,
     or None when numpy's BLAS cannot be called this way (`reason` says why)."""
     global _found
     if _found is None:

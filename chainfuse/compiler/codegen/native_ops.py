@@ -39,10 +39,17 @@ def _blas_syrk(name, t):
         _i32, _i32, _i32, _i64, _i64, t, _ip, _i64, t, _ip, _i64))
 
 
+def _blas_gemv(name, t):
+    return numba.types.ExternalFunction(name, numba.types.void(
+        _i32, _i32, _i64, _i64, t, _ip, _i64, _ip, _i64, t, _ip, _i64))
+
+
 _sgemm = _blas('scipy_cblas_sgemm64_', numba.types.float32)
 _dgemm = _blas('scipy_cblas_dgemm64_', numba.types.float64)
 _ssyrk = _blas_syrk('scipy_cblas_ssyrk64_', numba.types.float32)
 _dsyrk = _blas_syrk('scipy_cblas_dsyrk64_', numba.types.float64)
+_sgemv = _blas_gemv('scipy_cblas_sgemv64_', numba.types.float32)
+_dgemv = _blas_gemv('scipy_cblas_dgemv64_', numba.types.float64)
 
 
 @numba.njit(inline='always')
@@ -51,8 +58,25 @@ def _overlaps(x, y):
     return xa < ya + y.size * y.itemsize and ya < xa + x.size * x.itemsize
 
 
+@numba.njit(inline='always')
+def _gemv(order, n_rows, n_cols, one, mat, lda, vec, zero, out):
+    if out.itemsize == 4:
+        _sgemv(order, 112, n_rows, n_cols, one, mat.ctypes.data, lda, vec.ctypes.data, 1,
+               zero, out.ctypes.data, 1)
+    else:
+        _dgemv(order, 112, n_rows, n_cols, one, mat.ctypes.data, lda, vec.ctypes.data, 1,
+               zero, out.ctypes.data, 1)
+
+
 @numba.njit(cache=True, nogil=True)
 def _gemm(a, b, out, ta, tb, one, zero):
+    """``out = op(a) @ op(b)`` (op: transpose when `ta`/`tb`) of C-contiguous 2-D arrays,
+    by the CBLAS call numpy makes for the impl's numpy call.  Strides are in elements;
+    an ``(is1_m, is1_n)`` pair is op(a)'s, ``(is2_n, is2_p)`` op(b)'s, as numpy names
+    them.  Sizes of 1 take numpy's special routes: m = 1 or n = 1 (k > 1) is matmul's
+    ``gemv`` (vector @ matrix, matrix @ vector), k = 1 (m, n > 1) is the impl's
+    ``numpy.dot`` of an outer product, a gemm whose column and row operands numpy
+    passes as transposed (each is both C- and F-contiguous)."""
     if _overlaps(out, a):
         a = a.copy()
     if _overlaps(out, b):
@@ -61,14 +85,31 @@ def _gemm(a, b, out, ta, tb, one, zero):
     k = a.shape[0] if ta else a.shape[1]
     is1_m, is1_n = (1, a.shape[1]) if ta else (a.shape[1], 1)
     is2_n, is2_p = (1, b.shape[1]) if tb else (b.shape[1], 1)
-    if is1_n == 1 and is1_m >= k:
-        trans1, lda = 111, is1_m
+    if k == 1:
+        trans1, lda, trans2, ldb = 112, m, 112, 1
+    elif m == 1:
+        # vector @ matrix: gemv(op(b) as (n, k) with strides (is2_p, is2_n), op(a))
+        if is2_n == 1 and is2_p >= k:
+            _gemv(102, k, n, one, b, is2_p, a, zero, out)
+        else:
+            _gemv(101, k, n, one, b, is2_n, a, zero, out)
+        return
+    elif n == 1:
+        # matrix @ vector: gemv(op(a) as (m, k), op(b))
+        if is1_n == 1 and is1_m >= k:
+            _gemv(102, k, m, one, a, is1_m, b, zero, out)
+        else:
+            _gemv(101, k, m, one, a, is1_n, b, zero, out)
+        return
     else:
-        trans1, lda = 112, is1_n
-    if is2_p == 1 and is2_n >= n:
-        trans2, ldb = 111, is2_n
-    else:
-        trans2, ldb = 112, is2_p
+        if is1_n == 1 and is1_m >= k:
+            trans1, lda = 111, is1_m
+        else:
+            trans1, lda = 112, is1_n
+        if is2_p == 1 and is2_n >= n:
+            trans2, ldb = 111, is2_n
+        else:
+            trans2, ldb = 112, is2_p
     if a.ctypes.data == b.ctypes.data and m == n and is1_m == is2_p and \
             is1_n == is2_n and trans1 != trans2:
         if out.itemsize == 4:
@@ -84,7 +125,6 @@ def _gemm(a, b, out, ta, tb, one, zero):
     else:
         _dgemm(101, trans1, trans2, m, n, k, one, a.ctypes.data, lda, b.ctypes.data, ldb,
                zero, out.ctypes.data, n)
-
 
 
 @numba.njit(cache=True, nogil=True)
