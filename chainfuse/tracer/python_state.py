@@ -8,15 +8,18 @@ sees, through hooks that cost nothing once tracing is over:
   runs) and every attribute write (`Link.__setattr__` reports it);
 - every ``config.<name>`` read;
 - every Python function the call runs (a profile function): the module globals its
-  code reads and assigns, and calls whose effects a replay would not repeat:
+  code reads and assigns, the environment variables the user's code reads through
+  ``os.environ`` (``os._Environ``'s methods are Python functions), and calls whose
+  effects a replay would not repeat:
   ``print``, ``open``, writes to files, ``logging``, and draws from random
   generators (numpy's, Python's ``random``) other than those `chainfuse.random`
   makes itself and reports (``on_draw``: random op keys, initial parameter values).
 
 When the trace ends, what it saw becomes:
 
-- `Guards`, checked before every replay: each Link attribute, global, closure cell and
-  config entry the call read must still have the value it had (by `guard_key`:
+- `Guards`, checked before every replay: each Link attribute, global, closure cell,
+  config entry and environment variable (``os.environ[...]``, ``os.getenv``) the call
+  read must still have the value it had (by `guard_key`:
   type and value for scalars, strings and tuples; shape and dtype for Variables and
   arrays, which are fed to the graph as inputs; identity for functions, classes and
   Links).  A failing guard retraces, and its message is the retrace reason
@@ -38,9 +41,11 @@ from the previous call) become graph inputs, so their values are read at every c
 and gradients flow back through them into the call that produced them.
 """
 import builtins
+import collections.abc
 import copy
 import importlib.util
 import io
+import os
 import random as pyrandom
 import sys
 import threading
@@ -174,6 +179,38 @@ def _holds(now, value, items):
     return len(now) == len(items) and all(map(is_, now, items))
 
 
+# ---- environment variables ----
+
+_ENV_READS = {_name: getattr(type(os.environ), _name).__code__
+              for _name in ('__getitem__', '__iter__', '__len__', 'copy')}
+_ENV_KEY_READ = _ENV_READS['__getitem__']
+# the files of os._Environ's methods and of the Mapping methods and os.getenv that call
+# them (``<frozen os>`` when the standard library is frozen)
+_ENV_FILES = {_ENV_KEY_READ.co_filename, os.getenv.__code__.co_filename,
+              collections.abc.Mapping.get.__code__.co_filename}
+
+
+def _env_value(env, key):
+    """What a guard on `env` compares: ``env[key]`` (MISSING when unset), or a dict copy
+    of the whole mapping for key None."""
+    if key is None:
+        return dict(env)
+    return env.get(key, MISSING)
+
+
+def _env_where(env, key):
+    name = 'os.environb' if env is getattr(os, 'environb', None) else 'os.environ'
+    return name if key is None else f'{name}[{key!r}]'
+
+
+def _env_describe(value):
+    if value is MISSING:
+        return 'unset'
+    if isinstance(value, dict):
+        return f'{len(value)} variables'
+    return repr(value)
+
+
 class Guards:
     """The Python-side conditions of one trace (see the module docstring).
 
@@ -181,11 +218,14 @@ class Guards:
     attribute write) is checked at every call; while it is the same container holding
     the same immutable items (`_members`) that check is an identity test per item."""
 
-    def __init__(self, attrs=(), globals_=(), cells=(), configs=()):
+    def __init__(self, attrs=(), globals_=(), cells=(), configs=(), environ=()):
         self.attrs = list(attrs)        # (link, name, key, value, where)
         self.globals = list(globals_)   # (dict, name, key, value, where, volatile)
         self.cells = list(cells)        # (cell, key, value, where, volatile)
         self.configs = list(configs)    # (name, key, value)
+        # (mapping, key, value): os.environ[key] as read (MISSING: unset); key None: the
+        # whole mapping, iterated (value: a dict copy of it)
+        self.environ = list(environ)
         self.volatile = False
         self.validated_at = None
         self.watched = set()            # (id(link), name) of every guarded attribute
@@ -205,7 +245,8 @@ class Guards:
         return self
 
     def __len__(self):
-        return len(self.attrs) + len(self.globals) + len(self.cells) + len(self.configs)
+        return len(self.attrs) + len(self.globals) + len(self.cells) + len(self.configs) + \
+            len(self.environ)
 
     def check(self):
         """None while every guard holds; else the reason the first one does not."""
@@ -232,6 +273,11 @@ class Guards:
                     guard_key(now)[0] != key:
                 return f'closure variable {where} changed {describe(value)} -> ' \
                        f'{describe(now)}'
+        for env, key, value in self.environ:
+            now = _env_value(env, key)
+            if now != value:
+                return f'{_env_where(env, key)} changed {_env_describe(value)} -> ' \
+                       f'{_env_describe(now)}'
         return None
 
     def after_effects(self, written):
@@ -245,6 +291,7 @@ class Guards:
         lines += [f'  global {w} = {describe(v)}' for _, _, _, v, w, _ in self.globals]
         lines += [f'  closure {w} = {describe(v)}' for _, _, v, w, _ in self.cells]
         lines += [f'  config.{n} = {describe(v)}' for n, _, v in self.configs]
+        lines += [f'  {_env_where(e, k)} = {_env_describe(v)}' for e, k, v in self.environ]
         return '\n'.join(lines)
 
 
@@ -359,6 +406,7 @@ class Watcher:
         self.globals = {}        # (id(dict), name) -> [dict, name, value, key, volatile]
         self.stores = {}         # (id(dict), name) -> [dict, name, value before]
         self.configs = {}
+        self.environ = {}        # (id(mapping), key) -> (mapping, key, value as read)
         self.codes = set()
         self.broken = None
         self.accepted = set()      # (id(link), name) of effects allow_side_effects accepted
@@ -529,6 +577,8 @@ class Watcher:
                                 'traced', _frame_loc(frame))
         elif event == 'call':
             code = frame.f_code
+            if code.co_filename in _ENV_FILES and code in _ENV_READS.values():
+                self._on_environ(frame, code)
             if code not in self.codes:
                 self.codes.add(code)
                 if is_user_file(code.co_filename) and not _generated(frame):
@@ -538,6 +588,23 @@ class Watcher:
                     is_user_file(frame.f_back.f_code.co_filename):
                 self._raise(f'{what} ({code.co_name}) in a compiled call would run only '
                             'when it is traced', _frame_loc(frame.f_back))
+
+    def _on_environ(self, frame, code):
+        """An ``os._Environ`` method reads the environment: when the user's code asked
+        (through ``os.getenv`` or a Mapping method in between), the variable read -- or
+        the whole mapping, for iteration -- is guarded with its current value."""
+        caller = frame.f_back
+        while caller is not None and caller.f_code.co_filename in _ENV_FILES:
+            caller = caller.f_back
+        if caller is None or not is_user_file(caller.f_code.co_filename):
+            return
+        env = frame.f_locals.get('self')
+        if not isinstance(env, os._Environ):
+            return
+        key = frame.f_locals.get('key') if code is _ENV_KEY_READ else None
+        k = (id(env), key)
+        if k not in self.environ:
+            self.environ[k] = (env, key, _env_value(env, key))
 
     def _raise(self, reason, loc):
         e = GraphBreak(reason, loc)
@@ -698,7 +765,7 @@ class Watcher:
                  if k not in self.accepted]
         globals_ = list(self.globals.values())
         configs = [(n, guard_key(v)[0], v) for n, v in self.configs.items()]
-        g = Guards(attrs, globals_, self.cells, configs)
+        g = Guards(attrs, globals_, self.cells, configs, list(self.environ.values()))
         volatile = any(r.volatile for r in self.reads.values())
         return g.finalize(volatile)
 

@@ -5,6 +5,7 @@ Each case runs a compiled model and an eager twin (same weights) for several cal
 changing state between calls, and compares every result; with ``fallback='raise'``
 a case that cannot be compiled faithfully raises GraphBreak naming this file."""
 import copy
+import os
 import functools
 import random
 import warnings
@@ -688,3 +689,40 @@ def test_code_a_library_generated_is_not_guarded_as_the_users():
     _, compiled = _run_both(body, fallback='raise')
     text = str(cf.explain(compiled))
     assert 'namedtuple_' not in text and 'guarded Python state' in text
+
+
+# ---- environment variables the forward reads ----
+
+ENV = 'CHAINFUSE_TEST_SCALE'
+
+
+@pytest.mark.parametrize('read', [
+    lambda: float(os.environ.get(ENV, '1')),
+    lambda: float(os.getenv(ENV, '1')),
+    lambda: float(os.environ[ENV]) if ENV in os.environ else 1.0,
+    lambda: 1.0 + sum(k == ENV for k in os.environ),          # iterates the whole mapping
+])
+def test_environment_variables_read_are_guarded(read, monkeypatch):
+    monkeypatch.delenv(ENV, raising=False)
+
+    def fn(x):
+        return x * read()
+    compiled = cf.compile(fn, fallback='raise')
+    x = Variable(XS[0])
+    for value in (None, None, '3', '3', None, '5'):
+        if value is None:
+            monkeypatch.delenv(ENV, raising=False)
+        else:
+            monkeypatch.setenv(ENV, value)
+        got = compiled(x).array
+        numpy.testing.assert_array_equal(got, fn(x).array)
+    reasons = ' '.join(compiled.cache.misses)
+    assert 'os.environ' in reasons, reasons
+
+
+def test_the_librarys_own_environment_reads_are_not_guarded(monkeypatch):
+    # chainfuse reads CHAINFUSE_* variables while it traces and compiles: not the user's
+    monkeypatch.setenv('CHAINFUSE_FAST_MATH', '0')
+    compiled = cf.compile(lambda x: F.tanh(x) * 2)
+    compiled(Variable(XS[0]))
+    assert not compiled.entries[0].guards.environ
