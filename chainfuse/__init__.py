@@ -6,6 +6,7 @@ from chainfuse import cuda  # noqa: F401
 from chainfuse.config import (  # noqa: F401
     config, global_config, using_config, no_backprop_mode, force_backprop_mode)
 from chainfuse.random import set_random_seed  # noqa: F401
+from chainfuse.utils.denormal import flush_denormal, set_flush_denormal  # noqa: F401
 from chainfuse import ops  # noqa: F401
 from chainfuse.core import Variable, Parameter, FunctionNode, as_variable, as_array, grad  # noqa
 from chainfuse.core.function import Function  # noqa: F401
