@@ -20,8 +20,8 @@ KNOWN_MISMATCHES = {
         'reproduced outside the suite), torch eager is right: its speed is not that of '
         'this model.'),
 }
-ORDER = ('cf-eager', 'cf-compiled', 'cf-step', 'cf-step-native', 'numpy', 'chainer', 'torch',
-         'torch-compile', 'jax', 'bound')
+ORDER = ('cf-eager', 'cf-compiled', 'cf-step', 'cf-step-native', 'cf-step-ftz', 'numpy',
+         'chainer', 'torch', 'torch-compile', 'jax', 'bound')
 
 
 def _frameworks(results):

@@ -12,6 +12,7 @@ FRAMEWORKS = {
     'cf-compiled': ('benchmarks.adapters.cf', 'Compiled', 'chainfuse'),
     'cf-step': ('benchmarks.adapters.cf', 'Step', 'chainfuse'),
     'cf-step-native': ('benchmarks.adapters.cf', 'StepNative', 'chainfuse'),
+    'cf-step-ftz': ('benchmarks.adapters.cf', 'StepFlush', 'chainfuse'),
     'numpy': ('benchmarks.adapters.numpy_loop', 'NumpyLoop', 'numpy'),
     'chainer': ('benchmarks.adapters.chainer_peer', 'Chainer', 'chainer'),
     'torch': ('benchmarks.adapters.torch_peer', 'Torch', 'torch'),
@@ -19,8 +20,8 @@ FRAMEWORKS = {
     'jax': ('benchmarks.adapters.jax_peer', 'Jax', 'jax'),
     'bound': ('benchmarks.adapters.bound', 'Bound', 'numpy'),
 }
-CHAINFUSE = ('cf-eager', 'cf-compiled', 'cf-step', 'cf-step-native')
-COMPILED = ('cf-compiled', 'cf-step', 'cf-step-native')
+CHAINFUSE = ('cf-eager', 'cf-compiled', 'cf-step', 'cf-step-native', 'cf-step-ftz')
+COMPILED = ('cf-compiled', 'cf-step', 'cf-step-native', 'cf-step-ftz')
 BOUND = 'bound'    # the step's GEMMs alone: no loss, the floor the others are held to
 
 

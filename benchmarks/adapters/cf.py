@@ -7,6 +7,9 @@
   forward, backward and update as one plan.
 - ``cf-step-native``: ``cf-step`` with native segments on (``CHAINFUSE_NATIVE_SEGMENTS=1``,
   `chainfuse.compiler.segments`): runs of plan steps as one Numba function each.
+- ``cf-step-ftz``: ``cf-step-native`` with ``chainfuse.set_flush_denormal(True)`` in the
+  worker (denormal floats flushed to zero, the numerics mode jax's CPU backend uses;
+  every other framework here computes them as IEEE arithmetic does).
 """
 import os
 
@@ -76,4 +79,15 @@ class StepNative(Step):
 
     def setup(self, spec, params, x, t):
         os.environ['CHAINFUSE_NATIVE_SEGMENTS'] = '1'    # this worker process only
+        super().setup(spec, params, x, t)
+
+
+class StepFlush(StepNative):
+    framework = 'cf-step-ftz'
+
+    def setup(self, spec, params, x, t):
+        import chainfuse
+        if not chainfuse.set_flush_denormal(True):    # this worker's thread only
+            from benchmarks.adapters import Unavailable
+            raise Unavailable('flushing denormals needs an x86-64 processor')
         super().setup(spec, params, x, t)
