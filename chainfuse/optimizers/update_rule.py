@@ -134,6 +134,7 @@ class UpdateRule:
             self._cache_version = hyperparameter_module.version()
             self._keys_cache = tuple(self.state_keys())
             self._static_cache = self.static_args()
+            self._static_key = tuple(sorted(self._static_cache.items()))
         return self._hp_cache
 
     def _eager_config(self):
@@ -141,6 +142,13 @@ class UpdateRule:
         if self._cache_version != hyperparameter_module.version():
             self.resolved_hyperparam()
         return self._keys_cache, self._static_cache
+
+    def _config_key(self):
+        """(state keys, static args as sorted pairs): what a compiled step's cache key
+        holds of this rule (cached like `_eager_config`)."""
+        if self._cache_version != hyperparameter_module.version():
+            self.resolved_hyperparam()
+        return self._keys_cache, self._static_key
 
     def state_keys(self):
         """Names of the state arrays, in the order `step` takes them."""

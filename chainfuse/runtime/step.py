@@ -114,9 +114,8 @@ class TrainingStep:
                 continue
             if rule.step is None or rule._pre_update_hooks or rule._post_update_hooks:
                 return None, f'update rule {type(rule).__name__} without a traceable step'
-            keys, static = rule._eager_config()
             # a trace reads these very objects (it keeps them alive, so ids are unique)
-            rules.append((id(p), id(rule), rule.enabled, keys, tuple(sorted(static.items()))))
+            rules.append((id(p), id(rule), rule.enabled) + rule._config_key())
         return (tuple(rules), tuple(hooks), opt._use_cleargrads), None
 
     def miss_reason(self, cache, sig):
