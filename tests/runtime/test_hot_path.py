@@ -147,3 +147,23 @@ def test_hyper_cache_reuses_an_array_only_for_the_same_scalar():
     assert cache(0, float('nan')) is not nan
     s = numpy.float32(3)
     assert cache(0, s) is not cache(0, s)           # numpy scalars: not cached
+
+
+def test_optimizer_changes_between_steps_leave_the_hot_path():
+    # the strategy key (each rule's enabled flag, state keys and static arguments) is
+    # compared at every call, hot or not: freezing a layer retraces; a per-parameter
+    # hyperparameter is an input of the plan, read at every call
+    o1, o2 = _pair(lambda: optimizers.Adam(alpha=0.05))
+    step = cf.compile_step(o2)
+    for i, (x, t) in enumerate(_batches(10)):
+        if i == 4:
+            for o in (o1, o2):
+                o.target.predictor[0].W.update_rule.enabled = False
+        if i == 7:
+            for o in (o1, o2):
+                o.target.predictor[0].W.update_rule.enabled = True
+                o.target.predictor[2].b.update_rule.hyperparam.weight_decay_rate = 0.1
+        o1.update(o1.target, x, t)
+        step(x, t)
+        _assert_same(o1, o2)
+    assert len(step.cache.misses) >= 2
