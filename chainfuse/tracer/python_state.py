@@ -10,8 +10,9 @@ sees, through hooks that cost nothing once tracing is over:
 - every Python function the call runs (a profile function): the module globals its
   code reads and assigns, the environment variables the user's code reads through
   ``os.environ`` (``os._Environ``'s methods are Python functions), and calls whose
-  effects a replay would not repeat:
-  ``print``, ``open``, writes to files, ``logging``, and draws from random
+  effects a replay would not repeat or values it would freeze:
+  ``print``, ``open``, writes to files, ``logging``, clocks (``time.time()``,
+  ``time.perf_counter()``...) and ``os.urandom``, and draws from random
   generators (numpy's, Python's ``random``) other than those `chainfuse.random`
   makes itself and reports (``on_draw``: random op keys, initial parameter values).
 
@@ -49,6 +50,7 @@ import os
 import random as pyrandom
 import sys
 import threading
+import time
 import types
 from operator import is_
 
@@ -352,6 +354,11 @@ _EFFECT_FILES = {importlib.util.find_spec('logging').origin: 'logging',
                  pyrandom.__file__: "Python's random module"}
 _RANDOM_TYPES = (pyrandom.Random, numpy.random.RandomState, numpy.random.Generator,
                  numpy.random.BitGenerator)
+# builtins whose value changes from call to call: a trace would keep the one it read
+_CLOCKS = frozenset(getattr(time, name) for name in (
+    'time', 'time_ns', 'perf_counter', 'perf_counter_ns', 'monotonic', 'monotonic_ns',
+    'process_time', 'process_time_ns', 'thread_time', 'thread_time_ns')
+    if hasattr(time, name)) | {os.urandom}
 
 
 def _effect_of_builtin(fn):
@@ -360,6 +367,10 @@ def _effect_of_builtin(fn):
         return 'print()'
     if fn is builtins.open or fn is builtins.input:
         return f'{fn.__name__}()'
+    if fn in _CLOCKS:
+        module = 'os' if fn is os.urandom else 'time'
+        return (f'{module}.{fn.__name__}() (its value changes from call to call; a replay '
+                'would reuse the one read when the call was traced)')
     owner = getattr(fn, '__self__', None)
     if owner is None:
         return None

@@ -8,6 +8,7 @@ import copy
 import os
 import functools
 import random
+import time
 import warnings
 
 import numpy
@@ -494,6 +495,32 @@ def test_random_outside_chainfuse_draws_fresh_numbers_eagerly():
         warnings.simplefilter('ignore')
         a, b = compiled(XS[0]).array, compiled(XS[0]).array
     assert not numpy.allclose(a, b)
+
+
+CLOCKS = {
+    'time.time': lambda m, x: m.l(x) * (time.time() % 3.0),
+    'time.perf_counter': lambda m, x: m.l(x) * float(time.perf_counter() > 0),
+    'os.urandom': lambda m, x: m.l(x) * float(os.urandom(1)[0]),
+}
+
+
+@pytest.mark.parametrize('case', sorted(CLOCKS))
+def test_values_that_change_from_call_to_call_break(case):
+    eager, compiled = _pair(CLOCKS[case], fallback='raise')
+    with pytest.raises(GraphBreak, match=case.replace('.', r'\.')) as e:
+        compiled(XS[0])
+    assert 'test_python_state.py' in e.value.location
+
+
+def test_a_clock_read_in_the_forward_runs_eagerly_and_fresh():
+    _, compiled = _pair(CLOCKS['time.time'])
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always')
+        a = compiled(XS[0]).array
+        time.sleep(0.01)
+        b = compiled(XS[0]).array
+    assert not numpy.array_equal(a, b)
+    assert any('time.time()' in str(m.message) for m in w)
 
 
 # ---- 6. backward twice ----
