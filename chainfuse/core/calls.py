@@ -44,7 +44,23 @@ def user_function(fn, label):
         state.call = (label, args, kwargs)
         try:
             return fn(*args, **kwargs)
+        except AttributeError as e:
+            _explain_list_argument(fn, args, kwargs, e)
+            raise
         finally:
             state.call = None
     wrapper.__chainfuse_label__ = label
     return wrapper
+
+
+def _explain_list_argument(fn, args, kwargs, error):
+    """A function that reads ``x.ndim`` or ``W.shape`` before applying an op fails on a
+    Python list with ``'list' object has no attribute 'ndim'``: when the object was one
+    of the call's arguments, say so as a Link call does (`check_call_arguments`)."""
+    obj = getattr(error, 'obj', None)
+    if type(obj) is list and any(a is obj for a in list(args) + list(kwargs.values())):
+        from chainfuse.core.arguments import check_call_arguments
+        try:
+            check_call_arguments(f'F.{fn.__name__}', args, kwargs)
+        except TypeError as explained:
+            raise explained from error

@@ -63,3 +63,24 @@ def test_a_list_reaching_an_op_is_named_by_the_function_the_user_called():
     x = chainfuse.Variable(numpy.ones(2, numpy.float32))
     with pytest.raises(TypeError, match=r'^add: argument 1 is a list, not a Variable'):
         x + [1.0, 2.0]          # an operator: no function call to name, the op is named
+
+
+X = numpy.ones((2, 3), 'float32')
+IDS = numpy.array([0, 1], 'int32')
+
+
+@pytest.mark.parametrize('call, where', [
+    (lambda: F.linear(X, [[1., 2., 3.]]), "F.linear: argument 1"),
+    (lambda: F.linear(X, W=[[1., 2., 3.]]), "F.linear: argument 'W'"),
+    (lambda: F.linear([[1., 2., 3.]], numpy.ones((2, 3), 'float32')), "F.linear: argument 0"),
+    (lambda: F.embed_id(IDS, [[1., 2.], [3., 4.]]), "F.embed_id: argument 1"),
+])
+def test_a_list_read_before_any_op_is_named_too(call, where):
+    # these functions read .ndim/.shape of their arguments before applying an op
+    with pytest.raises(TypeError, match=where + r' is a Python list .*expected a numpy'):
+        call()
+
+
+def test_other_attribute_errors_pass_unchanged():
+    with pytest.raises(AttributeError, match="'tuple' object has no attribute"):
+        F.linear(X, (1., 2., 3.))

@@ -4,11 +4,7 @@ from chainfuse.ops.registry import OpTypeError
 
 
 def _take(W, x):
-    take = getattr(A, 'take', None)
-    if take is None:
-        raise NotImplementedError('embed_id needs the integer-indexing op '
-                                  'chainfuse.ops.array.take, which is not available yet')
-    return take(W, x, axis=0)
+    return A.take(W, x, axis=0)
 
 
 def embed_id(x, W, ignore_label=None):
