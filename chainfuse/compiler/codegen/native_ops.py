@@ -59,12 +59,19 @@ def _overlaps(x, y):
 
 
 @numba.njit(inline='always')
-def _gemv(order, n_rows, n_cols, one, mat, lda, vec, zero, out):
+def _gemv(mat, is_m, is_n, m, k, vec, one, zero, out):
+    """numpy's gemv helper: ``out (m) = mat (m, k) @ vec (k)``, `mat` with element
+    strides (is_m, is_n), column-major when its rows are contiguous, else row-major,
+    always transposed (numpy's order of arguments)."""
+    if is_n == 1 and is_m >= k:
+        order, lda = 102, is_m
+    else:
+        order, lda = 101, is_n
     if out.itemsize == 4:
-        _sgemv(order, 112, n_rows, n_cols, one, mat.ctypes.data, lda, vec.ctypes.data, 1,
+        _sgemv(order, 112, k, m, one, mat.ctypes.data, lda, vec.ctypes.data, 1,
                zero, out.ctypes.data, 1)
     else:
-        _dgemv(order, 112, n_rows, n_cols, one, mat.ctypes.data, lda, vec.ctypes.data, 1,
+        _dgemv(order, 112, k, m, one, mat.ctypes.data, lda, vec.ctypes.data, 1,
                zero, out.ctypes.data, 1)
 
 
@@ -87,19 +94,11 @@ def _gemm(a, b, out, ta, tb, one, zero):
     is2_n, is2_p = (1, b.shape[1]) if tb else (b.shape[1], 1)
     if k == 1:
         trans1, lda, trans2, ldb = 112, m, 112, 1
-    elif m == 1:
-        # vector @ matrix: gemv(op(b) as (n, k) with strides (is2_p, is2_n), op(a))
-        if is2_n == 1 and is2_p >= k:
-            _gemv(102, k, n, one, b, is2_p, a, zero, out)
-        else:
-            _gemv(101, k, n, one, b, is2_n, a, zero, out)
+    elif m == 1:        # vector @ matrix: numpy swaps the operands
+        _gemv(b, is2_p, is2_n, n, k, a, one, zero, out)
         return
-    elif n == 1:
-        # matrix @ vector: gemv(op(a) as (m, k), op(b))
-        if is1_n == 1 and is1_m >= k:
-            _gemv(102, k, m, one, a, is1_m, b, zero, out)
-        else:
-            _gemv(101, k, m, one, a, is1_n, b, zero, out)
+    elif n == 1:        # matrix @ vector
+        _gemv(a, is1_m, is1_n, m, k, b, one, zero, out)
         return
     else:
         if is1_n == 1 and is1_m >= k:
