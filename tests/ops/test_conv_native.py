@@ -100,10 +100,11 @@ def test_max_pool2d_ties_nan_and_infinities_match_numpy(monkeypatch):
         numpy.testing.assert_array_equal(idx, idx0)
 
 
-def test_max_pool2d_grad_drops_indexes_out_of_range(monkeypatch):
+@pytest.mark.parametrize('pad,insize', [(1, (4, 4)), (0, (6, 6))])
+def test_max_pool2d_grad_drops_indexes_out_of_range(monkeypatch, pad, insize):
     gy = rng.standard_normal((1, 2, 3, 3))
     idx = rng.integers(-2, 6, size=gy.shape).astype(numpy.int32)
-    g = dict(ksize=(2, 2), stride=(2, 2), pad=(1, 1), insize=(4, 4))
+    g = dict(ksize=(2, 2), stride=(2, 2), pad=(pad, pad), insize=insize)
     gx, gx0 = both(monkeypatch, lambda: conv._max_pool2d_grad_impl(numpy, gy, idx, **g))
     numpy.testing.assert_array_equal(gx, gx0)
 
@@ -145,5 +146,27 @@ def test_conv2d_per_image_product_matches_one_gemm(monkeypatch, x_shape, W_shape
     monkeypatch.setattr(conv, 'PER_IMAGE_MAX_K', 0)
     one_gemm = conv._conv2d_impl(numpy, x, W, **a)
     assert not one_gemm.flags.c_contiguous or x_shape[0] == 0   # the (out_c, N, ...) view
+    tol = 1e-5 if dtype == numpy.float32 else 1e-12
+    numpy.testing.assert_allclose(per_image, one_gemm, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize('x_shape,W_shape,stride,pad', [
+    ((3, 1, 9, 9), (4, 1, 5, 5), 1, 0),
+    ((2, 3, 7, 8), (5, 3, 3, 3), 2, 1),
+    ((0, 2, 6, 6), (3, 2, 3, 3), 1, 1),
+])
+@pytest.mark.parametrize('dtype', DTYPES)
+@pytest.mark.parametrize('how', LAYOUTS)
+def test_conv2d_grad_w_per_image_products_match_one_gemm(monkeypatch, x_shape, W_shape,
+                                                         stride, pad, dtype, how):
+    x = rng.standard_normal(x_shape).astype(dtype)
+    a = dict(stride=conv.pair(stride), pad=conv.pair(pad), dilate=(1, 1), groups=1)
+    y = conv._conv2d_impl(numpy, x, rng.standard_normal(W_shape).astype(dtype),
+                          cover_all=False, **a)
+    gy = layout(rng.standard_normal(y.shape).astype(dtype), how)
+    per_image = conv._grad_w_impl(numpy, x, gy, ksize=W_shape[2:], **a)
+    monkeypatch.setattr(conv, 'PER_IMAGE_MAX_K', 0)
+    one_gemm = conv._grad_w_impl(numpy, x, gy, ksize=W_shape[2:], **a)
+    assert per_image.shape == one_gemm.shape == W_shape
     tol = 1e-5 if dtype == numpy.float32 else 1e-12
     numpy.testing.assert_allclose(per_image, one_gemm, rtol=tol, atol=tol)
