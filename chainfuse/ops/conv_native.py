@@ -23,6 +23,19 @@ import numba
 import numpy
 
 
+@numba.njit(inline='always')    # an inner helper, like `_span`
+def _take_max(r, m, arg, k, lo, hi, sx, off):
+    """One offset `k` of a max-pooling row: for ox in [lo, hi), v = r[ox * sx + off]
+    replaces the max m[ox] when greater (k then becomes arg[ox]) or NaN.  Selects and a
+    max, not branches: on real data ``v > max`` is a coin toss, and a mispredicted branch
+    per element made this loop 4x slower than numpy's passes."""
+    for ox in range(lo, hi):
+        v = r[ox * sx + off]
+        mo = m[ox]
+        arg[ox] = max(arg[ox], numpy.int32(v > mo) * k)
+        m[ox] = v if (v > mo) | (v != v) else mo
+
+
 @numba.njit(nogil=True)     # an inner helper: compiled in memory, into its callers
 def _span(n_out, size, s, p, off):
     """The outputs o in [lo, hi) whose input position o * s - p + off is in [0, size)."""
@@ -40,10 +53,8 @@ def max_pool(x, y, index, kh, kw, sy, sx, ph, pw):
     """y[n, c, oy, ox] = the max of the window (padding -inf; NaN propagates), index = its
     window-local offset i * kw + j, the first offset of a strict maximum.
 
-    Output row by output row, offsets in increasing order, as the numpy impl runs.  The
-    updates are selects and a max, not branches: on real data ``v > max`` is a coin
-    toss, and a mispredicted branch per element made this loop 4x slower than numpy.
-    Padding (-inf) never beats the max nor is NaN, so it is skipped."""
+    Output row by output row, offsets in increasing order, as the numpy impl runs
+    (`_take_max`).  Padding (-inf) never beats the max nor is NaN, so it is skipped."""
     n, c, h, w = x.shape
     oh, ow = y.shape[2], y.shape[3]
     ninf = y.dtype.type(-numpy.inf)
@@ -62,12 +73,7 @@ def max_pool(x, y, index, kh, kw, sy, sx, ph, pw):
                     r = src[iy]
                     for j in range(kw):
                         xlo, xhi = _span(ow, w, sx, pw, j)
-                        k = numpy.int32(i * kw + j)
-                        for ox in range(xlo, xhi):
-                            v = r[ox * sx - pw + j]
-                            mo = m[ox]
-                            arg[ox] = max(arg[ox], numpy.int32(v > mo) * k)
-                            m[ox] = v if (v > mo) | (v != v) else mo
+                        _take_max(r, m, arg, numpy.int32(i * kw + j), xlo, xhi, sx, j - pw)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -90,12 +96,7 @@ def max_pool_inside(x, y, index, kh, kw, sy, sx):
                 for i in range(kh):
                     r = src[oy * sy + i]
                     for j in range(1 if i == 0 else 0, kw):
-                        k = numpy.int32(i * kw + j)
-                        for ox in range(ow):
-                            v = r[ox * sx + j]
-                            mo = m[ox]
-                            arg[ox] = max(arg[ox], numpy.int32(v > mo) * k)
-                            m[ox] = v if (v > mo) | (v != v) else mo
+                        _take_max(r, m, arg, numpy.int32(i * kw + j), 0, ow, sx, j)
 
 
 @numba.njit(cache=True, nogil=True)
