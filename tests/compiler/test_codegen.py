@@ -114,7 +114,7 @@ def test_numba_kernels_keep_nan_and_infinities_as_numpy(op):
 
 
 def test_kernels_view_arguments_at_their_rank_and_check_the_size():
-    # _view (not Numba's reshape, whose strides LLVM cannot see): broadcast and
+    # _c_view (not Numba's reshape, whose strides LLVM cannot see): broadcast and
     # collapsed arguments; a wrong-sized argument is an error, never a read past its end
     def f(x, b, s):
         return E.tanh(x + b) * s
@@ -124,7 +124,7 @@ def test_kernels_view_arguments_at_their_rank_and_check_the_size():
     compiled = compile_training(trace(f, x, b, s).graph, backend='numba')
     kernel, = compiled.forward_plan.kernels
     body = kernel.source[kernel.source.index('@numba.njit(cache=True'):]
-    assert '_view(in1, (1, n1))' in body and '.reshape(' not in body
+    assert '_c_view(in1, (1, n1))' in body and '.reshape(' not in body
     numpy.testing.assert_array_equal(compiled.forward_plan(x, b, s)[0], f(x, b, s).array)
     with pytest.raises(ValueError, match='wrong size'):
         kernel.fn(x, numpy.ones(5, 'float32'), s, numpy.empty_like(x))

@@ -63,7 +63,15 @@ _PRELUDE = '''import math
 import numpy
 import numba
 
-try:    # a C-contiguous array seen at another shape, strides computed here
+# `_c_view(arr, shape)`: C-contiguous `arr` seen at `shape` (same size, which the kernel
+# checks first).  Numba's reshape computes the strides in a C helper, opaque to LLVM,
+# which then cannot vectorize a loop that also reads a table (the float32 tanh): this
+# view's strides are products of the sizes, computed in the kernel's own code (the
+# innermost one is the item size, a constant).  `_maximum`/`_minimum`: numpy's
+# maximum/minimum of two scalars.  Intrinsics (LLVM instructions emitted in place), not
+# functions inlined by Numba: its inlining runs its untyped passes again at every call
+# site, a tenth of a kernel's compile time
+try:
     from numba.core import cgutils as _cgutils, types as _types
     from numba.core.imputils import impl_ret_borrowed as _borrowed
     from numba.extending import intrinsic as _intrinsic
@@ -88,38 +96,43 @@ try:    # a C-contiguous array seen at another shape, strides computed here
                       meminfo=src.meminfo, parent=src.parent)
             return _borrowed(context, builder, ret, dst._getvalue())
         return ret(arr, shape), codegen
+
+    def _extremum(op):
+        # numpy's maximum (op '>') / minimum ('<'): `a` if it is NaN or wins, else `b`
+        # (so NaN if either is, and the second on ties), in the arguments' common type
+        def typer(typingctx, a, b):
+            t = typingctx.unify_pairs(a, b)
+            if not isinstance(t, (_types.Float, _types.Integer, _types.Boolean)):
+                return None
+
+            def codegen(context, builder, sig, args):
+                x, y = (context.cast(builder, v, s, t) for v, s in zip(args, sig.args))
+                if isinstance(t, _types.Float):
+                    pick = builder.or_(builder.fcmp_unordered('uno', x, x),
+                                       builder.fcmp_ordered(op, x, y))
+                elif isinstance(t, _types.Integer) and t.signed:
+                    pick = builder.icmp_signed(op, x, y)
+                else:
+                    pick = builder.icmp_unsigned(op, x, y)
+                return builder.select(pick, x, y)
+            return t(a, b), codegen
+        return typer
+
+    _maximum = _intrinsic(_extremum('>'))
+    _minimum = _intrinsic(_extremum('<'))
 except ImportError:     # Numba's internals moved: reshape (Numba's stride helper)
-    @numba.njit(inline='always')
+    @numba.njit
     def _c_view(arr, shape):
         return arr.reshape(shape)
 
+    @numba.njit
+    def _maximum(a, b):
+        return a if a != a or a > b else b
 
-@numba.njit(inline='always')
-def _view(arr, shape):
-    """`arr` at `shape` (same size).  Numba's reshape computes the strides in a C
-    helper, opaque to LLVM, which then cannot vectorize a loop that also reads a table
-    (the float32 tanh): this view's strides are products of the sizes, computed in the
-    kernel's own code (the innermost one is the item size, a constant)."""
-    size = 1
-    for n in shape:
-        size *= n
-    if arr.size != size:
-        raise ValueError('chainfuse kernel: an argument has the wrong size')
-    return _c_view(arr, shape)
+    @numba.njit
+    def _minimum(a, b):
+        return a if a != a or a < b else b
 
-
-@numba.njit(inline='always')
-def _maximum(a, b):
-    if a != a or a > b:
-        return a
-    return b
-
-
-@numba.njit(inline='always')
-def _minimum(a, b):
-    if a != a or a < b:
-        return a
-    return b
 '''
 
 
@@ -243,11 +256,12 @@ class CpuKernel:
                       set(self.inplace.values()))
         scalar = {i for i in used if 'i' not in self.in_patterns[i]}
         for i in used:
-            lines.append(f'    x{i} = {self._view(f"in{i}", op.in_avals[i].ndim, i)}')
+            lines += self._view(f'x{i}', f'in{i}', op.in_avals[i].ndim, i)
         for k in range(op.n_outputs):
-            target = f'x{self.inplace[k]}' if k in self.inplace else \
-                self._view(f'out{k}', len(op.shape))
-            lines.append(f'    y{k} = {target}')
+            if k in self.inplace:
+                lines.append(f'    y{k} = x{self.inplace[k]}')
+            else:
+                lines += self._view(f'y{k}', f'out{k}', len(op.shape))
         for i in sorted(scalar):            # loop invariants: loaded once
             lines.append(f'    a{i} = x{i}[{", ".join("0" * nd)}]')
         for group in self._loops(scalar):
@@ -270,15 +284,20 @@ class CpuKernel:
             lines.append(f'    n{d} = {" * ".join(f"s{j}" for j in group) or "1"}')
         return lines
 
-    def _view(self, name, ndim, i=None):
-        """Source viewing array `name` (input `i`, or an output) at the collapsed rank: as
-        it is when its dims are the loop's already, else through `_view`."""
+    def _view(self, var, name, ndim, i=None):
+        """Source lines setting `var` to array `name` (input `i`, or an output) at the
+        collapsed rank: `name` itself when its dims are the loop's already, else its
+        `_c_view` (see the prelude), after a check that the sizes agree -- a wrong-sized
+        argument is an error, never a read past its end."""
         pattern = self.in_patterns[i] if i is not None else ('i',) * len(self.loop_shape)
         if ndim == len(self.loop_shape) and 'i' * ndim == ''.join(pattern) and \
                 all(len(g) == 1 for g in self.groups):
-            return name
+            return [f'    {var} = {name}']
         dims = self._dims(pattern)
-        return f'_view({name}, ({", ".join(dims)}{"," if len(dims) == 1 else ""}))'
+        size = ' * '.join(d for d in dims if d != '1') or '1'
+        return [f'    if {name}.size != {size}:',
+                "        raise ValueError('chainfuse kernel: an argument has the wrong size')",
+                f'    {var} = _c_view({name}, ({", ".join(dims)}{"," if len(dims) == 1 else ""}))']
 
     def _needs(self):
         """Per body temporary: the temporaries and inputs it is computed from."""
