@@ -248,7 +248,10 @@ class CpuKernel:
         outs = [f'out{k}' for k in range(op.n_outputs) if k not in self.inplace]
         # error_model='numpy': x / 0 is inf or nan, as in numpy, with no check per element
         # (Python's ZeroDivisionError check also keeps LLVM from vectorizing the loop)
-        lines = [f'@numba.njit(cache=True, nogil=True, error_model=\'numpy\''
+        # no_cfunc_wrapper: no C-callable wrapper (for cfunc-style calls, which plans
+        # never make) lowered and optimized beside each kernel
+        lines = [f'@numba.njit(cache=True, nogil=True, no_cfunc_wrapper=True, '
+                 f'error_model=\'numpy\''
                  f'{", parallel=True" if self.parallel else ""})',
                  f'def {_NAME}({", ".join(ins + outs)}):']
         lines += self._sizes()
