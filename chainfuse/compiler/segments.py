@@ -99,6 +99,7 @@ class Segment:
         self.helpers = set()    # the native_ops entry points it calls, with signatures
         self.callees = []       # ('kernel', kernel) / ('helper', name, ...) called by address
         self.pointers = None    # their addresses (int64), the segment's argument ``p``
+        self.helper_fns = {}    # the native_ops dispatchers those addresses point into
         self.source = self.fn_name = self.key = None
         self.fn = None
         self.fallback_reason = None
@@ -407,7 +408,7 @@ def _compile(plan, seg):
         tuple(array(plan.buffer_avals[b]) for b in seg.buffers) + \
         (numba.types.Array(numba.int64, 1, 'C'),) * 2
     try:
-        helpers = _load_helpers(seg)
+        helpers = seg.helper_fns = _load_helpers(seg)  # kept alive with their code
         seg.pointers = numpy.asarray([_address(entry, helpers) for entry in seg.callees],
                                      dtype=numpy.int64)
         seg.fn = kernel_cache.load_kernel(f'chainfuse_segment_{seg.key}', seg.source,

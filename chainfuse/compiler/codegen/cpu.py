@@ -258,13 +258,19 @@ class CpuKernel:
         used = sorted({i for _, refs, _, _ in op.body for k, i in refs if k == 'in'} |
                       set(self.inplace.values()))
         scalar = {i for i in used if 'i' not in self.in_patterns[i]}
+        views, checks = [], []
         for i in used:
-            lines += self._view(f'x{i}', f'in{i}', op.in_avals[i].ndim, i)
+            self._view(views, checks, f'x{i}', f'in{i}', op.in_avals[i].ndim, i)
         for k in range(op.n_outputs):
             if k in self.inplace:
-                lines.append(f'    y{k} = x{self.inplace[k]}')
+                views.append(f'    y{k} = x{self.inplace[k]}')
             else:
-                lines += self._view(f'y{k}', f'out{k}', len(op.shape))
+                self._view(views, checks, f'y{k}', f'out{k}', len(op.shape))
+        if checks:      # one test and one raise for all: less code to compile
+            lines += [f'    if {" or ".join(checks)}:',
+                      "        raise ValueError('chainfuse kernel: an argument has the "
+                      "wrong size')"]
+        lines += views
         for i in sorted(scalar):            # loop invariants: loaded once
             lines.append(f'    a{i} = x{i}[{", ".join("0" * nd)}]')
         for group in self._loops(scalar):
@@ -287,20 +293,21 @@ class CpuKernel:
             lines.append(f'    n{d} = {" * ".join(f"s{j}" for j in group) or "1"}')
         return lines
 
-    def _view(self, var, name, ndim, i=None):
-        """Source lines setting `var` to array `name` (input `i`, or an output) at the
-        collapsed rank: `name` itself when its dims are the loop's already, else its
-        `_c_view` (see the prelude), after a check that the sizes agree -- a wrong-sized
-        argument is an error, never a read past its end."""
+    def _view(self, views, checks, var, name, ndim, i=None):
+        """Adds to `views` the line setting `var` to array `name` (input `i`, or an
+        output) at the collapsed rank: `name` itself when its dims are the loop's
+        already, else its `_c_view` (see the prelude), and to `checks` the test that its
+        size disagrees -- a wrong-sized argument is an error, never a read past its end."""
         pattern = self.in_patterns[i] if i is not None else ('i',) * len(self.loop_shape)
         if ndim == len(self.loop_shape) and 'i' * ndim == ''.join(pattern) and \
                 all(len(g) == 1 for g in self.groups):
-            return [f'    {var} = {name}']
+            views.append(f'    {var} = {name}')
+            return
         dims = self._dims(pattern)
         size = ' * '.join(d for d in dims if d != '1') or '1'
-        return [f'    if {name}.size != {size}:',
-                "        raise ValueError('chainfuse kernel: an argument has the wrong size')",
-                f'    {var} = _c_view({name}, ({", ".join(dims)}{"," if len(dims) == 1 else ""}))']
+        checks.append(f'{name}.size != {size}')
+        shape = ', '.join(dims) + (',' if len(dims) == 1 else '')
+        views.append(f'    {var} = _c_view({name}, ({shape}))')
 
     def _needs(self):
         """Per body temporary: the temporaries and inputs it is computed from."""
