@@ -39,9 +39,14 @@ its steps run as Python calls.
 
 Segments are opt-in: ``CHAINFUSE_NATIVE_SEGMENTS=1`` (or ``Plan(graph,
 segments=True)``).  They cut a small model's step time by about a fifth (mlp100_sgd_b8:
-0.18 -> 0.14 ms), but a segment's first compile costs 1-1.5 s (Numba links every kernel
-it calls into it and optimizes and generates code for the whole again), which would
-double a cold compile of an MLP step; a warm one (disk cache) costs nothing more.
+0.18 -> 0.14 ms), but a cold compile with them costs about three times one without
+(mlp50_adam: 10-13 s against 3.7-3.9 s on a loaded 2-core machine): the native_ops
+entry points (about 2 s, once per machine: their cache entry serves every model), the
+lone ops' one-op kernels, and the segments' own code -- unboxing and boxing some 70
+arrays, allocations, reshapes -- 1-3 s per segment.  Kernels and entry points are called
+by the address of their machine code (`_CALL`), so a segment's compile does not
+optimize their code again, as Numba's linking did.  A warm compile (disk cache) costs
+about what one without segments does.
 Without it, the straight-line Python executor -- the reference -- runs every step.
 
 One difference from the Python executor: a segment's operands are made C-contiguous
