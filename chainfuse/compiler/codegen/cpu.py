@@ -3,14 +3,16 @@
 For a group over shape (64, 512) with a bias input of shape (512,), the generated
 source reads::
 
-    @numba.njit(cache=True, nogil=True, error_model='numpy')
+    @numba.njit(cache=True, nogil=True, no_cfunc_wrapper=True, error_model='numpy')
     def fused_add_maximum_1a2b3c4d(in0, in1, in2, out0):
         s0, s1, = out0.shape
         n0 = s0
         n1 = s1
+        if in1.size != n1 or in2.size != 1:
+            raise ValueError('chainfuse kernel: an argument has the wrong size')
         x0 = in0
-        x1 = _view(in1, (1, n1))
-        x2 = _view(in2, (1, 1))
+        x1 = _c_view(in1, (1, n1))
+        x2 = _c_view(in2, (1, 1))
         y0 = out0
         a2 = x2[0, 0]
         for i0 in range(n0):
@@ -22,8 +24,8 @@ source reads::
                 y0[i0, i1] = t1
 
 Arguments keep their own shapes (they must be C-contiguous); the kernel views each at
-the group's rank (`_view`: a reshape whose strides are computed in the kernel, where
-LLVM sees them, see the prelude; it checks the sizes agree), and a broadcast dimension
+the group's rank (`_c_view`: a reshape whose strides are computed in the kernel, where
+LLVM sees them, see the prelude; the sizes are checked first), and a broadcast dimension
 is indexed with 0.  Adjacent dimensions that every input treats alike are collapsed
 first, so an all-dense group is a single flat loop.  The sizes come from the output's
 shape at run time: the source (and its name, a hash of it) depends only on the rank,
