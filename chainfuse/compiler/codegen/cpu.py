@@ -150,37 +150,67 @@ _numba_started = False
 
 
 def _start_numba():
-    """Initializes Numba's CPU target, skipping its import of SciPy's BLAS.
+    """Initializes Numba's CPU target, skipping two imports our kernels never use.
 
-    Numba's first compile or cache load builds its target context, which imports
-    ``numba.np.arraymath``; that module probes for BLAS by importing
-    ``scipy.linalg.cython_blas`` -- when SciPy is installed, 0.28 s of the 0.42 s the
-    first kernel of a process costs, for BLAS calls our kernels never make.  The probe
-    is made to fail during that import and its flag then set from whether SciPy is
-    installed; Numba's own linear algebra imports SciPy when it is first used, as
-    before.  If Numba's layout is not the one expected, nothing is changed.
+    Numba's first compile or cache load builds its target context (about half a warm
+    compile of an MLP step), which imports
+
+    - ``numba.np.arraymath``, which probes for BLAS by importing
+      ``scipy.linalg.cython_blas``: when SciPy is installed, 0.28 s of the 0.42 s the
+      first kernel of a process cost.  The probe is made to fail during that import and
+      its flag then set from whether SciPy is installed; Numba's own linear algebra
+      imports SciPy when it is first used, as before;
+    - ``numba.core.typing.cffi_utils``, which makes a ``cffi.FFI()`` at import: that
+      imports pycparser and builds its C lexer, 0.1 s, for typing cffi functions.  The
+      import of cffi is made to fail during that import; then, when cffi is installed,
+      the module gets cffi back, and an `_LazyFFI` that makes the ``FFI()`` the first
+      time Numba types a cffi object, so cffi functions in Numba code work as before.
+
+    If Numba's layout is not the one expected, that step is left as Numba does it.
     """
     global _numba_started
     if _numba_started:
         return
     _numba_started = True
-    if 'numba.np.arraymath' in sys.modules:
-        return
     import importlib.util
     from numba.core.registry import cpu_target
-    blocked = 'scipy.linalg.cython_blas'
-    if blocked in sys.modules:
-        cpu_target.target_context.refresh()
-        return
-    has_scipy = importlib.util.find_spec('scipy') is not None
-    sys.modules[blocked] = None         # makes `import scipy.linalg.cython_blas` fail
+    blocked = {}        # module name -> what sys.modules held (None: nothing)
+    if 'numba.np.arraymath' not in sys.modules and 'scipy.linalg.cython_blas' not in sys.modules:
+        blocked['scipy.linalg.cython_blas'] = None      # loaded already: its probe is cheap
+    if 'numba.core.typing.cffi_utils' not in sys.modules:
+        blocked['cffi'] = sys.modules.get('cffi')
+    found = {name: importlib.util.find_spec(name.split('.')[0]) is not None for name in blocked}
+    for name in blocked:
+        sys.modules[name] = None        # makes `import <name>` fail
     try:
+        import numba.core.typing.cffi_utils as cffi_utils
         import numba.np.arraymath as arraymath
     finally:
-        del sys.modules[blocked]
-    if hasattr(arraymath, '_HAVE_BLAS'):
-        arraymath._HAVE_BLAS = has_scipy
+        for name, module in blocked.items():
+            if module is None:
+                del sys.modules[name]
+            else:
+                sys.modules[name] = module
+    if found.get('scipy.linalg.cython_blas') and hasattr(arraymath, '_HAVE_BLAS'):
+        arraymath._HAVE_BLAS = True
+    if found.get('cffi') and getattr(cffi_utils, 'ffi', 0) is None:
+        import cffi
+        cffi_utils.cffi, cffi_utils.ffi, cffi_utils.SUPPORTED = cffi, _LazyFFI(cffi), True
     cpu_target.target_context.refresh()
+
+
+class _LazyFFI:
+    """Stands for Numba's module-level ``cffi.FFI()`` (`_start_numba`): makes it at the
+    first use, puts it in its place and answers from it."""
+
+    def __init__(self, cffi):
+        self._cffi = cffi
+
+    def __getattr__(self, name):
+        from numba.core.typing import cffi_utils
+        if cffi_utils.ffi is self:
+            cffi_utils.ffi = self._cffi.FFI()
+        return getattr(cffi_utils.ffi, name)
 
 
 def _collapse(shape, patterns):
