@@ -84,7 +84,7 @@ def _segment_source(plan, g, seg, known_c):
     lines += [f'#   {k}: {plan.steps[k].node.format()}' for k in range(seg.start, seg.stop)]
     args = [names[s] if s in known_c else f"asarray({names[s]}, order='C')"
             for s in seg.ins]
-    args += [f'b{b}' for b in seg.buffers] + [f'd{g}']
+    args += [f'b{b}' for b in seg.buffers] + [f'd{g}', f'p{g}']
     call = f'g{g}({", ".join(args)})'
     call = f'{"".join(names[s] + ", " for s in seg.outs)}= {call}' if seg.outs else call
     if seg.checks:

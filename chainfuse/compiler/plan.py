@@ -99,7 +99,7 @@ class Plan:
         for b, a in enumerate(self.buffer_avals):
             ns[f'b{b}'] = backend.empty(a.shape, a.dtype)
         for g, seg in enumerate(self.segments):
-            ns[f'g{g}'], ns[f'd{g}'] = seg.fn, seg.dims
+            ns[f'g{g}'], ns[f'd{g}'], ns[f'p{g}'] = seg.fn, seg.dims, seg.pointers
         if self.segments:
             from chainfuse.compiler.segments import IndexCheckFailed
             ns['IndexCheckFailed'] = IndexCheckFailed

@@ -5,20 +5,21 @@ step; on a small model that dispatch, not the arithmetic, is most of a step's ti
 `find_segments(plan)` (run by ``build`` after the kernels are built) groups each
 maximal run of consecutive steps that can run in nopython code into one *segment*: a
 Numba-compiled function that takes the slots the run reads (C-contiguous), the plan
-buffers it writes and an int64 array of the sizes it allocates, runs the steps, and
-returns the slots later steps (or the plan's results) read.  The executor then calls
-it once in place of the run::
+buffers it writes, an int64 array of the sizes it allocates and one of the addresses
+of the compiled functions it calls, runs the steps, and returns the slots later steps
+(or the plan's results) read.  The executor then calls it once in place of the run::
 
     # native segment g0: steps 4-12 (9 steps)
-    v7, v72, v13 = g0(v3, v4, asarray(v6, order='C'), v8, v10, b3, b4, b5, d0)
+    v7, v72, v13 = g0(v3, v4, asarray(v6, order='C'), v8, v10, b3, b4, b5, d0, p0)
 
 Steps a segment runs, each computed as the Python executor computes it:
 
-- a fused kernel: its compiled dispatcher, called from the segment;
+- a fused kernel: its compiled machine code, called by address (`_CALL`);
 - ``matmul`` of 2-D operands (float32/float64): BLAS ``gemm``, ``syrk`` or ``gemv`` of
   numpy's own library, with the arguments numpy passes for the impl's call
   (`chainfuse.compiler.codegen.native_blas`): matmul's gemv when m or n is 1, numpy.dot's
-  gemm for an outer product (k = 1);
+  gemm for an outer product (k = 1); through a native_ops entry point called by address
+  as kernels are;
 - a lone elementwise op of `NATIVE_ELEMENTWISE`: a one-op kernel (`FusedOp.of_node`);
 - ``sum`` / ``sum_to`` (float) and ``max`` over leading or trailing axes (after
   dropping length-1 axes and merging neighbours): loops in numpy's order -- a trailing
@@ -39,9 +40,14 @@ its steps run as Python calls.
 
 Segments are opt-in: ``CHAINFUSE_NATIVE_SEGMENTS=1`` (or ``Plan(graph,
 segments=True)``).  They cut a small model's step time by about a fifth (mlp100_sgd_b8:
-0.18 -> 0.14 ms), but a segment's first compile costs 1-1.5 s (Numba links every kernel
-it calls into it and optimizes and generates code for the whole again), which would
-double a cold compile of an MLP step; a warm one (disk cache) costs nothing more.
+0.18 -> 0.14 ms), but a cold compile with them costs about three times one without
+(mlp50_adam: 10-13 s against 3.7-3.9 s on a loaded 2-core machine): the native_ops
+entry points (about 2 s, once per machine: their cache entry serves every model), the
+lone ops' one-op kernels, and the segments' own code -- unboxing and boxing some 70
+arrays, allocations, reshapes -- 1-3 s per segment.  Kernels and entry points are called
+by the address of their machine code (`_CALL`), so a segment's compile does not
+optimize their code again, as Numba's linking did.  A warm compile (disk cache) costs
+about what one without segments does.
 Without it, the straight-line Python executor -- the reference -- runs every step.
 
 One difference from the Python executor: a segment's operands are made C-contiguous
@@ -97,6 +103,9 @@ class Segment:
         self.kernels = {}       # step index -> one-op kernel of a lone elementwise step
         self.checks = []        # (step index, input slot) of its native check_index steps
         self.helpers = set()    # the native_ops entry points it calls, with signatures
+        self.callees = []       # ('kernel', kernel) / ('helper', name, ...) called by address
+        self.pointers = None    # their addresses (int64), the segment's argument ``p``
+        self.helper_fns = {}    # the native_ops dispatchers those addresses point into
         self.source = self.fn_name = self.key = None
         self.fn = None
         self.fallback_reason = None
@@ -249,7 +258,7 @@ def _live_after(plan, stop):
 def _generate(plan, seg, kinds):
     names = plan.slot_names
     avals = plan.slot_avals
-    defined, ins, bufs, lines, imports = set(), [], [], [], {}
+    defined, ins, bufs, lines = set(), [], [], []
 
     def read(slot):
         if slot not in defined:
@@ -264,6 +273,18 @@ def _generate(plan, seg, kinds):
     def helper(name, kinds, dtype, xtype=None):
         # the signature a native_ops entry point is called with (`_helper_signature`)
         seg.helpers.add((name, kinds, dtype, xtype))
+        return callee(('helper', name, kinds, dtype, xtype))
+
+    def callee(entry):
+        # index in ``p`` of the address of a compiled function the segment calls
+        seg.callees.append(entry)
+        return f'p[{len(seg.callees) - 1}]'
+
+    def call(address, args):
+        lines.append(f'    _call({address}, ({", ".join(args)},))')
+
+    def flat(name):
+        return f'{name}.reshape({name}.size)'
 
     def size_src(shape):
         return '(' + ''.join(f'{dim(n)}, ' for n in shape).rstrip(' ') + ')'
@@ -282,10 +303,6 @@ def _generate(plan, seg, kinds):
             return f'b{where[1]}'
         return read(where[1])
 
-    def kernel_name(k, kernel):
-        mod = f'chainfuse_kernel_{kernel.fn_name}_{kernel.key}'
-        imports[f'k{k}'] = (mod, kernel.fn_name)
-        return f'k{k}'
 
     for k in range(seg.start, seg.stop):
         step, kind = plan.steps[k], kinds[k]
@@ -307,22 +324,21 @@ def _generate(plan, seg, kinds):
                     t = outs[j]
                 passed.append(t)
                 results.append(t)
-            lines.append(f'    {kernel_name(k, kernel)}({", ".join(args + passed)})')
+            call(callee(('kernel', kernel)), args + passed)
             lines += [f'    {o} = {r}' for o, r in zip(outs, results) if o != r]
         elif kind == 'lone':
             kernel = _lone_kernel(plan, seg, k, step)
             args = [read(s) for s in dict.fromkeys(step.ins)]
             lines.append(f'    {outs[0]} = {fresh(step.outs[0])}')
-            lines.append(f'    {kernel_name(k, kernel)}({", ".join(args + outs)})')
+            call(callee(('kernel', kernel)), args + outs)
         elif kind == 'gemm':
             a, b = (read(s) for s in step.ins)
             t = target(step, 0)
             dt = avals[step.outs[0]].dtype.name
             ta, tb = (bool(step.node.attrs.get(x)) for x in ('transa', 'transb'))
             lines.append(f'    {outs[0]} = {t}')
-            lines.append(f'    _gemm({a}, {b}, {outs[0]}, {dim(int(ta))}, {dim(int(tb))}, '
-                         f'numpy.{dt}(1), numpy.{dt}(0))')
-            helper('_gemm', ('a2', 'a2', 'a2', 'i', 'i', 'f', 'f'), dt)
+            call(helper('_gemm', ('a2', 'a2', 'a2', 'i', 'i', 'f', 'f'), dt),
+                 [a, b, outs[0], dim(int(ta)), dim(int(tb)), f'numpy.{dt}(1)', f'numpy.{dt}(0)'])
         elif kind == 'check':
             x = read(step.ins[0])
             attrs = step.node.attrs
@@ -330,7 +346,8 @@ def _generate(plan, seg, kinds):
             lines.append(f'    if not _index_ok({x}.reshape({x}.size), {dim(int(attrs["size"]))}, '
                          f'{dim(0 if ignore is None else int(ignore))}, '
                          f'{dim(int(ignore is not None))}):')
-            helper('_index_ok', ('a1', 'i', 'i', 'i'), avals[step.ins[0]].dtype.name)
+            seg.helpers.add(('_index_ok', ('a1', 'i', 'i', 'i'), avals[step.ins[0]].dtype.name,
+                             None))     # returns a bool: linked in, not called by address
             lines.append(f'        raise IndexCheckFailed({k})')
             lines.append(f'    {outs[0]} = {x}')
             seg.checks.append((k, step.ins[0]))
@@ -344,13 +361,12 @@ def _generate(plan, seg, kinds):
                 outer *= n
             for n in full[axis + 1:]:
                 inner *= n
-            sizes = f'{dim(outer)}, {dim(full[axis])}, {dim(inner)}'
-            zero = f', numpy.{out_aval.dtype.name}(0)' if kind == 'take_grad' else ''
+            sizes = [dim(outer), dim(full[axis]), dim(inner)]
+            zero = [f'numpy.{out_aval.dtype.name}(0)'] if kind == 'take_grad' else []
             lines.append(f'    {outs[0]} = {fresh(step.outs[0])}')
-            lines.append(f'    _{kind}({x}.reshape({x}.size), {idx}.reshape({idx}.size), '
-                         f'{outs[0]}.reshape({outs[0]}.size), {sizes}{zero})')
-            helper(f'_{kind}', ('a1', 'x1', 'a1', 'i', 'i', 'i') + (('f',) if zero else ()),
-                   out_aval.dtype.name, avals[step.ins[1]].dtype.name)
+            address = helper(f'_{kind}', ('a1', 'x1', 'a1', 'i', 'i', 'i') + ('f',) * len(zero),
+                             out_aval.dtype.name, avals[step.ins[1]].dtype.name)
+            call(address, [flat(x), flat(idx), flat(outs[0])] + sizes + zero)
         elif kind == 'reshape':
             x = read(step.ins[0])
             lines.append(f'    {outs[0]} = {x}.reshape({size_src(avals[step.outs[0]].shape)})')
@@ -359,12 +375,11 @@ def _generate(plan, seg, kinds):
             form, n = reduce_form(plan, step)
             dt = avals[step.outs[0]].dtype.name
             lines.append(f'    {outs[0]} = {fresh(step.outs[0])}')
-            flat = f'{x}.reshape({x}.size), {outs[0]}.reshape({outs[0]}.size)'
-            extra = f', {dim(n)}' if form == 'trail' else ''
-            zero = f', numpy.{dt}(0)' if kind == 'sum' else ''
-            lines.append(f'    _{kind}_{form}({flat}{extra}{zero})')
-            helper(f'_{kind}_{form}', ('a1', 'a1') + (('i',) if extra else ()) +
-                   (('f',) if zero else ()), dt)
+            extra = [dim(n)] if form == 'trail' else []
+            zero = [f'numpy.{dt}(0)'] if kind == 'sum' else []
+            address = helper(f'_{kind}_{form}', ('a1', 'a1') + ('i',) * len(extra) +
+                             ('f',) * len(zero), dt)
+            call(address, [flat(x), flat(outs[0])] + extra + zero)
         defined.update(step.outs)
     live = _live_after(plan, seg.stop)
     produced = [s for k in range(seg.start, seg.stop) for s in plan.steps[k].outs]
@@ -372,16 +387,16 @@ def _generate(plan, seg, kinds):
     seg.ins, seg.buffers = ins, bufs
     rets = ''.join(f'{names[s]}, ' for s in seg.outs)
     lines.append(f'    return ({rets.rstrip(" ")})')
-    args = [names[s] for s in ins] + [f'b{b}' for b in bufs] + ['d']
-    head = ['@numba.njit(cache=True, nogil=True, error_model=\'numpy\')',
+    args = [names[s] for s in ins] + [f'b{b}' for b in bufs] + ['d', 'p']
+    head = ['@numba.njit(cache=True, nogil=True, no_cfunc_wrapper=True, '
+            'error_model=\'numpy\')',
             f'def _SEGMENT_({", ".join(args)}):']
     body = '\n'.join(head + lines) + '\n'
     digest = hashlib.sha1(body.encode()).hexdigest()[:16]
     seg.fn_name = f'segment_{digest}'
-    imports_src = ''.join(f'from {mod} import {fn} as {alias}\n'
-                          for alias, (mod, fn) in sorted(imports.items()))
-    prelude = _prelude(sorted({name for name, _, _, _ in seg.helpers}))
-    seg.source = prelude + '\n' + imports_src + '\n\n' + body.replace('_SEGMENT_', seg.fn_name)
+    linked = sorted({entry[0] for entry in seg.helpers} -
+                    {entry[1] for entry in seg.callees if entry[0] == 'helper'})
+    seg.source = _prelude(linked) + '\n\n' + body.replace('_SEGMENT_', seg.fn_name)
     seg.key = hashlib.sha256(seg.source.encode()).hexdigest()[:16]
 
 
@@ -404,9 +419,11 @@ def _compile(plan, seg):
         return numba.types.Array(numba.from_dtype(a.dtype), a.ndim, 'C')
     sig = tuple(array(avals[s]) for s in seg.ins) + \
         tuple(array(plan.buffer_avals[b]) for b in seg.buffers) + \
-        (numba.types.Array(numba.int64, 1, 'C'),)
+        (numba.types.Array(numba.int64, 1, 'C'),) * 2
     try:
-        _load_helpers(seg)
+        helpers = seg.helper_fns = _load_helpers(seg)  # kept alive with their code
+        seg.pointers = numpy.asarray([_address(entry, helpers) for entry in seg.callees],
+                                     dtype=numpy.int64)
         seg.fn = kernel_cache.load_kernel(f'chainfuse_segment_{seg.key}', seg.source,
                                           seg.fn_name, sig)
     except Exception as e:
@@ -437,17 +454,75 @@ def _helper_signature(kinds, dtype, xtype):
 
 def _load_helpers(seg):
     """Compiles (or loads from the disk cache) the native_ops entry points `seg` calls,
-    for the signatures it calls them with."""
+    for the signatures it calls them with; returns {entry: dispatcher}."""
     mod_name, text = _helper_source()
-    for name, kinds, dtype, xtype in sorted(seg.helpers, key=str):
-        kernel_cache.load_kernel(mod_name, text, name, _helper_signature(kinds, dtype, xtype))
+    return {entry: kernel_cache.load_kernel(mod_name, text, entry[0],
+                                            _helper_signature(*entry[1:]))
+            for entry in sorted(seg.helpers, key=str)}
+
+
+def _address(callee, helpers):
+    """The address of the machine code of a function a segment calls by address (a
+    kernel's, or a native_ops entry point's), for the signature it is called with."""
+    if callee[0] == 'kernel':
+        kernel = callee[1]
+        fn, sig = kernel.fn, kernel._numba_signature()
+    else:
+        fn, sig = helpers[callee[1:]], _helper_signature(*callee[2:])
+    cres = fn.overloads[tuple(sig)]
+    address = cres.library.get_pointer_to_function(cres.fndesc.llvm_func_name)
+    if not address:
+        raise RuntimeError(f'no machine code found for {cres.fndesc.llvm_func_name}')
+    return address
 
 
 def _prelude(helpers):
-    """The segment module's imports: numpy, numba and the `helpers` it calls, from the
-    native_ops entry (named by the hash of its text, so a changed helper gives the
-    segment a new source and cache entry)."""
+    """The segment module's imports: numpy, numba, `_call` (`_CALL`) and the `helpers`
+    it links in (the ones not called by address), from the native_ops entry (named by the
+    hash of its text, so a changed helper gives the segment a new source and cache
+    entry)."""
     mod_name, _ = _helper_source()
     names = f'from {mod_name} import {", ".join(helpers)}\n' if helpers else ''
-    return ('import numpy\nimport numba\n\n' + names +
+    return ('import numpy\nimport numba\n' + _CALL + '\n' + names +
             'from chainfuse.compiler.segments import IndexCheckFailed\n')
+
+
+# `_call(address, (args...))`: calls the Numba-compiled function whose machine code is at
+# `address` (an int64 from the segment's ``p``), with exactly the argument types of the
+# tuple (C-contiguous, writable arrays and scalars: what kernels and native_ops entry
+# points are compiled for), returning None, and passes on the exception it raises.
+# Numba would link the callee's code into the segment and optimize all of it again (1-3
+# s per segment); called by address, the segment's code is only its own.  The source is
+# part of the segment's, so a change here gives segments new cache entries.
+_CALL = '''
+from llvmlite import ir as _ir
+from numba.core import cgutils as _cgutils, types as _types
+from numba.core.callconv import excinfo_t as _excinfo_t
+from numba.extending import intrinsic as _intrinsic
+
+
+@_intrinsic
+def _call(typingctx, address, args):
+    if not isinstance(address, _types.Integer) or not isinstance(args, _types.BaseTuple):
+        return None
+    argtys = list(args.types)
+    if any(isinstance(t, _types.Array) and (t.layout != 'C' or not t.mutable)
+           for t in argtys):
+        return None         # not the types the callee was compiled for
+
+    def codegen(context, builder, sig, llargs):
+        cc = context.call_conv
+        fn = builder.inttoptr(llargs[0], cc.get_function_type(_types.none, argtys).as_pointer())
+        retty = cc.get_return_type(_types.none).pointee
+        ret = _cgutils.alloca_once(builder, retty)
+        builder.store(_cgutils.get_null_value(retty), ret)
+        exc = _cgutils.alloca_once(builder, _ir.PointerType(_excinfo_t), name='excinfo')
+        vals = _cgutils.unpack_tuple(builder, llargs[1], len(argtys))
+        code = builder.call(fn, [ret, exc] + list(
+            cc._get_arg_packer(argtys).as_arguments(builder, vals)))
+        status = cc._get_return_status(builder, code, builder.load(exc))
+        with _cgutils.if_unlikely(builder, status.is_error):
+            cc.return_status_propagate(builder, status)
+        return context.get_dummy_value()
+    return _types.none(address, args), codegen
+'''

@@ -46,7 +46,7 @@ CALLS = {
     'abs': {'numba': 'abs({0})', 'cuda': 'fabs({0})'},
     'pow': {'numba': '({0} ** {1})', 'cuda': 'pow({0}, {1})'},
     # numpy's maximum/minimum: NaN if either is NaN, else the larger/smaller, the second
-    # on ties (numba: defined in codegen.cpu's prelude; CUDA's max/min are fmaxf/fminf,
+    # on ties (numba: intrinsics in codegen.cpu's prelude; CUDA's max/min are fmaxf/fminf,
     # which drop a NaN)
     'max': {'numba': '_maximum({0}, {1})',
             'cuda': '(({0} != {0} || {0} > {1}) ? {0} : {1})'},

@@ -102,6 +102,24 @@ def test_numba_linear_algebra_still_works_after_kernels_start_numba():
     assert out == ['27.0', 'True']
 
 
+def test_numba_cffi_support_still_works_after_kernels_start_numba():
+    # _start_numba defers Numba's cffi.FFI() (pycparser, 0.1 s) to its first use
+    pytest.importorskip('cffi')
+    code = ('import ctypes.util, sys, numba\n'
+            'from chainfuse.compiler.codegen import cpu\n'
+            'cpu._start_numba()\n'
+            'from numba.core.typing import cffi_utils\n'
+            'print(type(cffi_utils.ffi).__name__, "pycparser" in sys.modules)\n'
+            'import cffi\n'
+            'ffi = cffi.FFI()\n'
+            'ffi.cdef("double sqrt(double x);")\n'
+            'root = ffi.dlopen(ctypes.util.find_library("m")).sqrt\n'
+            'print(numba.njit(lambda x: root(x))(6.25))\n')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ['_LazyFFI', 'False', '2.5']
+
+
 @pytest.mark.parametrize('op', [E.floor, E.ceil, E.sign, E.maximum])
 def test_numba_kernels_keep_nan_and_infinities_as_numpy(op):
     # math.floor/ceil in Numba return int64 (NaN -> -2**63); sign(NaN) is NaN
@@ -114,7 +132,7 @@ def test_numba_kernels_keep_nan_and_infinities_as_numpy(op):
 
 
 def test_kernels_view_arguments_at_their_rank_and_check_the_size():
-    # _view (not Numba's reshape, whose strides LLVM cannot see): broadcast and
+    # _c_view (not Numba's reshape, whose strides LLVM cannot see): broadcast and
     # collapsed arguments; a wrong-sized argument is an error, never a read past its end
     def f(x, b, s):
         return E.tanh(x + b) * s
@@ -124,7 +142,7 @@ def test_kernels_view_arguments_at_their_rank_and_check_the_size():
     compiled = compile_training(trace(f, x, b, s).graph, backend='numba')
     kernel, = compiled.forward_plan.kernels
     body = kernel.source[kernel.source.index('@numba.njit(cache=True'):]
-    assert '_view(in1, (1, n1))' in body and '.reshape(' not in body
+    assert '_c_view(in1, (1, n1))' in body and '.reshape(' not in body
     numpy.testing.assert_array_equal(compiled.forward_plan(x, b, s)[0], f(x, b, s).array)
     with pytest.raises(ValueError, match='wrong size'):
         kernel.fn(x, numpy.ones(5, 'float32'), s, numpy.empty_like(x))

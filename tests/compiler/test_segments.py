@@ -226,6 +226,54 @@ def test_segments_are_opt_in_by_env_or_option(monkeypatch):
     assert not Plan(g, backend='numpy', segments=True).segments
 
 
+def test_a_segment_calls_kernels_by_address_not_by_linking_them():
+    # the segment's source imports no kernel module: it calls each kernel's machine
+    # code at an address passed in (p), so its own compile does not redo theirs
+    g = _graph(E.add, [V8, ROW], {})
+    plan = Plan(g, backend='numba', segments=True)
+    seg, = plan.segments
+    assert '_call(p[0], (' in seg.source and 'chainfuse_kernel_' not in seg.source
+    assert 'g0(' in plan.source and 'd0, p0)' in plan.source
+    assert len(seg.pointers) == len(seg.callees) == 1 and seg.pointers[0] != 0
+    x, row = numpy.ones((8, 10), F32), numpy.arange(10, dtype=F32)
+    numpy.testing.assert_array_equal(plan(x, row)[0], (x + row).reshape(-1))
+
+
+_CALLER = '''
+@numba.njit(cache=True, no_cfunc_wrapper=True)
+def twice(x, out):
+    if x.size != out.size:
+        raise ValueError('twice: sizes differ')
+    for i in range(x.size):
+        out[i] = 2 * x[i]
+
+
+@numba.njit(cache=True)
+def caller(x, out, p):
+    _call(p[0], (x, out))
+    return out.sum()
+'''
+
+
+def test_a_call_by_address_runs_the_callee_and_passes_its_exception_on(tmp_path, monkeypatch):
+    import numba
+    from chainfuse.compiler.codegen import kernel_cache
+    monkeypatch.setenv('CHAINFUSE_CACHE_DIR', str(tmp_path))
+    array = numba.types.Array(numba.float32, 1, 'C')
+    source = S._prelude([]) + _CALLER
+    twice = kernel_cache.load_kernel('chainfuse_test_call', source, 'twice', (array, array))
+    cres = twice.overloads[(array, array)]
+    p = numpy.array([cres.library.get_pointer_to_function(cres.fndesc.llvm_func_name)],
+                    numpy.int64)
+    caller = kernel_cache.load_kernel('chainfuse_test_call', source, 'caller',
+                                      (array, array, numba.types.Array(numba.int64, 1, 'C')))
+    x, out = numpy.arange(4, dtype=F32), numpy.zeros(4, F32)
+    assert caller(x, out, p) == 12.0
+    numpy.testing.assert_array_equal(out, 2 * x)
+    with pytest.raises(ValueError, match='twice: sizes differ'):
+        caller(x, numpy.zeros(3, F32), p)
+
+
 def test_only_backends_that_say_so_get_segments(monkeypatch):
     # a backend whose kernels are not Numba's (a registered one, tests/compiler/
     # test_backends.py) runs its plans as Python calls even with segments asked for

@@ -3,14 +3,16 @@
 For a group over shape (64, 512) with a bias input of shape (512,), the generated
 source reads::
 
-    @numba.njit(cache=True, nogil=True, error_model='numpy')
+    @numba.njit(cache=True, nogil=True, no_cfunc_wrapper=True, error_model='numpy')
     def fused_add_maximum_1a2b3c4d(in0, in1, in2, out0):
         s0, s1, = out0.shape
         n0 = s0
         n1 = s1
+        if in1.size != n1 or in2.size != 1:
+            raise ValueError('chainfuse kernel: an argument has the wrong size')
         x0 = in0
-        x1 = _view(in1, (1, n1))
-        x2 = _view(in2, (1, 1))
+        x1 = _c_view(in1, (1, n1))
+        x2 = _c_view(in2, (1, 1))
         y0 = out0
         a2 = x2[0, 0]
         for i0 in range(n0):
@@ -22,8 +24,8 @@ source reads::
                 y0[i0, i1] = t1
 
 Arguments keep their own shapes (they must be C-contiguous); the kernel views each at
-the group's rank (`_view`: a reshape whose strides are computed in the kernel, where
-LLVM sees them, see the prelude; it checks the sizes agree), and a broadcast dimension
+the group's rank (`_c_view`: a reshape whose strides are computed in the kernel, where
+LLVM sees them, see the prelude; the sizes are checked first), and a broadcast dimension
 is indexed with 0.  Adjacent dimensions that every input treats alike are collapsed
 first, so an all-dense group is a single flat loop.  The sizes come from the output's
 shape at run time: the source (and its name, a hash of it) depends only on the rank,
@@ -63,7 +65,15 @@ _PRELUDE = '''import math
 import numpy
 import numba
 
-try:    # a C-contiguous array seen at another shape, strides computed here
+# `_c_view(arr, shape)`: C-contiguous `arr` seen at `shape` (same size, which the kernel
+# checks first).  Numba's reshape computes the strides in a C helper, opaque to LLVM,
+# which then cannot vectorize a loop that also reads a table (the float32 tanh): this
+# view's strides are products of the sizes, computed in the kernel's own code (the
+# innermost one is the item size, a constant).  `_maximum`/`_minimum`: numpy's
+# maximum/minimum of two scalars.  Intrinsics (LLVM instructions emitted in place), not
+# functions inlined by Numba: its inlining runs its untyped passes again at every call
+# site, a tenth of a kernel's compile time
+try:
     from numba.core import cgutils as _cgutils, types as _types
     from numba.core.imputils import impl_ret_borrowed as _borrowed
     from numba.extending import intrinsic as _intrinsic
@@ -88,38 +98,43 @@ try:    # a C-contiguous array seen at another shape, strides computed here
                       meminfo=src.meminfo, parent=src.parent)
             return _borrowed(context, builder, ret, dst._getvalue())
         return ret(arr, shape), codegen
+
+    def _extremum(op):
+        # numpy's maximum (op '>') / minimum ('<'): `a` if it is NaN or wins, else `b`
+        # (so NaN if either is, and the second on ties), in the arguments' common type
+        def typer(typingctx, a, b):
+            t = typingctx.unify_pairs(a, b)
+            if not isinstance(t, (_types.Float, _types.Integer, _types.Boolean)):
+                return None
+
+            def codegen(context, builder, sig, args):
+                x, y = (context.cast(builder, v, s, t) for v, s in zip(args, sig.args))
+                if isinstance(t, _types.Float):
+                    pick = builder.or_(builder.fcmp_unordered('uno', x, x),
+                                       builder.fcmp_ordered(op, x, y))
+                elif isinstance(t, _types.Integer) and t.signed:
+                    pick = builder.icmp_signed(op, x, y)
+                else:
+                    pick = builder.icmp_unsigned(op, x, y)
+                return builder.select(pick, x, y)
+            return t(a, b), codegen
+        return typer
+
+    _maximum = _intrinsic(_extremum('>'))
+    _minimum = _intrinsic(_extremum('<'))
 except ImportError:     # Numba's internals moved: reshape (Numba's stride helper)
-    @numba.njit(inline='always')
+    @numba.njit
     def _c_view(arr, shape):
         return arr.reshape(shape)
 
+    @numba.njit
+    def _maximum(a, b):
+        return a if a != a or a > b else b
 
-@numba.njit(inline='always')
-def _view(arr, shape):
-    """`arr` at `shape` (same size).  Numba's reshape computes the strides in a C
-    helper, opaque to LLVM, which then cannot vectorize a loop that also reads a table
-    (the float32 tanh): this view's strides are products of the sizes, computed in the
-    kernel's own code (the innermost one is the item size, a constant)."""
-    size = 1
-    for n in shape:
-        size *= n
-    if arr.size != size:
-        raise ValueError('chainfuse kernel: an argument has the wrong size')
-    return _c_view(arr, shape)
+    @numba.njit
+    def _minimum(a, b):
+        return a if a != a or a < b else b
 
-
-@numba.njit(inline='always')
-def _maximum(a, b):
-    if a != a or a > b:
-        return a
-    return b
-
-
-@numba.njit(inline='always')
-def _minimum(a, b):
-    if a != a or a < b:
-        return a
-    return b
 '''
 
 
@@ -135,37 +150,67 @@ _numba_started = False
 
 
 def _start_numba():
-    """Initializes Numba's CPU target, skipping its import of SciPy's BLAS.
+    """Initializes Numba's CPU target, skipping two imports our kernels never use.
 
-    Numba's first compile or cache load builds its target context, which imports
-    ``numba.np.arraymath``; that module probes for BLAS by importing
-    ``scipy.linalg.cython_blas`` -- when SciPy is installed, 0.28 s of the 0.42 s the
-    first kernel of a process costs, for BLAS calls our kernels never make.  The probe
-    is made to fail during that import and its flag then set from whether SciPy is
-    installed; Numba's own linear algebra imports SciPy when it is first used, as
-    before.  If Numba's layout is not the one expected, nothing is changed.
+    Numba's first compile or cache load builds its target context (about half a warm
+    compile of an MLP step), which imports
+
+    - ``numba.np.arraymath``, which probes for BLAS by importing
+      ``scipy.linalg.cython_blas``: when SciPy is installed, 0.28 s of the 0.42 s the
+      first kernel of a process cost.  The probe is made to fail during that import and
+      its flag then set from whether SciPy is installed; Numba's own linear algebra
+      imports SciPy when it is first used, as before;
+    - ``numba.core.typing.cffi_utils``, which makes a ``cffi.FFI()`` at import: that
+      imports pycparser and builds its C lexer, 0.1 s, for typing cffi functions.  The
+      import of cffi is made to fail during that import; then, when cffi is installed,
+      the module gets cffi back, and an `_LazyFFI` that makes the ``FFI()`` the first
+      time Numba types a cffi object, so cffi functions in Numba code work as before.
+
+    If Numba's layout is not the one expected, that step is left as Numba does it.
     """
     global _numba_started
     if _numba_started:
         return
     _numba_started = True
-    if 'numba.np.arraymath' in sys.modules:
-        return
     import importlib.util
     from numba.core.registry import cpu_target
-    blocked = 'scipy.linalg.cython_blas'
-    if blocked in sys.modules:
-        cpu_target.target_context.refresh()
-        return
-    has_scipy = importlib.util.find_spec('scipy') is not None
-    sys.modules[blocked] = None         # makes `import scipy.linalg.cython_blas` fail
+    blocked = {}        # module name -> what sys.modules held (None: nothing)
+    if 'numba.np.arraymath' not in sys.modules and 'scipy.linalg.cython_blas' not in sys.modules:
+        blocked['scipy.linalg.cython_blas'] = None      # loaded already: its probe is cheap
+    if 'numba.core.typing.cffi_utils' not in sys.modules:
+        blocked['cffi'] = sys.modules.get('cffi')
+    found = {name: importlib.util.find_spec(name.split('.')[0]) is not None for name in blocked}
+    for name in blocked:
+        sys.modules[name] = None        # makes `import <name>` fail
     try:
+        import numba.core.typing.cffi_utils as cffi_utils
         import numba.np.arraymath as arraymath
     finally:
-        del sys.modules[blocked]
-    if hasattr(arraymath, '_HAVE_BLAS'):
-        arraymath._HAVE_BLAS = has_scipy
+        for name, module in blocked.items():
+            if module is None:
+                del sys.modules[name]
+            else:
+                sys.modules[name] = module
+    if found.get('scipy.linalg.cython_blas') and hasattr(arraymath, '_HAVE_BLAS'):
+        arraymath._HAVE_BLAS = True
+    if found.get('cffi') and getattr(cffi_utils, 'ffi', 0) is None:
+        import cffi
+        cffi_utils.cffi, cffi_utils.ffi, cffi_utils.SUPPORTED = cffi, _LazyFFI(cffi), True
     cpu_target.target_context.refresh()
+
+
+class _LazyFFI:
+    """Stands for Numba's module-level ``cffi.FFI()`` (`_start_numba`): makes it at the
+    first use, puts it in its place and answers from it."""
+
+    def __init__(self, cffi):
+        self._cffi = cffi
+
+    def __getattr__(self, name):
+        from numba.core.typing import cffi_utils
+        if cffi_utils.ffi is self:
+            cffi_utils.ffi = self._cffi.FFI()
+        return getattr(cffi_utils.ffi, name)
 
 
 def _collapse(shape, patterns):
@@ -235,19 +280,29 @@ class CpuKernel:
         outs = [f'out{k}' for k in range(op.n_outputs) if k not in self.inplace]
         # error_model='numpy': x / 0 is inf or nan, as in numpy, with no check per element
         # (Python's ZeroDivisionError check also keeps LLVM from vectorizing the loop)
-        lines = [f'@numba.njit(cache=True, nogil=True, error_model=\'numpy\''
+        # no_cfunc_wrapper: no C-callable wrapper (for cfunc-style calls, which plans
+        # never make) lowered and optimized beside each kernel
+        lines = [f'@numba.njit(cache=True, nogil=True, no_cfunc_wrapper=True, '
+                 f'error_model=\'numpy\''
                  f'{", parallel=True" if self.parallel else ""})',
                  f'def {_NAME}({", ".join(ins + outs)}):']
         lines += self._sizes()
         used = sorted({i for _, refs, _, _ in op.body for k, i in refs if k == 'in'} |
                       set(self.inplace.values()))
         scalar = {i for i in used if 'i' not in self.in_patterns[i]}
+        views, checks = [], []
         for i in used:
-            lines.append(f'    x{i} = {self._view(f"in{i}", op.in_avals[i].ndim, i)}')
+            self._view(views, checks, f'x{i}', f'in{i}', op.in_avals[i].ndim, i)
         for k in range(op.n_outputs):
-            target = f'x{self.inplace[k]}' if k in self.inplace else \
-                self._view(f'out{k}', len(op.shape))
-            lines.append(f'    y{k} = {target}')
+            if k in self.inplace:
+                views.append(f'    y{k} = x{self.inplace[k]}')
+            else:
+                self._view(views, checks, f'y{k}', f'out{k}', len(op.shape))
+        if checks:      # one test and one raise for all: less code to compile
+            lines += [f'    if {" or ".join(checks)}:',
+                      "        raise ValueError('chainfuse kernel: an argument has the "
+                      "wrong size')"]
+        lines += views
         for i in sorted(scalar):            # loop invariants: loaded once
             lines.append(f'    a{i} = x{i}[{", ".join("0" * nd)}]')
         for group in self._loops(scalar):
@@ -270,15 +325,21 @@ class CpuKernel:
             lines.append(f'    n{d} = {" * ".join(f"s{j}" for j in group) or "1"}')
         return lines
 
-    def _view(self, name, ndim, i=None):
-        """Source viewing array `name` (input `i`, or an output) at the collapsed rank: as
-        it is when its dims are the loop's already, else through `_view`."""
+    def _view(self, views, checks, var, name, ndim, i=None):
+        """Adds to `views` the line setting `var` to array `name` (input `i`, or an
+        output) at the collapsed rank: `name` itself when its dims are the loop's
+        already, else its `_c_view` (see the prelude), and to `checks` the test that its
+        size disagrees -- a wrong-sized argument is an error, never a read past its end."""
         pattern = self.in_patterns[i] if i is not None else ('i',) * len(self.loop_shape)
         if ndim == len(self.loop_shape) and 'i' * ndim == ''.join(pattern) and \
                 all(len(g) == 1 for g in self.groups):
-            return name
+            views.append(f'    {var} = {name}')
+            return
         dims = self._dims(pattern)
-        return f'_view({name}, ({", ".join(dims)}{"," if len(dims) == 1 else ""}))'
+        size = ' * '.join(d for d in dims if d != '1') or '1'
+        checks.append(f'{name}.size != {size}')
+        shape = ', '.join(dims) + (',' if len(dims) == 1 else '')
+        views.append(f'    {var} = _c_view({name}, ({shape}))')
 
     def _needs(self):
         """Per body temporary: the temporaries and inputs it is computed from."""

@@ -8,8 +8,10 @@ own copies, and a new process loads them checked from the disk cache.  Every sca
 argument is an int64 (read from the segment's size array) or a value of the arrays'
 dtype, so those signatures are what Numba infers at the call.  The inner helpers are
 compiled in memory (no ``cache``), so no overload is saved that the entry's checksums
-do not record.  A segment's compiled code links these in: a segment loaded from the disk
-cache needs none of them compiled.
+do not record.  A segment calls the entry points by the address of their machine code
+(passed in at run time), except `_index_ok`, which returns a value and is linked in; so
+a segment's own compile does not optimize their code again, and a segment loaded from
+the disk cache needs them loaded (from the cache too), not compiled.
 
 Each helper computes what the Python executor's numpy call computes, in numpy's order:
 `_pairwise` is numpy's pairwise summation (umath's float add reduction), `_sum_lead` adds
