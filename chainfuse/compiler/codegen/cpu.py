@@ -88,10 +88,38 @@ try:    # a C-contiguous array seen at another shape, strides computed here
                       meminfo=src.meminfo, parent=src.parent)
             return _borrowed(context, builder, ret, dst._getvalue())
         return ret(arr, shape), codegen
+
+    @_intrinsic
+    def _c_window(typingctx, arr, shape, width, offset):
+        # arr seen at `shape` (C order), then its columns offset..offset+width-1 of the
+        # last axis: strides computed here (the innermost is the item size), so LLVM
+        # vectorizes loops over it as over a dense array
+        ndim = len(shape)
+        ret = _types.Array(arr.dtype, ndim, 'A')
+
+        def codegen(context, builder, sig, args):
+            src = _make_array(sig.args[0])(context, builder, args[0])
+            dst = _make_array(ret)(context, builder)
+            dims = _cgutils.unpack_tuple(builder, args[1], ndim)
+            step = context.get_constant(_types.intp, context.get_abi_sizeof(
+                context.get_data_type(arr.dtype)))
+            itemsize, strides = step, []
+            for d in reversed(dims):
+                strides.insert(0, step)
+                step = builder.mul(step, d)
+            data = builder.gep(src.data, [args[3]])
+            _populate(dst, data=data, shape=list(dims[:-1]) + [args[2]], strides=strides,
+                      itemsize=itemsize, meminfo=src.meminfo, parent=src.parent)
+            return _borrowed(context, builder, ret, dst._getvalue())
+        return ret(arr, shape, _types.intp, _types.intp), codegen
 except ImportError:     # Numba's internals moved: reshape (Numba's stride helper)
     @numba.njit(inline='always')
     def _c_view(arr, shape):
         return arr.reshape(shape)
+
+    @numba.njit(inline='always')
+    def _c_window(arr, shape, width, offset):
+        return arr.reshape(shape)[..., offset:offset + width]
 
 
 @numba.njit(inline='always')
@@ -106,6 +134,17 @@ def _view(arr, shape):
     if arr.size != size:
         raise ValueError('chainfuse kernel: an argument has the wrong size')
     return _c_view(arr, shape)
+
+
+@numba.njit(inline='always')
+def _window(arr, shape, width, offset):
+    """Columns offset..offset+width-1 of the last axis of `arr` seen at `shape`."""
+    size = 1
+    for n in shape:
+        size *= n
+    if arr.size != size or offset < 0 or offset + width > shape[-1]:
+        raise ValueError('chainfuse kernel: a window argument has the wrong size')
+    return _c_window(arr, shape, width, offset)
 
 
 @numba.njit(inline='always')
@@ -203,14 +242,24 @@ class CpuKernel:
     falls back to numpy when the kernel did not build.
     """
 
-    def __init__(self, op, parallel=None, inplace=None):
+    def __init__(self, op, parallel=None, inplace=None, windows=()):
         self.op = op
+        # inputs passed as windows: input i is given as the C-contiguous array it is a
+        # slice of along the last axis, and its offset on that axis comes after the
+        # outputs (``fn(*ins, *outs, *offsets)``); the kernel reads ``base[..., o + j]``,
+        # so a split's pieces need no copy (`chainfuse.compiler.lowering`)
+        self.windows = tuple(sorted(windows))
         # output k -> input i: the output is written over that (dense) input, which is
         # then not a separate argument; LLVM vectorizes a loop that writes where it
         # reads, but not one whose output argument might overlap an input
         self.inplace = dict(inplace or {})
         shape = op.shape
         patterns = [_pattern(a, shape) for a in op.in_avals]
+        for i in self.windows:
+            if not shape or patterns[i][-1] != 'i':
+                raise ValueError(f'kernel {op.name}: input {i} cannot be a window (its '
+                                 f'last axis is not the index space\'s last axis)')
+            patterns[i] = patterns[i][:-1] + ('w',)     # never merged with an 'i' dim
         self.loop_shape, self.in_patterns, self.groups = _collapse(shape, patterns)
         size = 1
         for s in shape:
@@ -233,6 +282,7 @@ class CpuKernel:
         nd = len(self.loop_shape)
         ins = [f'in{i}' for i in range(len(op.in_avals))]
         outs = [f'out{k}' for k in range(op.n_outputs) if k not in self.inplace]
+        outs += [f'o{i}' for i in self.windows]
         # error_model='numpy': x / 0 is inf or nan, as in numpy, with no check per element
         # (Python's ZeroDivisionError check also keeps LLVM from vectorizing the loop)
         lines = [f'@numba.njit(cache=True, nogil=True, error_model=\'numpy\''
@@ -241,7 +291,7 @@ class CpuKernel:
         lines += self._sizes()
         used = sorted({i for _, refs, _, _ in op.body for k, i in refs if k == 'in'} |
                       set(self.inplace.values()))
-        scalar = {i for i in used if 'i' not in self.in_patterns[i]}
+        scalar = {i for i in used if set(self.in_patterns[i]) <= {'0'}}
         for i in used:
             lines.append(f'    x{i} = {self._view(f"in{i}", op.in_avals[i].ndim, i)}')
         for k in range(op.n_outputs):
@@ -278,6 +328,9 @@ class CpuKernel:
                 all(len(g) == 1 for g in self.groups):
             return name
         dims = self._dims(pattern)
+        if 'w' in pattern:      # a window: the array it is cut from, at its own width
+            dims = dims[:-1] + (f'{name}.shape[{ndim - 1}]',)
+            return f'_window({name}, ({", ".join(dims)},), n{len(dims) - 1}, o{i})'
         return f'_view({name}, ({", ".join(dims)}{"," if len(dims) == 1 else ""}))'
 
     def _needs(self):
@@ -324,7 +377,7 @@ class CpuKernel:
             lines.append(f'{ind}for i{d} in {rng}(n{d}):')
             ind += '    '
         for i in sorted(i for kind, i in want if kind == 'in' and i not in scalar):
-            idx = ', '.join(f'i{d}' if p == 'i' else '0'
+            idx = ', '.join(f'i{d}' if p in 'iw' else '0'
                             for d, p in enumerate(self.in_patterns[i]))
             lines.append(f'{ind}a{i} = x{i}[{idx}]')
         avals = {}
@@ -364,21 +417,32 @@ class CpuKernel:
         import numba
         outs = [a for k, a in enumerate(self.op.out_avals) if k not in self.inplace]
         return tuple(numba.types.Array(numba.from_dtype(a.dtype), len(a.shape), 'C')
-                     for a in self.op.in_avals + tuple(outs))
+                     for a in self.op.in_avals + tuple(outs)) + \
+            (numba.types.int64,) * len(self.windows)
 
-    def __call__(self, *arrays, out=None):
+    def __call__(self, *arrays, out=None, offsets=()):
         """Runs the kernel on `arrays`; returns its outputs (`out`, or new arrays; an
-        in-place output is its input array)."""
+        in-place output is its input array).  A window input is given as the array it
+        is cut from, its offset in `offsets` (in the order of `windows`)."""
         op = self.op
         if self.fn is None:
-            res = op.impl(numpy, *arrays)
+            res = op.impl(numpy, *window_slices(self.op, arrays, self.windows, offsets))
             return res if isinstance(res, tuple) else (res,)
         arrays = [numpy.asarray(a, order='C') for a in arrays]
         if out is None:
             out = tuple(numpy.empty(a.shape, a.dtype) for a in op.out_avals)
         out = tuple(arrays[self.inplace[k]] if k in self.inplace else o
                     for k, o in enumerate(out))
-        self.fn(*arrays, *[o for k, o in enumerate(out) if k not in self.inplace])
+        self.fn(*arrays, *[o for k, o in enumerate(out) if k not in self.inplace], *offsets)
         return out
+
+
+def window_slices(op, arrays, windows, offsets):
+    """`arrays` with each window input (indices `windows`, at `offsets`) cut out of the
+    array it was passed as: the op's own inputs, for its numpy ``impl``."""
+    arrays = list(arrays)
+    for i, o in zip(windows, offsets):
+        arrays[i] = arrays[i][..., o:o + op.in_avals[i].shape[-1]]
+    return arrays
 
 
