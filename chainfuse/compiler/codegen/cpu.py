@@ -21,7 +21,10 @@ source reads::
                 t1 = numpy.float32(_maximum(t0, a2))
                 y0[i0, i1] = t1
 
-Arguments keep their own shapes (they must be C-contiguous); the kernel views each at
+Arguments keep their own shapes (they must be C-contiguous); an input built with
+``windows`` is passed as the array it is a last-axis slice of, with its offset after the
+outputs, and read through `_window` (a split's pieces need no copy).  The kernel views
+each at
 the group's rank (`_view`: a reshape whose strides are computed in the kernel, where
 LLVM sees them, see the prelude; it checks the sizes agree), and a broadcast dimension
 is indexed with 0.  Adjacent dimensions that every input treats alike are collapsed
@@ -69,48 +72,41 @@ try:    # a C-contiguous array seen at another shape, strides computed here
     from numba.extending import intrinsic as _intrinsic
     from numba.np.arrayobj import make_array as _make_array, populate_array as _populate
 
+    def _c_strided(context, builder, sig, args, ret, width=None, offset=None):
+        # args[0] seen at the shape args[1] (C order), strides computed here (the
+        # innermost is the item size), optionally cut to `width` columns of its last
+        # axis from `offset` on
+        src = _make_array(sig.args[0])(context, builder, args[0])
+        dst = _make_array(ret)(context, builder)
+        dims = _cgutils.unpack_tuple(builder, args[1], ret.ndim)
+        step = context.get_constant(_types.intp, context.get_abi_sizeof(
+            context.get_data_type(ret.dtype)))
+        itemsize, strides = step, []
+        for d in reversed(dims):
+            strides.insert(0, step)
+            step = builder.mul(step, d)
+        data = src.data if offset is None else builder.gep(src.data, [offset])
+        shape = list(dims) if width is None else list(dims[:-1]) + [width]
+        _populate(dst, data=data, shape=shape, strides=strides, itemsize=itemsize,
+                  meminfo=src.meminfo, parent=src.parent)
+        return _borrowed(context, builder, ret, dst._getvalue())
+
     @_intrinsic
     def _c_view(typingctx, arr, shape):
-        ndim = len(shape)
-        ret = _types.Array(arr.dtype, ndim, 'C')
+        ret = _types.Array(arr.dtype, len(shape), 'C')
 
         def codegen(context, builder, sig, args):
-            src = _make_array(sig.args[0])(context, builder, args[0])
-            dst = _make_array(ret)(context, builder)
-            dims = _cgutils.unpack_tuple(builder, args[1], ndim)
-            step = context.get_constant(_types.intp, context.get_abi_sizeof(
-                context.get_data_type(arr.dtype)))
-            itemsize, strides = step, []
-            for d in reversed(dims):
-                strides.insert(0, step)
-                step = builder.mul(step, d)
-            _populate(dst, data=src.data, shape=dims, strides=strides, itemsize=itemsize,
-                      meminfo=src.meminfo, parent=src.parent)
-            return _borrowed(context, builder, ret, dst._getvalue())
+            return _c_strided(context, builder, sig, args, ret)
         return ret(arr, shape), codegen
 
     @_intrinsic
     def _c_window(typingctx, arr, shape, width, offset):
-        # arr seen at `shape` (C order), then its columns offset..offset+width-1 of the
-        # last axis: strides computed here (the innermost is the item size), so LLVM
-        # vectorizes loops over it as over a dense array
-        ndim = len(shape)
-        ret = _types.Array(arr.dtype, ndim, 'A')
+        # columns offset..offset+width-1 of the last axis: LLVM sees the strides, so it
+        # vectorizes loops over the window as over a dense array
+        ret = _types.Array(arr.dtype, len(shape), 'A')
 
         def codegen(context, builder, sig, args):
-            src = _make_array(sig.args[0])(context, builder, args[0])
-            dst = _make_array(ret)(context, builder)
-            dims = _cgutils.unpack_tuple(builder, args[1], ndim)
-            step = context.get_constant(_types.intp, context.get_abi_sizeof(
-                context.get_data_type(arr.dtype)))
-            itemsize, strides = step, []
-            for d in reversed(dims):
-                strides.insert(0, step)
-                step = builder.mul(step, d)
-            data = builder.gep(src.data, [args[3]])
-            _populate(dst, data=data, shape=list(dims[:-1]) + [args[2]], strides=strides,
-                      itemsize=itemsize, meminfo=src.meminfo, parent=src.parent)
-            return _borrowed(context, builder, ret, dst._getvalue())
+            return _c_strided(context, builder, sig, args, ret, args[2], args[3])
         return ret(arr, shape, _types.intp, _types.intp), codegen
 except ImportError:     # Numba's internals moved: reshape (Numba's stride helper)
     @numba.njit(inline='always')

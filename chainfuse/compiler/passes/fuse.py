@@ -61,9 +61,13 @@ def _split_elementwise(graph):
         readers[v.id] = readers.get(v.id, 0) + 1
 
     def movable(n):
+        # not over a broadcast_to operand: its pieces would be read-only numpy views,
+        # which kernels do not take (a broadcast_to a kernel reads is fused into it)
         p = n.inputs[0].producer
         return n.op.name == 'split' and p is not None and p.op.kind == ELEMENTWISE and \
-            len(p.outputs) == 1 and readers.get(p.outputs[0].id) == 1
+            len(p.outputs) == 1 and readers.get(p.outputs[0].id) == 1 and \
+            not any(v.producer is not None and v.producer.op.name == 'broadcast_to'
+                    for v in p.inputs)
     if not any(movable(n) for n in graph.nodes):
         return graph
     rw = Rewriter(graph)

@@ -184,6 +184,19 @@ def test_a_split_of_an_elementwise_result_moves_above_it(xshape, yshape, op, ind
     _bitwise_equal(g, out)
 
 
+def test_a_split_stays_below_an_op_of_a_broadcast_to():
+    # the pieces of a broadcast would be read-only views, which kernels do not take
+    b = GraphBuilder()
+    x, y = b.input((6, 8)), b.input((6, 1))
+    z = b.op('mul', x, b.op('broadcast_to', y, shape=(6, 8)))
+    for p in b.op('split', z, indices=(4,), axis=1):
+        b.output(b.op('exp', p))
+    g = b.graph
+    out = fuse(g, split_elementwise=True).verify()
+    assert [n.op.name for n in out.nodes][1] == 'split'
+    _bitwise_equal(g, out)
+
+
 def test_a_split_stays_below_an_op_whose_result_is_read_elsewhere():
     b = GraphBuilder()
     x, y = b.input((6, 8)), b.input((8,))
