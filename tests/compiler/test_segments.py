@@ -287,10 +287,10 @@ def _small_bench_model(kind):
     from benchmarks import specs
     from benchmarks.adapters.chain_models import build
     if kind == 'lstm':
-        spec = specs._model(specs.lstm(16, 32, steps=3), (3, 16), specs.ADAM, 256)
+        spec = specs._model(specs.lstm(16, 32, steps=3), (3, 16), specs.ADAM, 2048)
     else:
         spec = specs._model({'kind': 'sequential', 'layers': [
-            ('linear', 64, 128), ('gelu_tanh',), ('linear', 128, 10)]}, (64,), specs.ADAM, 64)
+            ('linear', 64, 128), ('gelu_tanh',), ('linear', 128, 10)]}, (64,), specs.ADAM, 512)
     params = specs.init_params(spec)
     return (lambda: build(chainfuse, spec, params)), specs.make_batch(spec)
 

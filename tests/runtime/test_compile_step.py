@@ -251,11 +251,12 @@ def test_a_compiled_step_keeps_nothing_its_trace_computed(monkeypatch):
 
 def _bench_spec(kind):
     from benchmarks import specs
-    if kind == 'lstm':       # gates of 256 x 32: tanh runs as numpy's loop, split pieces
-        return specs._model(specs.lstm(16, 32, steps=4), (4, 16), specs.ADAM, 256)
+    # gates of 2048 x 32, activations of 512 x 128: tanh runs as numpy's loop
+    if kind == 'lstm':
+        return specs._model(specs.lstm(16, 32, steps=3), (3, 16), specs.ADAM, 2048)
     gelu = [('linear', 64, 128), ('gelu_tanh',), ('linear', 128, 128), ('gelu_tanh',),
-            ('linear', 128, 10)]      # activations of 64 x 128: numpy's tanh
-    return specs._model({'kind': 'sequential', 'layers': gelu}, (64,), specs.ADAM, 64)
+            ('linear', 128, 10)]
+    return specs._model({'kind': 'sequential', 'layers': gelu}, (64,), specs.ADAM, 512)
 
 
 @pytest.mark.parametrize('kind', ['lstm', 'gelu'])
