@@ -30,7 +30,10 @@ def _build_kernels(plan):
     for step in plan.steps:
         if not getattr(step.op, 'is_fused', False):
             continue
-        kernel = backend.build_kernel(step.op, step.inplace, plan.beside_blas)
+        windows = tuple(sorted(step.windows))
+        kernel = backend.build_kernel(step.op, step.inplace, plan.beside_blas,
+                                      windows=windows) if windows else \
+            backend.build_kernel(step.op, step.inplace, plan.beside_blas)
         plan.kernels.append(kernel)
         if step.mode != 'kernel':
             continue
@@ -38,6 +41,17 @@ def _build_kernels(plan):
             step.fn = kernel
         else:
             step.fn, step.mode, step.buffers = backend.impl(step.op, {}), 'call', None
+            if windows:     # the numpy impl takes the pieces: cut them out first
+                step.fn = _cut_windows(step.fn, step.op, windows,
+                                       [step.windows[j] for j in windows])
+
+
+def _cut_windows(fn, op, windows, offsets):
+    from chainfuse.compiler.codegen.cpu import window_slices
+
+    def call(*arrays):
+        return fn(*window_slices(op, arrays, windows, offsets))
+    return call
 
 
 def generate(plan):
@@ -144,7 +158,8 @@ def _step_source(plan, k, step, known_c):
     if step.mode == 'out':
         lines.append(f's{k}({", ".join(ins)}, out={targets[0]})')
     else:
-        lines.append(f'k{k}({", ".join(ins + passed)})')
+        offsets = [str(step.windows[j]) for j in sorted(step.windows)]
+        lines.append(f'k{k}({", ".join(ins + passed + offsets)})')
     for s, t in zip(step.outs, targets):
         if t != names[s]:
             lines.append(f'{names[s]} = {t}')

@@ -9,7 +9,8 @@ Every graph value gets a slot (``v<id>`` in the executor); every node becomes on
 - a lone elementwise op whose op has ``kernel_when_alone`` (``where``): a kernel of one
   op, on a backend that compiles kernels;
 - an op with ``writes_out`` (``matmul``): mode ``'out'``, its impl given an array to
-  write into;
+  write into; so is a ``tanh`` the fuse pass left to numpy's loop (`Backend.numpy_tanh`),
+  which then writes into a plan buffer instead of a fresh array;
 - anything else: mode ``'call'`` of the op's ``impl``.
 
 Lowering is the first of the pipeline's three back-end passes: ``lower``, then
@@ -18,6 +19,7 @@ Lowering is the first of the pipeline's three back-end passes: ``lower``, then
 from chainfuse.compiler.backends import select_backend
 from chainfuse.compiler.kernel import FusedOp
 from chainfuse.compiler.plan import Plan, Step
+from chainfuse.ops.array import split_sizes
 from chainfuse.ops.registry import CONV, ELEMENTWISE, LINALG
 
 
@@ -41,7 +43,34 @@ def lower(graph, backend='auto', plan=None):
         outs = [slot[v.id] for v in n.outputs]
         plan.steps.append(_lower_node(n, ins, outs, target))
     plan.output_slots = [slot[v.id] for v, _, _ in graph.outputs]
+    if getattr(target, 'kernel_windows', False):
+        _window_inputs(plan)
     return plan
+
+
+def _window_inputs(plan):
+    """Kernel inputs that are pieces of a ``split`` along the last axis read the array
+    they were cut from, at an offset (`Step.windows`): a piece is a strided view, which
+    a kernel (taking C-contiguous arrays) would otherwise copy first.  An LSTM's gates,
+    split from one GEMM's result, go to the cell's kernel without four copies."""
+    made_by = {s: step for step in plan.steps for s in step.outs}
+    avals = plan.slot_avals
+    for step in plan.steps:
+        if step.mode != 'kernel':
+            continue
+        for j, s in enumerate(step.ins):
+            src = made_by.get(s)
+            if src is None or src.op.name != 'split' or src.mode != 'call':
+                continue
+            base = avals[src.ins[0]]
+            if src.node.attrs['axis'] % base.ndim != base.ndim - 1:
+                continue
+            piece, shape = step.op.in_avals[j], step.op.shape
+            if not shape or piece.ndim == 0 or piece.shape[-1] != shape[-1] or shape[-1] < 2:
+                continue        # the piece's last axis must be the kernel's last loop axis
+            sizes = split_sizes(base.shape[-1], src.node.attrs['indices'])
+            step.windows[j] = sum(sizes[:src.outs.index(s)])
+            step.ins[j] = src.ins[0]
 
 
 def _lower_node(n, ins, outs, target):
@@ -55,5 +84,13 @@ def _lower_node(n, ins, outs, target):
             return Step(None, op, ins, outs, n, 'kernel')     # built after memory planning
     if fused:
         return Step(target.impl(op, {}), op, ins, outs, n, 'call')
+    if op.name == 'tanh' and target.numpy_tanh(n.outputs[0].aval):
+        return Step(_tanh_into(target.xp), op, ins, outs, n, 'out')
     mode = 'out' if op.writes_out else 'call'
     return Step(target.impl(op, n.attrs), op, ins, outs, n, mode)
+
+
+def _tanh_into(xp):
+    def tanh(x, out):
+        return xp.tanh(x, out=out)
+    return tanh

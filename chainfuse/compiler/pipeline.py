@@ -42,6 +42,7 @@ each part is its built Plan: steps, buffers, kernels and the executor's source.
 import os
 import time
 
+from chainfuse.compiler.backends import select_backend
 from chainfuse.compiler.executor import build
 from chainfuse.compiler.lowering import lower
 from chainfuse.compiler.memory import plan_memory
@@ -239,7 +240,10 @@ def _partition(unit):
 
 def _fuse(graph, unit, part):
     report = unit.report.fusion[part] = FusionReport()
-    return fuse(graph, report)
+    consts = [v.const for v in graph.inputs if v.kind == 'const']
+    backend = select_backend(consts, unit.backend)     # the one `lower` will choose
+    return fuse(graph, report, numpy_tanh=backend.numpy_tanh,
+                split_elementwise=backend.compiles_kernels)
 
 
 def _lower(graph, unit, part):

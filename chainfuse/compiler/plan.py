@@ -33,7 +33,7 @@ import functools
 
 class Step:
     __slots__ = ('fn', 'op', 'ins', 'outs', 'frees', 'label', 'node', 'buffers', 'mode',
-                 'inplace')
+                 'inplace', 'windows')
 
     def __init__(self, fn, op, ins, outs, node, mode):
         self.fn = fn              # the callable (for a kernel: the backend's kernel, once built)
@@ -46,6 +46,8 @@ class Step:
         self.mode = mode          # 'kernel' (compiled), 'out' (impl with out=), 'call'
         self.buffers = None       # per output: ('buf', i), ('input', slot) or None (fresh)
         self.inplace = {}         # output index -> index of the input it overwrites
+        self.windows = {}         # input index -> offset: a kernel input read as a slice
+                                  # of the array in that slot (lowering._window_inputs)
 
 
 class Plan:

@@ -31,7 +31,8 @@ Steps a segment runs, each computed as the Python executor computes it:
 
 The helpers these call live in `chainfuse.compiler.codegen.native_ops`.  Everything else
 (log/exp and other transcendental ops alone, concat, getitem, a matmul numpy would send
-to dot or axpy) stays a Python call between segments.  A run of one step gains nothing and
+to dot or axpy, a tanh the fuse pass left to numpy's loop: `Backend.numpy_tanh`) stays a
+Python call between segments.  A run of one step gains nothing and
 stays as it was.  The segment's source depends on the steps, dtypes, ranks and kernels,
 not on the sizes (they come in ``d``), so a retrace for a new batch size reuses the
 compiled segment; sources are cached on disk like kernels
@@ -136,6 +137,8 @@ def native_kind(plan, step):
     if getattr(op, 'is_fused', False):
         return None
     if op.kind == ELEMENTWISE and op.name in NATIVE_ELEMENTWISE and len(step.outs) == 1:
+        if op.name in TANH and plan.target.numpy_tanh(avals[step.outs[0]]):
+            return None     # left out of kernels to run as numpy's faster loop (fuse)
         return 'lone' if op.name not in TANH or _tanh_exact(avals[step.ins[0]]) else None
     if op.name == 'reshape':
         return 'reshape'
@@ -324,6 +327,7 @@ def _generate(plan, seg, kinds):
                     t = outs[j]
                 passed.append(t)
                 results.append(t)
+            passed += [dim(step.windows[j]) for j in sorted(step.windows)]
             call(callee(('kernel', kernel)), args + passed)
             lines += [f'    {o} = {r}' for o, r in zip(outs, results) if o != r]
         elif kind == 'lone':

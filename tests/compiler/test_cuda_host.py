@@ -33,7 +33,7 @@ import chainfuse.links as L
 from chainfuse import optimizer_hooks, optimizers
 from chainfuse.compiler import FusedOp
 from chainfuse.compiler.backends import BACKENDS
-from chainfuse.compiler.codegen.cpu import CpuKernel
+from chainfuse.compiler.codegen.cpu import CpuKernel, window_slices
 from chainfuse.compiler.codegen.cuda import CudaCompileError, CudaKernelSource
 from chainfuse.compiler.codegen.cuda_host import (
     HostKernel, build_library, c_contiguous, host_compiler, reduce_dims)
@@ -90,15 +90,18 @@ def assert_same(got, want, label):
 
 def _recording(build, calls):
     """Wraps a backend's build_kernel so each kernel's first call is recorded: copies of
-    its inputs, its in-place map and what the Numba kernel wrote."""
-    def build_kernel(op, inplace, beside_blas):
-        kernel = build(op, inplace, beside_blas)
+    its inputs (a window input as the piece it reads), its in-place map and what the
+    Numba kernel wrote."""
+    def build_kernel(op, inplace, beside_blas, windows=()):
+        kernel = build(op, inplace, beside_blas, windows=windows)
         fn, n_in = kernel.fn, len(op.in_avals)
         if fn is None:
             return kernel
 
         def run(*arrays):
-            ins = [numpy.array(a, copy=True) for a in arrays[:n_in]]
+            offsets = arrays[len(arrays) - len(windows):]
+            ins = [numpy.array(a, copy=True)
+                   for a in window_slices(op, arrays[:n_in], windows, offsets)]
             fn(*arrays)
             rest = iter(arrays[n_in:])
             outs = [arrays[kernel.inplace[k]] if k in kernel.inplace else next(rest)

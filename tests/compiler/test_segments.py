@@ -339,14 +339,30 @@ def _bench_model(name):
     return (lambda: build(chainfuse, spec, params)), specs.make_batch(spec)
 
 
+def _small_bench_model(kind):
+    """The benchmark's LSTM and GELU nets, small, at sizes where tanh runs as numpy's
+    loop and the LSTM's kernels read its gates from the GEMM's result (window inputs)."""
+    from benchmarks import specs
+    from benchmarks.adapters.chain_models import build
+    if kind == 'lstm':
+        spec = specs._model(specs.lstm(16, 32, steps=3), (3, 16), specs.ADAM, 2048)
+    else:
+        spec = specs._model({'kind': 'sequential', 'layers': [
+            ('linear', 64, 128), ('gelu_tanh',), ('linear', 128, 10)]}, (64,), specs.ADAM, 512)
+    params = specs.init_params(spec)
+    return (lambda: build(chainfuse, spec, params)), specs.make_batch(spec)
+
+
 STEPS = [('zoo', 'MLP', 'adam'), ('zoo', 'SeedCNN', 'sgd'), ('zoo', 'BNMLP', 'sgd'),
          ('zoo', 'LSTMCellLoop', 'adam'), ('bench', 'mlp100_sgd_b8', 'sgd'),
-         ('bench', 'mlp100_sgd_b1', 'sgd')]
+         ('bench', 'mlp100_sgd_b1', 'sgd'), ('small', 'lstm', 'adam'),
+         ('small', 'gelu', 'adam')]
 
 
 @pytest.mark.parametrize('where,name,opt', STEPS, ids=[n for _, n, _ in STEPS])
 def test_training_step_with_segments_equals_the_python_executor(where, name, opt, monkeypatch):
-    make, (x, t) = (_zoo_model if where == 'zoo' else _bench_model)(name)
+    make, (x, t) = {'zoo': _zoo_model, 'bench': _bench_model,
+                    'small': _small_bench_model}[where](name)
     loss_on, params_on, plans, step = _train(make, x, t, opt, True, monkeypatch)
     loss_off, params_off, plans_off, _ = _train(make, x, t, opt, False, monkeypatch)
     assert not any(p.segments for p in plans_off)

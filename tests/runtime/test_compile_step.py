@@ -245,3 +245,42 @@ def test_a_compiled_step_keeps_nothing_its_trace_computed(monkeypatch):
                                               'Accuracy'}
     gc.collect()
     assert recorders[0]() is None
+
+
+# ---- the benchmark's LSTM and GELU models, small: compiled equals eager ----
+
+def _bench_spec(kind):
+    from benchmarks import specs
+    # gates of 2048 x 32, activations of 512 x 128: tanh runs as numpy's loop
+    if kind == 'lstm':
+        return specs._model(specs.lstm(16, 32, steps=3), (3, 16), specs.ADAM, 2048)
+    gelu = [('linear', 64, 128), ('gelu_tanh',), ('linear', 128, 128), ('gelu_tanh',),
+            ('linear', 128, 10)]
+    return specs._model({'kind': 'sequential', 'layers': gelu}, (64,), specs.ADAM, 512)
+
+
+@pytest.mark.parametrize('kind', ['lstm', 'gelu'])
+def test_benchmark_lstm_and_gelu_steps_match_eager(kind):
+    from benchmarks import specs
+    from benchmarks.adapters.chain_models import build
+    from chainfuse.runtime.explain import latest_entry
+    spec = _bench_spec(kind)
+    params = specs.init_params(spec)
+    x, t = specs.make_batch(spec)
+    models = [build(cf, spec, params) for _ in range(2)]
+    opts = [optimizers.Adam() for _ in models]
+    for m, o in zip(models, opts):
+        o.setup(m)
+    step = cf.compile_step(opts[1], backend='numba')
+    for _ in range(4):
+        expected = float(models[0](x, t).array)
+        opts[0].update(models[0], x, t)
+        numpy.testing.assert_allclose(float(step(x, t).array), expected, rtol=1e-5)
+    for (n, p0), (_, p1) in zip(sorted(models[0].namedparams()),
+                                sorted(models[1].namedparams())):
+        numpy.testing.assert_allclose(p1.array, p0.array, rtol=1e-5, atol=1e-6, err_msg=n)
+    plan, = latest_entry(step).plans
+    tanh_steps = [s for s in plan.steps if s.op.name == 'tanh']
+    assert tanh_steps and all(s.mode == 'out' for s in tanh_steps)   # numpy's loop
+    if kind == 'lstm':
+        assert any(s.windows for s in plan.steps)       # gates read from the GEMM result

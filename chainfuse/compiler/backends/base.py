@@ -13,6 +13,11 @@ backend; a backend supplies the pieces that differ:
   its ops' numpy ``impl`` one by one, and the memory plan gives it no buffers);
 - ``native_segments``: whether its plans may run stretches of steps as one Numba
   function (`chainfuse.compiler.segments`; its kernels must be Numba `CpuKernel`s);
+- ``kernel_windows``: whether its kernels read a split's pieces from the array they are
+  cut from (`chainfuse.compiler.lowering`); ``build_kernel`` then takes ``windows``;
+- ``numpy_tanh(aval)``: whether a ``tanh`` of that result runs as numpy's own loop
+  rather than inside a kernel (the fuse pass then leaves it out of every group and
+  writes ``sigmoid`` with it: `chainfuse.compiler.passes.fuse`);
 - ``build_kernel(op, inplace, beside_blas)``: a kernel for a `FusedOp`.  It has ``.op``,
   ``.fn`` (``fn(*inputs, *outputs)`` with outputs preallocated and the in-place ones left
   out, or None when the group runs as numpy calls), ``.inplace``, ``.fallback_reason``
@@ -40,6 +45,7 @@ class Backend:
     auto = True
     compiles_kernels = False
     native_segments = False
+    kernel_windows = False
 
     def available(self):
         return True
@@ -63,6 +69,9 @@ class Backend:
 
     def empty(self, shape, dtype):
         return self.xp.empty(shape, dtype)
+
+    def numpy_tanh(self, aval):
+        return False
 
     def build_kernel(self, op, inplace, beside_blas):
         raise NotImplementedError(f'backend {self.name!r} does not define build_kernel')

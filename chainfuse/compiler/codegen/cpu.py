@@ -23,9 +23,12 @@ source reads::
                 t1 = numpy.float32(_maximum(t0, a2))
                 y0[i0, i1] = t1
 
-Arguments keep their own shapes (they must be C-contiguous); the kernel views each at
-the group's rank (`_c_view`: a reshape whose strides are computed in the kernel, where
-LLVM sees them, see the prelude; the sizes are checked first), and a broadcast dimension
+Arguments keep their own shapes (they must be C-contiguous); an input built with
+``windows`` is passed as the array it is a last-axis slice of, with its offset after the
+outputs, and read through `_c_window` (a split's pieces need no copy).  The kernel views
+each at the group's rank (`_c_view`: a reshape whose strides are computed in the kernel,
+where LLVM sees them, see the prelude; the sizes are checked first), and a broadcast
+dimension
 is indexed with 0.  Adjacent dimensions that every input treats alike are collapsed
 first, so an all-dense group is a single flat loop.  The sizes come from the output's
 shape at run time: the source (and its name, a hash of it) depends only on the rank,
@@ -69,7 +72,9 @@ import numba
 # checks first).  Numba's reshape computes the strides in a C helper, opaque to LLVM,
 # which then cannot vectorize a loop that also reads a table (the float32 tanh): this
 # view's strides are products of the sizes, computed in the kernel's own code (the
-# innermost one is the item size, a constant).  `_maximum`/`_minimum`: numpy's
+# innermost one is the item size, a constant).  `_c_window(arr, shape, width, offset)`:
+# columns offset..offset+width-1 of its last axis, the same way (a split's piece read in
+# place; the kernel checks size and bounds first).  `_maximum`/`_minimum`: numpy's
 # maximum/minimum of two scalars.  Intrinsics (LLVM instructions emitted in place), not
 # functions inlined by Numba: its inlining runs its untyped passes again at every call
 # site, a tenth of a kernel's compile time
@@ -79,25 +84,42 @@ try:
     from numba.extending import intrinsic as _intrinsic
     from numba.np.arrayobj import make_array as _make_array, populate_array as _populate
 
+    def _c_strided(context, builder, sig, args, ret, width=None, offset=None):
+        # args[0] seen at the shape args[1] (C order), strides computed here (the
+        # innermost is the item size), optionally cut to `width` columns of its last
+        # axis from `offset` on
+        src = _make_array(sig.args[0])(context, builder, args[0])
+        dst = _make_array(ret)(context, builder)
+        dims = _cgutils.unpack_tuple(builder, args[1], ret.ndim)
+        step = context.get_constant(_types.intp, context.get_abi_sizeof(
+            context.get_data_type(ret.dtype)))
+        itemsize, strides = step, []
+        for d in reversed(dims):
+            strides.insert(0, step)
+            step = builder.mul(step, d)
+        data = src.data if offset is None else builder.gep(src.data, [offset])
+        shape = list(dims) if width is None else list(dims[:-1]) + [width]
+        _populate(dst, data=data, shape=shape, strides=strides, itemsize=itemsize,
+                  meminfo=src.meminfo, parent=src.parent)
+        return _borrowed(context, builder, ret, dst._getvalue())
+
     @_intrinsic
     def _c_view(typingctx, arr, shape):
-        ndim = len(shape)
-        ret = _types.Array(arr.dtype, ndim, 'C')
+        ret = _types.Array(arr.dtype, len(shape), 'C')
 
         def codegen(context, builder, sig, args):
-            src = _make_array(sig.args[0])(context, builder, args[0])
-            dst = _make_array(ret)(context, builder)
-            dims = _cgutils.unpack_tuple(builder, args[1], ndim)
-            step = context.get_constant(_types.intp, context.get_abi_sizeof(
-                context.get_data_type(arr.dtype)))
-            itemsize, strides = step, []
-            for d in reversed(dims):
-                strides.insert(0, step)
-                step = builder.mul(step, d)
-            _populate(dst, data=src.data, shape=dims, strides=strides, itemsize=itemsize,
-                      meminfo=src.meminfo, parent=src.parent)
-            return _borrowed(context, builder, ret, dst._getvalue())
+            return _c_strided(context, builder, sig, args, ret)
         return ret(arr, shape), codegen
+
+    @_intrinsic
+    def _c_window(typingctx, arr, shape, width, offset):
+        # columns offset..offset+width-1 of the last axis: LLVM sees the strides, so it
+        # vectorizes loops over the window as over a dense array
+        ret = _types.Array(arr.dtype, len(shape), 'A')
+
+        def codegen(context, builder, sig, args):
+            return _c_strided(context, builder, sig, args, ret, args[2], args[3])
+        return ret(arr, shape, _types.intp, _types.intp), codegen
 
     def _extremum(op):
         # numpy's maximum (op '>') / minimum ('<'): `a` if it is NaN or wins, else `b`
@@ -128,13 +150,16 @@ except ImportError:     # Numba's internals moved: reshape (Numba's stride helpe
         return arr.reshape(shape)
 
     @numba.njit
+    def _c_window(arr, shape, width, offset):
+        return arr.reshape(shape)[..., offset:offset + width]
+
+    @numba.njit
     def _maximum(a, b):
         return a if a != a or a > b else b
 
     @numba.njit
     def _minimum(a, b):
         return a if a != a or a < b else b
-
 '''
 
 
@@ -248,14 +273,24 @@ class CpuKernel:
     falls back to numpy when the kernel did not build.
     """
 
-    def __init__(self, op, parallel=None, inplace=None):
+    def __init__(self, op, parallel=None, inplace=None, windows=()):
         self.op = op
+        # inputs passed as windows: input i is given as the C-contiguous array it is a
+        # slice of along the last axis, and its offset on that axis comes after the
+        # outputs (``fn(*ins, *outs, *offsets)``); the kernel reads ``base[..., o + j]``,
+        # so a split's pieces need no copy (`chainfuse.compiler.lowering`)
+        self.windows = tuple(sorted(windows))
         # output k -> input i: the output is written over that (dense) input, which is
         # then not a separate argument; LLVM vectorizes a loop that writes where it
         # reads, but not one whose output argument might overlap an input
         self.inplace = dict(inplace or {})
         shape = op.shape
         patterns = [_pattern(a, shape) for a in op.in_avals]
+        for i in self.windows:
+            if not shape or patterns[i][-1] != 'i':
+                raise ValueError(f'kernel {op.name}: input {i} cannot be a window (its '
+                                 f'last axis is not the index space\'s last axis)')
+            patterns[i] = patterns[i][:-1] + ('w',)     # never merged with an 'i' dim
         self.loop_shape, self.in_patterns, self.groups = _collapse(shape, patterns)
         size = 1
         for s in shape:
@@ -278,6 +313,7 @@ class CpuKernel:
         nd = len(self.loop_shape)
         ins = [f'in{i}' for i in range(len(op.in_avals))]
         outs = [f'out{k}' for k in range(op.n_outputs) if k not in self.inplace]
+        outs += [f'o{i}' for i in self.windows]
         # error_model='numpy': x / 0 is inf or nan, as in numpy, with no check per element
         # (Python's ZeroDivisionError check also keeps LLVM from vectorizing the loop)
         # no_cfunc_wrapper: no C-callable wrapper (for cfunc-style calls, which plans
@@ -289,7 +325,7 @@ class CpuKernel:
         lines += self._sizes()
         used = sorted({i for _, refs, _, _ in op.body for k, i in refs if k == 'in'} |
                       set(self.inplace.values()))
-        scalar = {i for i in used if 'i' not in self.in_patterns[i]}
+        scalar = {i for i in used if set(self.in_patterns[i]) <= {'0'}}
         views, checks = [], []
         for i in used:
             self._view(views, checks, f'x{i}', f'in{i}', op.in_avals[i].ndim, i)
@@ -336,6 +372,13 @@ class CpuKernel:
             views.append(f'    {var} = {name}')
             return
         dims = self._dims(pattern)
+        if 'w' in pattern:      # a window: the array it is cut from, at its own width
+            dims = dims[:-1] + (f'{name}.shape[{ndim - 1}]',)
+            width = f'n{len(dims) - 1}'
+            checks.append(f'{name}.size != {" * ".join(d for d in dims if d != "1")} or '
+                          f'o{i} < 0 or o{i} + {width} > {dims[-1]}')
+            views.append(f'    {var} = _c_window({name}, ({", ".join(dims)},), {width}, o{i})')
+            return
         size = ' * '.join(d for d in dims if d != '1') or '1'
         checks.append(f'{name}.size != {size}')
         shape = ', '.join(dims) + (',' if len(dims) == 1 else '')
@@ -385,7 +428,7 @@ class CpuKernel:
             lines.append(f'{ind}for i{d} in {rng}(n{d}):')
             ind += '    '
         for i in sorted(i for kind, i in want if kind == 'in' and i not in scalar):
-            idx = ', '.join(f'i{d}' if p == 'i' else '0'
+            idx = ', '.join(f'i{d}' if p in 'iw' else '0'
                             for d, p in enumerate(self.in_patterns[i]))
             lines.append(f'{ind}a{i} = x{i}[{idx}]')
         avals = {}
@@ -425,21 +468,32 @@ class CpuKernel:
         import numba
         outs = [a for k, a in enumerate(self.op.out_avals) if k not in self.inplace]
         return tuple(numba.types.Array(numba.from_dtype(a.dtype), len(a.shape), 'C')
-                     for a in self.op.in_avals + tuple(outs))
+                     for a in self.op.in_avals + tuple(outs)) + \
+            (numba.types.int64,) * len(self.windows)
 
-    def __call__(self, *arrays, out=None):
+    def __call__(self, *arrays, out=None, offsets=()):
         """Runs the kernel on `arrays`; returns its outputs (`out`, or new arrays; an
-        in-place output is its input array)."""
+        in-place output is its input array).  A window input is given as the array it
+        is cut from, its offset in `offsets` (in the order of `windows`)."""
         op = self.op
         if self.fn is None:
-            res = op.impl(numpy, *arrays)
+            res = op.impl(numpy, *window_slices(self.op, arrays, self.windows, offsets))
             return res if isinstance(res, tuple) else (res,)
         arrays = [numpy.asarray(a, order='C') for a in arrays]
         if out is None:
             out = tuple(numpy.empty(a.shape, a.dtype) for a in op.out_avals)
         out = tuple(arrays[self.inplace[k]] if k in self.inplace else o
                     for k, o in enumerate(out))
-        self.fn(*arrays, *[o for k, o in enumerate(out) if k not in self.inplace])
+        self.fn(*arrays, *[o for k, o in enumerate(out) if k not in self.inplace], *offsets)
         return out
+
+
+def window_slices(op, arrays, windows, offsets):
+    """`arrays` with each window input (indices `windows`, at `offsets`) cut out of the
+    array it was passed as: the op's own inputs, for its numpy ``impl``."""
+    arrays = list(arrays)
+    for i, o in zip(windows, offsets):
+        arrays[i] = arrays[i][..., o:o + op.in_avals[i].shape[-1]]
+    return arrays
 
 

@@ -9,16 +9,116 @@ on as a bit set, updated downstream when a group grows (`_Ancestry`), so the che
 one AND of two ints.  Groups of one node stay plain nodes.  The fused graph is then
 put back in topological order (groups as single nodes), and every decision is kept
 in `FusionReport` for printing.
+
+A backend may compute a large float32 ``tanh`` faster with numpy's own loop than inside
+a kernel (`Backend.numpy_tanh`: the numba backend, whose kernels compute numpy's table
+algorithm with gathers).  Given that predicate (`numpy_tanh`), such a ``tanh`` stays out
+of every group, and a ``sigmoid`` of that size is first written as what its numpy
+``impl`` computes, ``tanh(x * 0.5) * 0.5 + 0.5`` in float32, so its multiply and its
+affine tail fuse with their neighbours and only the ``tanh`` is a numpy call; the
+numbers are eager's in both cases.
+
+On a backend that compiles kernels (`split_elementwise`), a ``split`` of an elementwise
+result that nothing else reads is moved above it: ``split(add(m, b))`` becomes the
+``add`` of the pieces of ``m`` and ``b``, so each piece's ``add`` fuses with what reads
+that piece (an LSTM's bias add joins its gates' kernels instead of being a pass of its
+own over the whole pre-activation).  Each element is computed by the same op from the
+same operands, so the numbers do not change.
 """
 import heapq
 
+import numpy
+
 from chainfuse.compiler.kernel import FusedOp
 from chainfuse.compiler.rewrite import Rewriter
-from chainfuse.ops.registry import ELEMENTWISE
+from chainfuse.ops.registry import ELEMENTWISE, get_op
 
 
 def fusible(node):
     return node.op.kind == ELEMENTWISE or node.op.name == 'broadcast_to'
+
+
+def _split_pieces(rw, x, out_aval, axis, indices, loc):
+    """The pieces of new-graph value `x` (an operand of an elementwise op whose result
+    `out_aval` is split at `indices` along `axis`): x split along its own axis, or x
+    itself for every piece when it broadcasts along that axis."""
+    ax = axis - (out_aval.ndim - x.aval.ndim)
+    n = len(indices) + 1
+    if ax < 0 or x.aval.shape[ax] == 1 != out_aval.shape[axis]:
+        return [x] * n
+    return list(rw.emit(get_op('split'), [x], {'indices': indices, 'axis': ax},
+                        loc).outputs)
+
+
+def _split_elementwise(graph):
+    """`graph` with each ``split`` of an elementwise result read only by that split
+    moved above the op (module doc); the graph itself when there is none."""
+    readers = {}
+    for n in graph.nodes:
+        for v in n.inputs:
+            readers[v.id] = readers.get(v.id, 0) + 1
+    for v, _, _ in graph.outputs:
+        readers[v.id] = readers.get(v.id, 0) + 1
+
+    def movable(n):
+        # not over a broadcast_to operand: its pieces would be read-only numpy views,
+        # which kernels do not take (a broadcast_to a kernel reads is fused into it)
+        p = n.inputs[0].producer
+        return n.op.name == 'split' and p is not None and p.op.kind == ELEMENTWISE and \
+            len(p.outputs) == 1 and readers.get(p.outputs[0].id) == 1 and \
+            not any(v.producer is not None and v.producer.op.name == 'broadcast_to'
+                    for v in p.inputs)
+    if not any(movable(n) for n in graph.nodes):
+        return graph
+    rw = Rewriter(graph)
+    rw.copy_inputs()
+    moved = {n.inputs[0].producer.id for n in graph.nodes if movable(n)}
+    for n in graph.nodes:
+        if n.id in moved:
+            continue        # emitted piecewise by its split
+        if not movable(n):
+            rw.copy_node(n)
+            continue
+        p = n.inputs[0].producer
+        out = p.outputs[0].aval
+        axis, indices = n.attrs['axis'] % out.ndim, n.attrs['indices']
+        pieces = [_split_pieces(rw, rw.map[v.id], out, axis, indices, n.loc)
+                  for v in p.inputs]
+        for k, v in enumerate(n.outputs):
+            new = rw.dst.add_node(p.op, [ps[k] for ps in pieces], p.attrs, [v.aval], p.loc,
+                                  out_ids=[v.id])
+            rw.map[v.id] = new.outputs[0]
+    rw.copy_outputs()
+    return rw.dst
+
+
+def _numpy_tanh_sigmoids(graph, numpy_tanh):
+    """`graph` with each sigmoid whose result `numpy_tanh` accepts written as
+    ``tanh(x * 0.5) * 0.5 + 0.5`` (float32 constants: the sigmoid impl's own steps); the
+    result keeps the sigmoid's name.  The graph itself when there is none."""
+    if not any(n.op.name == 'sigmoid' and numpy_tanh(n.outputs[0].aval)
+               for n in graph.nodes):
+        return graph
+    rw = Rewriter(graph)
+    rw.copy_inputs()
+    halves = {}
+    for n in graph.nodes:
+        out = n.outputs[0]
+        if n.op.name != 'sigmoid' or not numpy_tanh(out.aval):
+            rw.copy_node(n)
+            continue
+        dtype = out.aval.dtype
+        if dtype not in halves:
+            halves[dtype] = rw.add_const(numpy.asarray(0.5, dtype))
+        half = halves[dtype]
+        x = rw.emit(get_op('mul'), [rw.map[n.inputs[0].id], half], {}, n.loc).outputs[0]
+        y = rw.emit(get_op('tanh'), [x], {}, n.loc).outputs[0]
+        y = rw.emit(get_op('mul'), [y, half], {}, n.loc).outputs[0]
+        new = rw.dst.add_node(get_op('add'), [y, half], {}, [out.aval], n.loc,
+                              out_ids=[out.id])
+        rw.map[out.id] = new.outputs[0]
+    rw.copy_outputs()
+    return rw.dst
 
 
 class FusionReport:
@@ -104,7 +204,7 @@ class _Ancestry:
             stack.extend(self.readers[u])
 
 
-def _assign_groups(graph, report):
+def _assign_groups(graph, report, lone=frozenset()):
     uf = _UnionFind()
     anc = _Ancestry(uf)
     shape_of = {}          # fusible node or group id -> iteration shape
@@ -124,7 +224,7 @@ def _assign_groups(graph, report):
     for n in graph.nodes:
         uf.add(n.id)        # every node is a unit, named by its id until it joins a group
         reads = {uf.find(v.producer.id) for v in n.inputs if v.producer is not None}
-        if not fusible(n):
+        if not fusible(n) or n.id in lone:
             in_deps = 0
             for v in n.inputs:
                 in_deps |= anc.of(v)
@@ -195,10 +295,22 @@ def _build_fused_op(nodes, consumers_outside):
     return op, in_vals, out_vals
 
 
-def fuse(graph, report=None):
-    """Returns a graph whose elementwise groups are FusedOp nodes (see module doc)."""
+def fuse(graph, report=None, numpy_tanh=None, split_elementwise=False):
+    """Returns a graph whose elementwise groups are FusedOp nodes (see module doc).
+    `numpy_tanh`: None, or a predicate on a result's Aval: a tanh (and a sigmoid) whose
+    result it accepts runs as numpy's tanh, outside every group; `split_elementwise`:
+    move splits above the elementwise op they cut (both: module doc)."""
     report = report if report is not None else FusionReport()
-    members = _assign_groups(graph, report)
+    if split_elementwise:
+        graph = _split_elementwise(graph)
+    lone = frozenset()
+    if numpy_tanh is not None:
+        graph = _numpy_tanh_sigmoids(graph, numpy_tanh)
+        lone = frozenset(n.id for n in graph.nodes
+                         if n.op.name == 'tanh' and numpy_tanh(n.outputs[0].aval))
+        report.decisions += [f'tanh%{n.outputs[0].id} runs as numpy.tanh (backend: '
+                             'faster than in a kernel)' for n in graph.nodes if n.id in lone]
+    members = _assign_groups(graph, report, lone)
     _sink(graph, members, report)
     group_nodes = {gid: ns for gid, ns in members.items() if len(ns) > 1}
     node_group = {n.id: gid for gid, ns in group_nodes.items() for n in ns}

@@ -1,5 +1,6 @@
 """fuse: maximal elementwise groups become one FusedOp node; never a cycle."""
 import numpy
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from chainfuse.compiler.passes import dce
@@ -138,3 +139,93 @@ def test_fused_node_runs_like_its_ops():
     b.output(b.op('maximum', b.op('mul', x, c), b.op('neg', x)))
     g = b.graph
     assert_equivalent(g, fuse(g).verify())
+
+
+# ---- splits moved above the elementwise op they cut (split_elementwise=True) ----
+
+def _bitwise_equal(before, after, seed=0):
+    from chainfuse.testing.graphs import random_inputs
+    from chainfuse.tracer.interpreter import run_graph
+    arrays = random_inputs(before, seed)
+    by_name = dict(zip([v.name for v in before.runtime_inputs], arrays))
+    want = run_graph(before, arrays)
+    got = run_graph(after, [by_name[v.name] for v in after.runtime_inputs])
+    for w, g in zip(want, got):
+        assert numpy.asarray(g).tobytes() == numpy.asarray(w).tobytes()
+
+
+# (shape of x, shape of the other operand, op, split points, axis, pieces of the other
+# operand that are split: True when it has the split axis, False when it broadcasts)
+SPLITS = [
+    ((6, 8), (8,), 'add', (2, 5), 1, True),        # an LSTM's bias add, uneven pieces
+    ((6, 8), (6, 1), 'mul', (4,), 1, False),       # broadcast along the split axis
+    ((6, 8), (6, 8), 'sub', (3,), 0, True),        # split along the leading axis
+    ((3, 4, 8), (8,), 'add', (4,), -1, True),      # a negative axis
+    ((6, 8), (), 'mul', (4,), 1, False),           # a 0-d operand
+]
+
+
+@pytest.mark.parametrize('xshape,yshape,op,indices,axis,y_split', SPLITS)
+def test_a_split_of_an_elementwise_result_moves_above_it(xshape, yshape, op, indices, axis,
+                                                         y_split):
+    b = GraphBuilder()
+    x, y = b.input(xshape), b.input(yshape)
+    pieces = b.op('split', b.op(op, x, y), indices=indices, axis=axis)
+    for p in pieces:
+        b.output(b.op('tanh', p))
+    g = b.graph
+    out = fuse(g, split_elementwise=True).verify()
+    kernels = _fused(out)
+    assert len(kernels) == len(indices) + 1          # each piece's op fuses with its tanh
+    assert all(k.op.op_names == [op, 'tanh'] for k in kernels)
+    splits = [n for n in out.nodes if n.op.name == 'split']
+    assert len(splits) == (2 if y_split else 1)
+    assert [v.id for v, _, _ in out.outputs] == [v.id for v, _, _ in g.outputs]
+    _bitwise_equal(g, out)
+
+
+def test_a_split_stays_below_an_op_of_a_broadcast_to():
+    # the pieces of a broadcast would be read-only views, which kernels do not take
+    b = GraphBuilder()
+    x, y = b.input((6, 8)), b.input((6, 1))
+    z = b.op('mul', x, b.op('broadcast_to', y, shape=(6, 8)))
+    for p in b.op('split', z, indices=(4,), axis=1):
+        b.output(b.op('exp', p))
+    g = b.graph
+    out = fuse(g, split_elementwise=True).verify()
+    assert [n.op.name for n in out.nodes][1] == 'split'
+    _bitwise_equal(g, out)
+
+
+def test_a_split_stays_below_an_op_whose_result_is_read_elsewhere():
+    b = GraphBuilder()
+    x, y = b.input((6, 8)), b.input((8,))
+    z = b.op('add', x, y)
+    lo, hi = b.op('split', z, indices=(4,), axis=1)
+    b.output(b.op('exp', lo))
+    b.output(b.op('sum', z))
+    g = b.graph
+    out = fuse(g, split_elementwise=True).verify()
+    assert [n.op.name for n in out.nodes].count('split') == 1
+    assert fuse(g).nodes[0].op.name == out.nodes[0].op.name == 'add'
+    _bitwise_equal(g, out)
+
+
+# ---- tanh left to numpy's loop (numpy_tanh), sigmoid written with it ----
+
+@pytest.mark.parametrize('shape,lone', [((8, 16), True), ((2, 3), False)])
+def test_numpy_tanh_keeps_large_tanh_out_of_kernels_and_writes_sigmoid_with_it(shape, lone):
+    b = GraphBuilder()
+    x = b.input(shape)
+    b.output(b.op('mul', b.op('sigmoid', b.op('exp', x)), b.op('tanh', b.op('neg', x))))
+    g = b.graph
+    report = FusionReport()
+    out = fuse(g, report, numpy_tanh=lambda a: a.size >= 64).verify()
+    names = op_names(out)
+    if lone:
+        assert names.count('tanh') == 2 and 'sigmoid' not in ' '.join(names)
+        assert not any('tanh' in k.op.op_names for k in _fused(out))
+        assert sum('runs as numpy.tanh' in d for d in report.decisions) == 2
+    else:
+        assert names == [n.op.name for n in fuse(g).nodes]
+    _bitwise_equal(g, out)

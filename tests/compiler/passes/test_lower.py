@@ -57,3 +57,62 @@ def test_lowered_plan_is_not_runnable_before_build():
     plan = lower(_graph(), 'numpy')
     with pytest.raises(RuntimeError, match='not built yet'):
         plan(*[numpy.zeros(v.shape, v.dtype) for v in plan.graph.runtime_inputs])
+
+
+# ---- split pieces read by kernels from the array they were cut from (Step.windows) ----
+
+# (shape of the split array, split points, shape of the other operand of each piece's
+# kernel): pieces along the last axis, uneven ones, a 3-D array, a broadcast row
+WINDOWS = [((6, 8), (2,), (6, 1)), ((6, 9), (2, 5), (1,)), ((2, 3, 8), (4,), (3, 1)),
+           ((1, 8), (4,), (5, 1)), ((6, 8), (1,), (6, 1))]
+
+
+def _window_graph(shape, indices, other):
+    b = GraphBuilder()
+    x, c = b.input(shape), b.input(other)
+    m = b.op('exp', x)                       # a kernel's result: a C-contiguous array
+    for p in b.op('split', m, indices=indices, axis=-1):
+        b.output(b.op('tanh', b.op('mul', p, c)))
+    return b.graph
+
+
+@pytest.mark.parametrize('shape,indices,other', WINDOWS)
+@pytest.mark.parametrize('segments', [False, True])
+def test_kernels_read_split_pieces_in_place_bit_for_bit(shape, indices, other, segments):
+    from chainfuse.compiler.plan import Plan
+    from chainfuse.testing.graphs import random_inputs
+    from chainfuse.tracer.interpreter import run_graph
+    g = _window_graph(shape, indices, other)
+    plan = Plan(fuse(g), backend='numba', segments=segments).verify()
+    windowed = [s for s in plan.steps if s.windows]
+    # a piece one column wide is not a window (its last axis broadcasts)
+    assert len(windowed) == sum(n > 1 for n in _sizes(shape[-1], indices))
+    assert all(s.fn.windows and plan.slot_avals[s.ins[0]].shape == shape for s in windowed)
+    arrays = random_inputs(g)
+    for got, want in zip(plan(*arrays), run_graph(g, arrays)):
+        assert got.tobytes() == want.tobytes()
+    numpy_plan = Plan(fuse(g), backend='numpy')
+    assert not any(s.windows for s in numpy_plan.steps)
+
+
+def _sizes(n, indices):
+    from chainfuse.ops.array import split_sizes
+    return split_sizes(n, indices)
+
+
+def test_a_window_kernel_that_fails_to_build_runs_numpy_on_the_pieces(monkeypatch):
+    from chainfuse.compiler.codegen.cpu import CpuKernel
+    from chainfuse.compiler.plan import Plan
+    from chainfuse.testing.graphs import random_inputs
+    from chainfuse.tracer.interpreter import run_graph
+
+    def broken(self):
+        self.fallback_reason = 'broken on purpose'
+        return self
+    monkeypatch.setattr(CpuKernel, 'compile', broken)
+    g = _window_graph((6, 8), (3,), (6, 1))
+    plan = Plan(fuse(g), backend='numba', segments=False).verify()
+    assert any(s.windows and s.mode == 'call' for s in plan.steps)
+    arrays = random_inputs(g)
+    for got, want in zip(plan(*arrays), run_graph(g, arrays)):
+        assert got.tobytes() == want.tobytes()
