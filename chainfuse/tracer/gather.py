@@ -86,8 +86,7 @@ def build_gatherer(sources, hyper_dtypes, label='trace'):
     when given, else fresh from chainfuse's generator.  `label` names the code object
     (``<gather label>``, seen in tracebacks and profiles)."""
     ns = {'Variable': Variable, 'leaf_at': leaf_at, 'uninitialized': _uninitialized,
-          'next_key': cf_random.next_key, 'hyper': _HyperCache(hyper_dtypes),
-          'TraceError': TraceError}
+          'next_key': cf_random.next_key, 'hyper': _HyperCache(hyper_dtypes)}
     lines = ['def gather(args, kwargs, keys):']
     body = []
     if any(src[0] == 'rng' for src in sources):

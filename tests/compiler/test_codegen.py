@@ -89,6 +89,12 @@ def test_kernels_divide_by_zero_as_numpy_does():
     numpy.testing.assert_array_equal(got, want)
 
 
+def _stdout_words(code):
+    """What a fresh interpreter running `code` prints, split into words."""
+    return subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                          check=True).stdout.split()
+
+
 def test_numba_linear_algebra_still_works_after_kernels_start_numba():
     pytest.importorskip('scipy')
     code = ('import numpy, numba\n'
@@ -97,8 +103,7 @@ def test_numba_linear_algebra_still_works_after_kernels_start_numba():
             'dot = numba.njit(lambda a, b: numpy.dot(a, b))\n'
             'import numba.np.arraymath as m\n'
             'print(dot(numpy.ones((3, 3)), numpy.ones((3, 3))).sum(), m._HAVE_BLAS)\n')
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
-                         check=True).stdout.split()
+    out = _stdout_words(code)
     assert out == ['27.0', 'True']
 
 
@@ -115,8 +120,7 @@ def test_numba_cffi_support_still_works_after_kernels_start_numba():
             'ffi.cdef("double sqrt(double x);")\n'
             'root = ffi.dlopen(ctypes.util.find_library("m")).sqrt\n'
             'print(numba.njit(lambda x: root(x))(6.25))\n')
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
-                         check=True).stdout.split()
+    out = _stdout_words(code)
     assert out == ['_LazyFFI', 'False', '2.5']
 
 
